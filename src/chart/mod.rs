@@ -1,0 +1,104 @@
+//! The chart model: every file of a chart read once, YAML files parsed once.
+
+use crate::source::File;
+use crate::yaml::YamlFile;
+use std::path::PathBuf;
+
+/// A YAML file with its parsed tree.
+#[derive(Debug)]
+pub struct YamlDoc {
+    pub file: File,
+    pub yaml: YamlFile,
+}
+
+impl YamlDoc {
+    pub fn parse(file: File) -> YamlDoc {
+        let yaml = crate::yaml::parse(&file.text);
+        YamlDoc { file, yaml }
+    }
+}
+
+/// An entry found in a chart's `charts/` folder.
+#[derive(Debug, Clone)]
+pub struct ChartsDirEntry {
+    /// File or folder name as found (`mongodb`, `mongodb-10.1.1.tgz`).
+    pub file_name: String,
+    /// Path as shown to users.
+    pub path: PathBuf,
+    pub packaged: bool,
+}
+
+/// One chart: a folder with Chart.yaml, or a packaged `.tgz`.
+#[derive(Debug, Default)]
+pub struct Chart {
+    /// The chart's folder (for a packaged chart: `<archive>/<top folder>`), as shown to users.
+    pub root: PathBuf,
+    /// The folder name the chart lives in (for a packaged chart, the archive's top folder).
+    pub dir_name: String,
+    /// The `.tgz` this chart was read from, if packaged.
+    pub archive: Option<File>,
+    pub chart_yaml: Option<YamlDoc>,
+    /// Set when `Chart.yaml` exists but is a directory.
+    pub chart_yaml_is_dir: bool,
+    pub values: Option<YamlDoc>,
+    pub values_schema: Option<File>,
+    pub readme: Option<File>,
+    pub helmignore: Option<File>,
+    /// Every file under `templates/` that `.helmignore` keeps, sorted by path.
+    pub templates: Vec<File>,
+    /// `true` when `templates` exists but is not a directory.
+    pub templates_not_dir: bool,
+    pub crds: Vec<File>,
+    /// Other files the chart ships (available to `.Files`).
+    pub files: Vec<File>,
+    pub charts_dir: Vec<ChartsDirEntry>,
+    /// Subcharts from `charts/` (folders and archives), loaded with their parent.
+    pub subcharts: Vec<Chart>,
+}
+
+impl Chart {
+    /// The chart's name from Chart.yaml, or its folder name.
+    pub fn name(&self) -> &str {
+        self.chart_yaml
+            .as_ref()
+            .and_then(|c| c.yaml.root())
+            .and_then(|r| r.get("name"))
+            .and_then(|n| n.as_str())
+            .unwrap_or(&self.dir_name)
+    }
+
+    /// Values root, if values.yaml parsed to a mapping.
+    pub fn values_root(&self) -> Option<&crate::yaml::Node> {
+        self.values.as_ref().and_then(|v| v.yaml.root())
+    }
+
+    /// All files of this chart (not of its subcharts), for suppression scanning and counting.
+    pub fn own_files(&self) -> impl Iterator<Item = &File> {
+        self.chart_yaml
+            .iter()
+            .map(|d| &d.file)
+            .chain(self.values.iter().map(|d| &d.file))
+            .chain(self.values_schema.iter())
+            .chain(self.readme.iter())
+            .chain(self.helmignore.iter())
+            .chain(self.templates.iter())
+            .chain(self.crds.iter())
+            .chain(self.files.iter())
+    }
+}
+
+/// A unit of work: linted independently, in parallel with the others.
+#[derive(Debug)]
+pub enum Unit {
+    Chart(Box<Chart>),
+    /// YAML files outside any chart, read as Kubernetes manifests: the files of one folder
+    /// form one set (cross-object checks look within the set).
+    Manifests(Vec<YamlDoc>),
+}
+
+impl Chart {
+    /// The chart's own parsed YAML files (Chart.yaml, values.yaml).
+    pub fn yaml_docs(&self) -> impl Iterator<Item = &YamlDoc> {
+        self.chart_yaml.iter().chain(self.values.iter())
+    }
+}

@@ -1,0 +1,77 @@
+//! Command-line definitions.
+
+use crate::report::Format;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "plimsoll",
+    version,
+    about = "A Helm chart validator and linter: exact positions, stable rule names, CI and editor formats.",
+    after_help = "Examples:\n  plimsoll lint charts/mychart\n  plimsoll lint . --format sarif --output plimsoll.sarif\n  plimsoll lint charts/ --format compact --strict\n  plimsoll rules\n  plimsoll explain values/string-bool"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Lint charts, packaged charts and Kubernetes manifests.
+    #[command(
+        after_help = "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or unreadable path.\n\nExamples:\n  plimsoll lint charts/mychart\n  plimsoll lint charts/*.tgz manifests/ --format compact\n  plimsoll lint . --format github --fail-on warning"
+    )]
+    Lint(LintArgs),
+    /// List every rule with its domain, default severity and summary.
+    Rules,
+    /// Print a rule's documentation.
+    #[command(after_help = "Example:\n  plimsoll explain yaml/duplicate-key")]
+    Explain {
+        /// Rule name, e.g. `chart/version-not-semver`.
+        rule: String,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct LintArgs {
+    /// Chart folders, folders to search for charts, packaged charts (.tgz), or manifest files.
+    /// Defaults to the current folder.
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Same as --fail-on warning.
+    #[arg(long)]
+    pub strict: bool,
+    /// Configuration file (default: the nearest .plimsoll.yaml from each path upward).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Target Kubernetes version for API checks, e.g. 1.31 (overrides the config).
+    #[arg(long, value_name = "VERSION")]
+    pub kube_version: Option<String>,
+    /// Colour in human output: auto (terminal and no NO_COLOR), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}

@@ -1,0 +1,237 @@
+//! `.plimsoll.yaml`: rule severities, excludes, target Kubernetes version, external secrets,
+//! alert conventions. Found from the linted path upward, or given with `--config`.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::{File, SourceFile, Span};
+use crate::yaml::Node;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+pub const FILE_NAME: &str = ".plimsoll.yaml";
+
+#[derive(Debug, Default)]
+pub struct Config {
+    pub file: Option<File>,
+    /// Folder the config file lives in; excludes are relative to it.
+    pub base: PathBuf,
+    /// Per-rule severity; `None` turns the rule off.
+    pub severities: HashMap<String, Option<Severity>>,
+    pub exclude: Vec<String>,
+    /// Target Kubernetes version (major, minor).
+    pub kubernetes_version: Option<(u32, u32)>,
+    pub external_secrets: Vec<String>,
+    pub alert_severities: Vec<String>,
+    pub required_alert_labels: Vec<String>,
+    pub required_alert_annotations: Vec<String>,
+    pub rule_packs: Vec<PathBuf>,
+    /// Findings about the configuration itself (unknown rule names).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The default target Kubernetes version: the newest release plimsoll's API table knows.
+pub const DEFAULT_KUBERNETES_VERSION: (u32, u32) = (1, 34);
+
+impl Config {
+    pub fn kubernetes_version(&self) -> (u32, u32) {
+        self.kubernetes_version
+            .unwrap_or(DEFAULT_KUBERNETES_VERSION)
+    }
+
+    /// Alert labels every rule must set (default: `severity`).
+    pub fn required_labels(&self) -> Vec<String> {
+        if self.required_alert_labels.is_empty() {
+            vec!["severity".to_string()]
+        } else {
+            self.required_alert_labels.clone()
+        }
+    }
+
+    /// The severity a rule's findings get, or `None` when the rule is off.
+    pub fn severity_for(&self, rule: &str, default: Severity) -> Option<Severity> {
+        match self.severities.get(rule) {
+            Some(s) => *s,
+            None => Some(default),
+        }
+    }
+
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        if self.exclude.is_empty() {
+            return false;
+        }
+        let rel = path.strip_prefix(&self.base).unwrap_or(path);
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let rel = rel.trim_start_matches("./");
+        self.exclude.iter().any(|p| crate::glob::matches(p, rel))
+    }
+
+    /// Finds the nearest `.plimsoll.yaml` from `start` upward.
+    pub fn discover(start: &Path) -> Option<PathBuf> {
+        let abs = std::fs::canonicalize(start).ok()?;
+        let mut dir = if abs.is_dir() {
+            Some(abs.as_path())
+        } else {
+            abs.parent()
+        };
+        while let Some(d) = dir {
+            let candidate = d.join(FILE_NAME);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+            dir = d.parent();
+        }
+        None
+    }
+
+    /// Loads a config file. `Err` is a one-line reason (exit 2).
+    pub fn load(path: &Path) -> Result<Config, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
+        let shown = crate::source::display_path(path);
+        let file = SourceFile::new(&shown, text);
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let base = std::fs::canonicalize(&base).unwrap_or(base);
+        Config::parse(file, base)
+    }
+
+    pub fn parse(file: File, base: PathBuf) -> Result<Config, String> {
+        let yaml = crate::yaml::parse(&file.text);
+        let at = |span: Span| {
+            let lc = file.line_col(span.start as usize);
+            format!("{}:{}:{}", file.display_path(), lc.line, lc.col)
+        };
+        if let Some(issue) = yaml.issues.first() {
+            return Err(format!(
+                "invalid config {}: {}",
+                at(issue.span),
+                issue.message
+            ));
+        }
+        let mut config = Config {
+            base,
+            ..Config::default()
+        };
+        let Some(root) = yaml.root() else {
+            config.file = Some(file);
+            return Ok(config);
+        };
+        if let Some(err) = crate::schema::validate(schema(), root).into_iter().next() {
+            return Err(format!("invalid config {}: {}", at(err.span), err.message));
+        }
+        if let Some(rules) = root.get("rules") {
+            for e in rules.entries() {
+                let name = e.key_str().unwrap_or_default().to_string();
+                let sev = e.value.as_str().and_then(Severity::parse);
+                if crate::rules::find(&name).is_none() {
+                    let mut d = Diagnostic::new(
+                        &crate::rules::config::unknown_rule::META,
+                        &file,
+                        Some(e.key.span),
+                        format!("Unknown rule `{name}`"),
+                    );
+                    if let Some(s) = crate::suggest::closest(
+                        &name,
+                        crate::rules::RULES.iter().map(|r| r.meta.name),
+                    ) {
+                        d.help(format!("did you mean `{s}`?"));
+                    }
+                    config.diagnostics.push(d);
+                }
+                config.severities.insert(name, sev);
+            }
+        }
+        config.exclude = strings(root.get("exclude"));
+        config.external_secrets = strings(root.get("externalSecrets"));
+        if let Some(v) = root.get("kubernetesVersion").and_then(Node::as_str) {
+            config.kubernetes_version = parse_kube_version(v);
+        }
+        if let Some(p) = root.get("prometheus") {
+            config.alert_severities = strings(p.get("alertSeverities"));
+            config.required_alert_labels = strings(p.get("requiredLabels"));
+            config.required_alert_annotations = strings(p.get("requiredAnnotations"));
+        }
+        config.rule_packs = strings(root.get("rulePacks"))
+            .into_iter()
+            .map(|p| config.base.join(p))
+            .collect();
+        config.file = Some(file);
+        Ok(config)
+    }
+}
+
+/// `1.31`, `v1.31`, `1.31.2` → (1, 31).
+pub fn parse_kube_version(v: &str) -> Option<(u32, u32)> {
+    let v = v.trim().trim_start_matches('v');
+    let mut parts = v.split('.');
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next()?.trim_end_matches('+').parse().ok()?;
+    Some((major, minor))
+}
+
+fn strings(node: Option<&Node>) -> Vec<String> {
+    node.and_then(Node::as_seq)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|n| n.scalar_text().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn schema() -> &'static jsonschema::Validator {
+    static V: OnceLock<jsonschema::Validator> = OnceLock::new();
+    V.get_or_init(|| {
+        let json: serde_json::Value =
+            serde_json::from_str(include_str!("../schemas/config.schema.json"))
+                .expect("config schema is valid JSON");
+        jsonschema::validator_for(&json).expect("config schema is a valid schema")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, String> {
+        Config::parse(
+            SourceFile::new(".plimsoll.yaml", text.to_string()),
+            PathBuf::from("/repo"),
+        )
+    }
+
+    #[test]
+    fn reads_every_field() {
+        let c = parse("rules:\n  yaml/duplicate-key: warning\n  file/not-text: off\nexclude: [vendor]\nkubernetesVersion: \"1.29\"\nexternalSecrets: [license]\nprometheus:\n  alertSeverities: [critical]\n").unwrap();
+        assert_eq!(
+            c.severity_for("yaml/duplicate-key", Severity::Error),
+            Some(Severity::Warning)
+        );
+        assert_eq!(c.severity_for("file/not-text", Severity::Error), None);
+        assert_eq!(c.kubernetes_version(), (1, 29));
+        assert_eq!(c.external_secrets, vec!["license"]);
+        assert_eq!(c.alert_severities, vec!["critical"]);
+        assert!(c.is_excluded(Path::new("/repo/charts/vendor/x.yaml")));
+        assert!(c.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn unknown_rule_is_a_located_warning() {
+        let c = parse("rules:\n  yaml/duplicate-keys: off\n").unwrap();
+        assert_eq!(c.diagnostics.len(), 1);
+        assert_eq!(c.diagnostics[0].start().line, 2);
+        assert_eq!(
+            c.diagnostics[0].help.as_deref(),
+            Some("did you mean `yaml/duplicate-key`?")
+        );
+    }
+
+    #[test]
+    fn invalid_config_is_a_one_line_reason() {
+        let e = parse("rules:\n  yaml/syntax: loud\n").unwrap_err();
+        assert!(e.starts_with("invalid config .plimsoll.yaml:2:16:"), "{e}");
+        let e = parse("colour: red\n").unwrap_err();
+        assert!(e.contains("`colour` is not allowed"), "{e}");
+        assert!(parse("a: [\n").is_err());
+    }
+}

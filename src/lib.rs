@@ -1,0 +1,21 @@
+//! plimsoll: a Helm chart validator and linter.
+//!
+//! Data flow: [`discover`] finds units under the given paths, loads every file once into
+//! [`source::SourceFile`]s and parses YAML into the spanned [`yaml`] tree; the [`rules`] read
+//! the shared model and emit [`diagnostic::Diagnostic`]s; [`lint`] filters them by
+//! [`config`] and [`suppress`]ion comments; [`report`] renders them.
+
+pub mod chart;
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod discover;
+pub mod glob;
+pub mod lint;
+pub mod report;
+pub mod rules;
+pub mod schema;
+pub mod source;
+pub mod suggest;
+pub mod suppress;
+pub mod yaml;

@@ -1,0 +1,199 @@
+//! The engine: discover units, load each once, run the rules in parallel, filter by config and
+//! suppression comments, and return findings in a deterministic order.
+
+use crate::chart::{Chart, Unit};
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Sink};
+use crate::discover::{self, UnitSource};
+use crate::rules::{Ctx, RULES};
+use crate::source::File;
+use crate::suppress;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Debug, Default, Clone)]
+pub struct LintOptions {
+    /// `--config FILE`; otherwise `.plimsoll.yaml` is searched from each path upward.
+    pub config: Option<PathBuf>,
+    /// `--kube-version`, overriding the config.
+    pub kube_version: Option<(u32, u32)>,
+}
+
+#[derive(Debug, Default)]
+pub struct LintResult {
+    pub diagnostics: Vec<Diagnostic>,
+    pub units: usize,
+    pub files: usize,
+}
+
+/// Lints every path. `Err` is a one-line reason for exit code 2.
+pub fn lint(paths: &[PathBuf], options: &LintOptions) -> Result<LintResult, String> {
+    let mut configs: HashMap<Option<PathBuf>, Arc<Config>> = HashMap::new();
+    let mut work: Vec<(UnitSource, Arc<Config>)> = Vec::new();
+    let mut result = LintResult::default();
+    for path in paths {
+        let config_path = match &options.config {
+            Some(p) => Some(p.clone()),
+            None => Config::discover(path),
+        };
+        let config = match configs.get(&config_path) {
+            Some(c) => c.clone(),
+            None => {
+                let mut c = match &config_path {
+                    Some(p) => Config::load(p)?,
+                    None => Config::default(),
+                };
+                if let Some(v) = options.kube_version {
+                    c.kubernetes_version = Some(v);
+                }
+                result.diagnostics.append(&mut c.diagnostics);
+                let c = Arc::new(c);
+                configs.insert(config_path, c.clone());
+                c
+            }
+        };
+        let exclude = |p: &Path| {
+            let abs = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+            config.is_excluded(&abs)
+        };
+        let (units, mut problems) = discover::discover(path, &exclude)?;
+        result.diagnostics.append(&mut problems);
+        work.extend(units.into_iter().map(|u| (u, config.clone())));
+    }
+    work.sort_by(|a, b| a.0.cmp(&b.0));
+    work.dedup_by(|a, b| a.0 == b.0);
+    result.units = work.len();
+
+    let per_unit: Vec<(usize, Vec<Diagnostic>)> = work
+        .par_iter()
+        .map(|(src, config)| lint_unit(src, config))
+        .collect();
+    for (files, mut diags) in per_unit {
+        result.files += files;
+        result.diagnostics.append(&mut diags);
+    }
+    result.diagnostics.sort_by(|a, b| a.sort_key_cmp(b));
+    Ok(result)
+}
+
+/// Loads and lints one unit; returns the number of files read and the findings.
+pub fn lint_unit(src: &UnitSource, config: &Config) -> (usize, Vec<Diagnostic>) {
+    let (unit, mut diags) = discover::load(src);
+    let mut sink = Sink::default();
+    let files = match &unit {
+        Unit::Chart(chart) => {
+            run_chart(chart, None, config, &mut sink);
+            let mut files = Vec::new();
+            collect_chart_files(chart, &mut files);
+            files
+        }
+        Unit::Manifests(docs) => {
+            let ctx = Ctx {
+                config,
+                parent: None,
+            };
+            for rule in RULES {
+                if let Some(check) = rule.manifests {
+                    check(docs, &ctx, &mut sink);
+                }
+            }
+            docs.iter().map(|d| d.file.clone()).collect()
+        }
+    };
+    diags.append(&mut sink.diagnostics);
+    (files.len(), filter(diags, &files, config))
+}
+
+fn run_chart(chart: &Chart, parent: Option<&Chart>, config: &Config, sink: &mut Sink) {
+    let ctx = Ctx { config, parent };
+    for rule in RULES {
+        if let Some(check) = rule.chart {
+            check(chart, &ctx, sink);
+        }
+    }
+    for sub in &chart.subcharts {
+        run_chart(sub, Some(chart), config, sink);
+    }
+}
+
+fn collect_chart_files(chart: &Chart, out: &mut Vec<File>) {
+    out.extend(chart.own_files().cloned());
+    for sub in &chart.subcharts {
+        collect_chart_files(sub, out);
+    }
+}
+
+/// Applies config severities, excludes and suppression comments; adds findings about unknown
+/// and unused suppressions.
+fn filter(diags: Vec<Diagnostic>, files: &[File], config: &Config) -> Vec<Diagnostic> {
+    let mut suppressions: HashMap<&Path, Vec<suppress::Suppression>> = HashMap::new();
+    let mut extra = Vec::new();
+    for f in files {
+        let found = suppress::scan(f);
+        for s in &found {
+            for (name, span) in &s.rules {
+                if name != "all" && crate::rules::find(name).is_none() {
+                    let mut d = Diagnostic::new(
+                        &crate::rules::config::unknown_rule::META,
+                        f,
+                        Some(*span),
+                        format!("Unknown rule `{name}` in suppression comment"),
+                    );
+                    if let Some(s) =
+                        crate::suggest::closest(name, RULES.iter().map(|r| r.meta.name))
+                    {
+                        d.help(format!("did you mean `{s}`?"));
+                    }
+                    extra.push(d);
+                }
+            }
+        }
+        if !found.is_empty() {
+            suppressions.insert(f.path.as_path(), found);
+        }
+    }
+    let mut out = Vec::with_capacity(diags.len());
+    for mut d in diags {
+        let Some(sev) = config.severity_for(d.rule.name, d.rule.severity) else {
+            continue;
+        };
+        d.severity = sev;
+        if config.is_excluded(&d.file.path) {
+            continue;
+        }
+        if let Some(list) = suppressions.get_mut(d.file.path.as_path())
+            && list.iter_mut().any(|s| s.applies(&d))
+        {
+            continue;
+        }
+        out.push(d);
+    }
+    let files_by_path: HashMap<&Path, &File> =
+        files.iter().map(|f| (f.path.as_path(), f)).collect();
+    for (path, list) in &suppressions {
+        let Some(file) = files_by_path.get(path) else {
+            continue;
+        };
+        for s in list {
+            for ((name, span), used) in s.rules.iter().zip(&s.used) {
+                if !used && (name == "all" || crate::rules::find(name).is_some()) {
+                    extra.push(Diagnostic::new(
+                        &crate::rules::config::unused_suppression::META,
+                        file,
+                        Some(*span),
+                        format!("`{name}` is suppressed here but reported nothing"),
+                    ));
+                }
+            }
+        }
+    }
+    for mut d in extra {
+        if let Some(sev) = config.severity_for(d.rule.name, d.rule.severity) {
+            d.severity = sev;
+            out.push(d);
+        }
+    }
+    out
+}

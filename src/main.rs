@@ -1,0 +1,124 @@
+use clap::Parser;
+use plimsoll::cli::{Cli, ColorChoice, Command, FailOn, LintArgs};
+use plimsoll::diagnostic::Severity;
+use plimsoll::lint::{LintOptions, lint};
+use plimsoll::report::{self, ReportOptions};
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Lint(args) => run_lint(args),
+        Command::Rules => {
+            let mut out = std::io::stdout().lock();
+            for m in plimsoll::rules::all_meta() {
+                let _ = writeln!(
+                    out,
+                    "{:<44} {:<12} {:<8} {}",
+                    m.name,
+                    m.domain(),
+                    m.severity.as_str(),
+                    m.summary
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Explain { rule } => match plimsoll::rules::find(&rule) {
+            Some(m) => {
+                println!(
+                    "# {}\n\n{} (default severity: {})\n\n{}",
+                    m.name,
+                    m.summary,
+                    m.severity,
+                    m.doc.trim_end()
+                );
+                ExitCode::SUCCESS
+            }
+            None => {
+                let hint = plimsoll::suggest::closest(
+                    &rule,
+                    plimsoll::rules::RULES.iter().map(|r| r.meta.name),
+                )
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+                eprintln!("plimsoll: unknown rule `{rule}`{hint}; `plimsoll rules` lists them");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn run_lint(args: LintArgs) -> ExitCode {
+    let paths = if args.paths.is_empty() {
+        vec![".".into()]
+    } else {
+        args.paths.clone()
+    };
+    let kube_version = match &args.kube_version {
+        Some(v) => match plimsoll::config::parse_kube_version(v) {
+            Some(v) => Some(v),
+            None => {
+                eprintln!(
+                    "plimsoll: invalid --kube-version `{v}`: expected MAJOR.MINOR such as 1.31"
+                );
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
+    let options = LintOptions {
+        config: args.config.clone(),
+        kube_version,
+    };
+    let result = match lint(&paths, &options) {
+        Ok(r) => r,
+        Err(reason) => {
+            eprintln!("plimsoll: {reason}");
+            return ExitCode::from(2);
+        }
+    };
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let opts = ReportOptions { color };
+    let written = match &args.output {
+        Some(path) => std::fs::File::create(path).and_then(|f| {
+            let mut w = std::io::BufWriter::new(f);
+            report::render(args.format, &result.diagnostics, &mut w, &opts)?;
+            w.flush()
+        }),
+        None => {
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            report::render(args.format, &result.diagnostics, &mut w, &opts).and_then(|_| w.flush())
+        }
+    };
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("plimsoll: cannot write the report: {e}");
+        return ExitCode::from(2);
+    }
+    let threshold = match (args.strict, args.fail_on) {
+        (_, FailOn::Never) => None,
+        (true, FailOn::Error) => Some(Severity::Warning),
+        (_, FailOn::Error) => Some(Severity::Error),
+        (_, FailOn::Warning) => Some(Severity::Warning),
+        (_, FailOn::Info) => Some(Severity::Info),
+    };
+    let failed = threshold.is_some_and(|t| result.diagnostics.iter().any(|d| d.severity >= t));
+    ExitCode::from(u8::from(failed))
+}

@@ -1,0 +1,1 @@
+//! Chart.yaml and chart-structure rules.

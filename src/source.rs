@@ -1,0 +1,201 @@
+//! Source files, byte spans and the line index that turns offsets into lines and columns.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A half-open byte range `start..end` into one [`SourceFile`]'s text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        let start = start.min(u32::MAX as usize) as u32;
+        let end = end.min(u32::MAX as usize) as u32;
+        Span {
+            start,
+            end: end.max(start),
+        }
+    }
+
+    pub fn empty(at: usize) -> Span {
+        Span::new(at, at)
+    }
+
+    pub fn len(&self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.end == self.start
+    }
+
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// The smallest span covering both.
+    pub fn cover(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    /// A sub-span given relative offsets inside this span.
+    pub fn sub(self, rel_start: usize, rel_end: usize) -> Span {
+        Span::new(
+            self.start as usize + rel_start,
+            self.start as usize + rel_end,
+        )
+    }
+}
+
+/// A 1-based line and column. Columns count Unicode scalar values (SARIF `unicodeCodePoints`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: usize,
+    pub col: usize,
+}
+
+/// One file as read from disk (or from inside a packaged chart), read once and shared.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path shown to users: relative to the working directory where possible.
+    pub path: PathBuf,
+    pub text: String,
+    line_starts: Vec<u32>,
+}
+
+pub type File = Arc<SourceFile>;
+
+impl SourceFile {
+    pub fn new(path: impl Into<PathBuf>, text: String) -> File {
+        let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
+        line_starts.push(0);
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push((i + 1) as u32);
+            }
+        }
+        Arc::new(SourceFile {
+            path: path.into(),
+            text,
+            line_starts,
+        })
+    }
+
+    /// A file known only by its path (unreadable, binary, a directory).
+    pub fn path_only(path: impl Into<PathBuf>) -> File {
+        SourceFile::new(path, String::new())
+    }
+
+    pub fn display_path(&self) -> String {
+        display_path(&self.path)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// 0-based line index containing the byte offset.
+    pub fn line_index(&self, offset: usize) -> usize {
+        let off = offset.min(self.text.len()) as u32;
+        match self.line_starts.binary_search(&off) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// Byte offset where the 0-based line starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line)
+            .map(|&s| s as usize)
+            .unwrap_or(self.text.len())
+    }
+
+    /// Byte range of the 0-based line without its line terminator.
+    pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
+        let start = self.line_start(line);
+        let mut end = self.line_start(line + 1);
+        let bytes = self.text.as_bytes();
+        if end > start && end <= bytes.len() && bytes[end - 1] == b'\n' {
+            end -= 1;
+        }
+        if end > start && bytes[end - 1] == b'\r' {
+            end -= 1;
+        }
+        start..end.max(start)
+    }
+
+    pub fn line_text(&self, line: usize) -> &str {
+        let r = self.line_range(line);
+        self.text.get(r).unwrap_or("")
+    }
+
+    /// 1-based line and column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let line = self.line_index(offset);
+        let start = self.line_start(line);
+        let prefix = &self.text[start..offset];
+        let col = if prefix.is_ascii() {
+            prefix.len()
+        } else {
+            prefix.chars().count()
+        };
+        LineCol {
+            line: line + 1,
+            col: col + 1,
+        }
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.range()).unwrap_or("")
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// A path as users should see it: relative to the current directory when inside it,
+/// with forward slashes.
+pub fn display_path(path: &Path) -> String {
+    let shown = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf());
+    let s = shown.to_string_lossy().replace('\\', "/");
+    match s.strip_prefix("./") {
+        Some(rest) => rest.to_string(),
+        None => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_chars_and_handles_crlf() {
+        let f = SourceFile::new("x.yaml", "a: 1\r\nb: \"héllo\" x\n".to_string());
+        assert_eq!(f.line_col(0), LineCol { line: 1, col: 1 });
+        let off = f.text.find('x').unwrap();
+        assert_eq!(f.line_col(off), LineCol { line: 2, col: 12 });
+        assert_eq!(f.line_text(0), "a: 1");
+        assert_eq!(f.line_count(), 3);
+    }
+
+    #[test]
+    fn offsets_past_the_end_clamp() {
+        let f = SourceFile::new("x", "ab".to_string());
+        assert_eq!(f.line_col(99), LineCol { line: 1, col: 3 });
+    }
+}
