@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+"""Times plimsoll against helm lint on the same charts, in the same run.
+
+usage: bench.py PLIMSOLL HELM CORPUS ONE_CHART [RUNS]
+Prints a Markdown table of wall-clock times (min and median of RUNS runs) and the ratio."""
+import glob, os, statistics, subprocess, sys, time
+
+def timed(cmd, runs):
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        samples.append(time.perf_counter() - start)
+    return min(samples), statistics.median(samples)
+
+def fmt(s):
+    return f"{s * 1000:.1f} ms" if s < 10 else f"{s:.2f} s"
+
+def main():
+    plimsoll, helm, corpus, one = sys.argv[1:5]
+    runs = int(sys.argv[5]) if len(sys.argv) > 5 else 5
+    charts = sorted(glob.glob(os.path.join(corpus, "*")))
+    rows = []
+    lint = [plimsoll, "lint", "--format", "compact", "--fail-on", "never"]
+    rows.append((f"plimsoll lint, {len(charts)} charts", timed(lint + [corpus], runs)))
+    rows.append(("plimsoll lint, one chart", timed(lint + [one], runs * 4)))
+    if helm:
+        rows.append((f"helm lint, {len(charts)} charts", timed([helm, "lint"] + charts, max(1, runs // 2))))
+        rows.append(("helm lint, one chart", timed([helm, "lint", one], runs * 2)))
+    print(f"| work | min | median |")
+    print(f"|---|---|---|")
+    for name, (mn, med) in rows:
+        print(f"| {name} | {fmt(mn)} | {fmt(med)} |")
+    if helm:
+        print()
+        print(f"ratio helm/plimsoll, {len(charts)} charts (median): {rows[2][1][1] / rows[0][1][1]:.1f}x")
+        print(f"ratio helm/plimsoll, one chart (median): {rows[3][1][1] / rows[1][1][1]:.1f}x")
+
+main()

@@ -1,0 +1,184 @@
+//! The command line: exit codes, `rules`, `explain`, `--output`, config discovery.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn plimsoll(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_plimsoll"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+const GOOD_CHART: &str = "apiVersion: v2\nname: demo\ndescription: demo\nversion: 1.0.0\nappVersion: \"1.0\"\nicon: https://example.com/i.svg\n";
+
+#[test]
+fn exit_0_when_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "demo/Chart.yaml", GOOD_CHART);
+    write(dir.path(), "demo/values.yaml", "replicaCount: 1\n");
+    let out = plimsoll(&["lint", "demo", "--format", "compact"], dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn exit_1_on_error_and_fail_on_thresholds() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "demo/Chart.yaml", GOOD_CHART);
+    write(dir.path(), "demo/values.yaml", "a: 1\na: 2\n");
+    let out = plimsoll(&["lint", "demo", "--format", "compact"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("demo/values.yaml:2:1: error: Duplicate key `a`"),
+        "{stdout}"
+    );
+    let out = plimsoll(&["lint", "demo", "--fail-on", "never"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+
+    // A warning fails only with --strict or --fail-on warning.
+    write(
+        dir.path(),
+        "demo/.plimsoll.yaml",
+        "rules:\n  yaml/duplicate-key: warning\n",
+    );
+    let out = plimsoll(&["lint", "demo"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let out = plimsoll(&["lint", "demo", "--strict"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let out = plimsoll(&["lint", "demo", "--fail-on", "warning"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn exit_2_on_usage_errors_and_missing_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = plimsoll(&["lint", "no-such-dir"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("plimsoll: cannot read no-such-dir"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let out = plimsoll(&["lint", "--format", "xml", "."], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let out = plimsoll(&["lint", "--kube-version", "one", "."], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let out = plimsoll(&["explain", "yaml/duplicate-keys"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `yaml/duplicate-key`?"));
+    write(dir.path(), "bad/.plimsoll.yaml", "rules: [\n");
+    write(dir.path(), "bad/x.yaml", "a: 1\n");
+    let out = plimsoll(&["lint", "bad"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid config"));
+}
+
+#[test]
+fn rules_and_explain() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = plimsoll(&["rules"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let listing = String::from_utf8_lossy(&out.stdout);
+    let line = listing
+        .lines()
+        .find(|l| l.starts_with("yaml/duplicate-key "))
+        .expect("listed");
+    assert!(
+        line.contains(" yaml ") && line.contains(" error "),
+        "{line}"
+    );
+    let out = plimsoll(&["explain", "yaml/duplicate-key"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let doc = String::from_utf8_lossy(&out.stdout);
+    for section in [
+        "## What it does",
+        "## Why it matters",
+        "## Example",
+        "## Fix",
+    ] {
+        assert!(doc.contains(section), "{doc}");
+    }
+}
+
+#[test]
+fn output_file_and_suppressions() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "demo/Chart.yaml", GOOD_CHART);
+    write(
+        dir.path(),
+        "demo/values.yaml",
+        "a: 1\na: 2 # plimsoll-ignore: yaml/duplicate-key\nb: 1 # plimsoll-ignore: yaml/syntax, yaml/no-such-rule\n",
+    );
+    let out = plimsoll(
+        &[
+            "lint",
+            "demo",
+            "--format",
+            "compact",
+            "--output",
+            "report.txt",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    let report = std::fs::read_to_string(dir.path().join("report.txt")).unwrap();
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(lines.len(), 2, "{report}");
+    assert!(lines[0].starts_with("demo/values.yaml:3:25: info: `yaml/syntax` is suppressed here but reported nothing [config/unused-suppression]"), "{report}");
+    assert!(
+        lines[1].starts_with("demo/values.yaml:3:38: warning: Unknown rule `yaml/no-such-rule`"),
+        "{report}"
+    );
+}
+
+#[test]
+fn file_wide_suppression_and_config_off() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "demo/Chart.yaml", GOOD_CHART);
+    write(
+        dir.path(),
+        "demo/values.yaml",
+        "# plimsoll-ignore-file: yaml/duplicate-key\na: 1\na: 2\nb: 1\nb: 2\n",
+    );
+    let out = plimsoll(&["lint", "demo", "--format", "compact"], dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    write(dir.path(), "demo/values.yaml", "a: 1\na: 2\n");
+    write(
+        dir.path(),
+        ".plimsoll.yaml",
+        "rules:\n  yaml/duplicate-key: off\n",
+    );
+    let out = plimsoll(&["lint", "demo", "--format", "compact"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
