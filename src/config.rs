@@ -30,7 +30,7 @@ pub struct Config {
 }
 
 /// The default target Kubernetes version: the newest release plimsoll's API table knows.
-pub const DEFAULT_KUBERNETES_VERSION: (u32, u32) = (1, 34);
+pub const DEFAULT_KUBERNETES_VERSION: (u32, u32) = (1, 36);
 
 impl Config {
     pub fn kubernetes_version(&self) -> (u32, u32) {

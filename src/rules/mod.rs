@@ -7,6 +7,9 @@ use crate::diagnostic::{RuleMeta, Sink};
 pub mod chart;
 pub mod config;
 pub mod file;
+pub mod manifests;
+pub mod probes;
+pub mod secrets;
 pub mod values;
 pub mod yaml;
 
@@ -46,6 +49,37 @@ registry![
     yaml::alias_limit,
     config::unknown_rule,
     config::unused_suppression,
+    probes::timeout_exceeds_period,
+    probes::success_threshold,
+    probes::liveness_delay_without_startup,
+    probes::liveness_before_readiness,
+    probes::identical,
+    probes::port_undeclared,
+    probes::invalid_value,
+    probes::readiness_missing,
+    probes::liveness_missing,
+    manifests::api_removed,
+    manifests::api_deprecated,
+    manifests::selector_missing,
+    manifests::selector_mismatch,
+    manifests::volume_mount_undefined,
+    manifests::volume_unused,
+    manifests::duplicate_mount_path,
+    manifests::host_path_invalid,
+    manifests::volume_field_unknown,
+    manifests::service_selector_unmatched,
+    manifests::service_target_port,
+    manifests::node_port_range,
+    manifests::image_tag,
+    manifests::image_pull_policy,
+    manifests::invalid_quantity,
+    manifests::requests_exceed_limits,
+    manifests::memory_limit_missing,
+    manifests::requests_missing,
+    secrets::missing_key,
+    secrets::invalid_name,
+    secrets::not_found,
+    secrets::plaintext_env,
 ];
 
 /// Looks a rule up by its name.

@@ -1,0 +1,62 @@
+use crate::chart::YamlDoc;
+use crate::diagnostic::{RuleMeta, Severity, Sink};
+use crate::k8s::resources::in_manifests;
+use crate::rules::{ChartCheck, Ctx, ManifestCheck};
+
+pub static META: RuleMeta = RuleMeta {
+    name: "manifests/memory-limit-missing",
+    severity: Severity::Warning,
+    summary: "A container has no memory limit",
+    doc: r#"## What it does
+Reports a container (not an init container) of a workload without `resources.limits.memory`.
+
+## Why it matters
+A container without a memory limit can take all of its node's memory: the kernel then kills
+other pods, not the one that leaks.
+
+## Example
+```yaml
+containers:
+  - name: api
+    resources:
+      requests: {memory: 256Mi}
+```
+
+## Fix
+Set `resources.limits.memory`, usually equal to or somewhat above the request.
+"#,
+};
+
+pub const CHART: Option<ChartCheck> = None;
+pub const MANIFESTS: Option<ManifestCheck> = Some(check_manifests);
+
+fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
+    for r in in_manifests(docs) {
+        let Some(c) = r.container.filter(|c| !c.init) else {
+            continue;
+        };
+        if r.limits().is_some_and(|l| l.get("memory").is_some()) {
+            continue;
+        }
+        let span = r
+            .key
+            .or_else(|| c.node.get("name").map(|n| n.span))
+            .unwrap_or(c.node.span);
+        sink.report(
+            &META,
+            r.file,
+            span,
+            format!("{} has no memory limit", capitalise(&r.owner)),
+        )
+        .label("no limits.memory")
+        .help("set resources.limits.memory");
+    }
+}
+
+pub(crate) fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}

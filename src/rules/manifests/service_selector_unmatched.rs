@@ -1,0 +1,62 @@
+use crate::chart::YamlDoc;
+use crate::diagnostic::{RuleMeta, Severity, Sink};
+use crate::k8s::{labels_match, objects};
+use crate::rules::{ChartCheck, Ctx, ManifestCheck};
+
+pub static META: RuleMeta = RuleMeta {
+    name: "manifests/service-selector-unmatched",
+    severity: Severity::Warning,
+    summary: "A Service selector matches no pod template in the same chart or manifest set",
+    doc: r#"## What it does
+Reports a Service whose `spec.selector` matches the pod labels of no workload in the same
+chart or manifest set. Sets without any workload are not checked, and neither are Services
+without a selector (they are managed by hand or by an operator).
+
+## Why it matters
+The Service has no endpoints: every request to it fails, usually after a label was renamed on
+one side only.
+
+## Example
+```yaml
+kind: Service
+spec:
+  selector: {app: cm, tier: frontend}   # the pods are labelled tier: backend
+```
+
+## Fix
+Make the selector a subset of the pod template labels of the workload it fronts.
+"#,
+};
+
+pub const CHART: Option<ChartCheck> = None;
+pub const MANIFESTS: Option<ManifestCheck> = Some(check_manifests);
+
+fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
+    let objs = objects(docs);
+    let pod_labels: Vec<_> = objs.iter().filter_map(|o| o.pod_labels()).collect();
+    if !objs.iter().any(|o| o.is_workload()) {
+        return;
+    }
+    for svc in objs.iter().filter(|o| o.kind == "Service") {
+        let Some(sel) = svc.root.get_path(&["spec", "selector"]) else {
+            continue;
+        };
+        if sel.as_map().is_none_or(|m| m.is_empty()) || svc.file.slice(sel.span).contains("{{") {
+            continue;
+        }
+        if pod_labels.iter().any(|l| labels_match(sel, l)) {
+            continue;
+        }
+        sink.report(
+            &META,
+            svc.file,
+            sel.span,
+            format!(
+                "The selector of {} matches no pod template in this set",
+                svc.describe()
+            ),
+        )
+        .label("matches nothing")
+        .help("make the selector a subset of the labels of the pods this Service fronts");
+    }
+}

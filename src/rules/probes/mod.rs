@@ -1,0 +1,29 @@
+//! Probe rules: the same timing checks run on container specs in manifests and on probe
+//! settings in values.
+
+pub mod identical;
+pub mod invalid_value;
+pub mod liveness_before_readiness;
+pub mod liveness_delay_without_startup;
+pub mod liveness_missing;
+pub mod port_undeclared;
+pub mod readiness_missing;
+pub mod success_threshold;
+pub mod timeout_exceeds_period;
+
+use crate::k8s::probes::{Probe, ProbeGroup, ProbeKind};
+
+/// "liveness probe of container "api" of Deployment/web".
+pub(crate) fn describe(group: &ProbeGroup, probe: &Probe) -> String {
+    let kind = match probe.kind {
+        ProbeKind::Liveness => "liveness",
+        ProbeKind::Readiness => "readiness",
+        ProbeKind::Startup => "startup",
+    };
+    format!("{kind} probe of {}", group.owner)
+}
+
+/// The span of a field's value, or of the probe's key when the field is unset (a default).
+pub(crate) fn field_span(probe: &Probe, name: &str) -> crate::source::Span {
+    probe.field(name).map(|n| n.span).unwrap_or(probe.key)
+}

@@ -1,0 +1,50 @@
+use crate::chart::YamlDoc;
+use crate::diagnostic::{RuleMeta, Severity, Sink};
+use crate::k8s::names::{is_dns1123_subdomain, subdomain_problem};
+use crate::k8s::secrets::refs;
+use crate::rules::{ChartCheck, Ctx, ManifestCheck};
+
+pub static META: RuleMeta = RuleMeta {
+    name: "secrets/invalid-name",
+    severity: Severity::Error,
+    summary: "A Secret reference names a Secret that cannot exist",
+    doc: r#"## What it does
+Reports a Secret reference (`secretKeyRef`, `envFrom.secretRef`, secret and projected volumes,
+`imagePullSecrets`, Ingress TLS) whose name is not a valid Secret name: an RFC 1123 subdomain
+of lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit. A name
+such as `-keycloak-backend` is what remains when a `{{ .Release.Name }}` prefix renders empty.
+
+## Why it matters
+No Secret can have that name, so the pod never starts ("secret not found") or the API server
+rejects the object.
+
+## Example
+```yaml
+secretKeyRef:
+  name: -keycloak-backend
+  key: client-secret
+```
+
+## Fix
+Use the real Secret's name; in a chart, make sure the template that builds it cannot render an
+empty prefix.
+"#,
+};
+
+pub const CHART: Option<ChartCheck> = None;
+pub const MANIFESTS: Option<ManifestCheck> = Some(check_manifests);
+
+fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
+    for r in refs(docs) {
+        let Some(node) = r.name else { continue };
+        let Some(name) = node.scalar_text() else {
+            continue;
+        };
+        if name.contains("{{") || is_dns1123_subdomain(name) {
+            continue;
+        }
+        sink.report(&META, r.object.file, node.span, format!("`{name}` in the {} of {} is not a valid Secret name: {}", r.kind.describe(), r.object.describe(), subdomain_problem(name)))
+            .label("invalid Secret name")
+            .help("Secret names are lowercase letters, digits, '-' and '.', starting and ending with a letter or digit");
+    }
+}

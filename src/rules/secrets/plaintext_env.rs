@@ -1,0 +1,119 @@
+use crate::chart::YamlDoc;
+use crate::diagnostic::{RuleMeta, Severity, Sink};
+use crate::k8s::objects;
+use crate::rules::{ChartCheck, Ctx, ManifestCheck};
+use crate::yaml::Node;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "secrets/plaintext-env",
+    severity: Severity::Warning,
+    summary: "An environment variable holds a secret as plain text",
+    doc: r#"## What it does
+Reports `env[].value` literals whose variable name says secret (`PASSWORD`, `SECRET`, `TOKEN`,
+`API_KEY`, `PRIVATE_KEY`, `CREDENTIALS`, `AWS_SECRET_ACCESS_KEY`, …) or whose value is a
+private key. Empty values, references such as `$(OTHER_VAR)`, template expressions and obvious
+placeholders (`changeme`, `<password>`, `xxx`) are left alone.
+
+## Why it matters
+The secret is readable by everybody who can read the workload (`kubectl get deploy -o yaml`),
+lands in Git, in CI logs and in Helm's release history, and cannot be rotated without a
+rollout.
+
+## Example
+```yaml
+env:
+  - name: DB_PASSWORD
+    value: hunter2
+```
+
+## Fix
+Put the value in a Secret and use `valueFrom.secretKeyRef`.
+"#,
+};
+
+pub const CHART: Option<ChartCheck> = None;
+pub const MANIFESTS: Option<ManifestCheck> = Some(check_manifests);
+
+const NAME_WORDS: [&str; 9] = [
+    "PASSWORD",
+    "PASSWD",
+    "SECRET",
+    "TOKEN",
+    "APIKEY",
+    "API_KEY",
+    "PRIVATE_KEY",
+    "CREDENTIAL",
+    "ACCESS_KEY",
+];
+
+/// Whether a variable or key name says it holds a secret.
+pub(crate) fn secret_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase().replace('-', "_");
+    const NOT_SECRET: [&str; 13] = [
+        "_FILE",
+        "_PATH",
+        "_REF",
+        "_NAME",
+        "_URL",
+        "_URI",
+        "_ENDPOINT",
+        "_HOST",
+        "_PORT",
+        "_ID",
+        "_USER",
+        "_USERNAME",
+        "_ENABLED",
+    ];
+    NAME_WORDS.iter().any(|w| upper.contains(w)) && !NOT_SECRET.iter().any(|s| upper.ends_with(s))
+}
+
+/// Values that are clearly not real secrets.
+pub(crate) fn placeholder(value: &str) -> bool {
+    let v = value.trim().to_ascii_lowercase();
+    v.is_empty()
+        || v.contains("{{")
+        || v.starts_with("$(")
+        || v.starts_with('<')
+        || v.starts_with("${")
+        || [
+            "changeme",
+            "change-me",
+            "change_me",
+            "xxx",
+            "placeholder",
+            "secret",
+            "password",
+            "redacted",
+            "none",
+            "null",
+            "todo",
+            "-",
+        ]
+        .contains(&v.as_str())
+        || v.chars().all(|c| c == '*' || c == 'x')
+}
+
+fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
+    for obj in objects(docs) {
+        for c in obj.containers() {
+            for env in c.node.get("env").and_then(Node::as_seq).unwrap_or(&[]) {
+                let (Some(name), Some(value)) = (
+                    env.get("name").and_then(Node::scalar_text),
+                    env.get("value"),
+                ) else {
+                    continue;
+                };
+                let Some(text) = value.scalar_text() else {
+                    continue;
+                };
+                let private_key = text.contains("PRIVATE KEY-----");
+                if !(private_key || secret_name(name)) || placeholder(text) {
+                    continue;
+                }
+                sink.report(&META, obj.file, value.span, format!("Environment variable `{name}` of container \"{}\" holds a secret in plain text", c.name()))
+                    .label("plaintext secret")
+                    .help("store it in a Secret and use valueFrom.secretKeyRef");
+            }
+        }
+    }
+}
