@@ -13,6 +13,7 @@ pub mod discover;
 pub mod glob;
 pub mod k8s;
 pub mod lint;
+pub mod net;
 pub mod report;
 pub mod rules;
 pub mod schema;

@@ -80,6 +80,14 @@ registry![
     secrets::invalid_name,
     secrets::not_found,
     secrets::plaintext_env,
+    values::string_bool,
+    values::port_range,
+    values::negative_count,
+    values::seconds_not_integer,
+    values::url_invalid,
+    values::image_invalid,
+    values::name_invalid,
+    values::plaintext_secret,
 ];
 
 /// Looks a rule up by its name.

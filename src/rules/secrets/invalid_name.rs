@@ -1,4 +1,4 @@
-use crate::chart::YamlDoc;
+use crate::chart::{Chart, YamlDoc};
 use crate::diagnostic::{RuleMeta, Severity, Sink};
 use crate::k8s::names::{is_dns1123_subdomain, subdomain_problem};
 use crate::k8s::secrets::refs;
@@ -13,6 +13,10 @@ Reports a Secret reference (`secretKeyRef`, `envFrom.secretRef`, secret and proj
 `imagePullSecrets`, Ingress TLS) whose name is not a valid Secret name: an RFC 1123 subdomain
 of lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit. A name
 such as `-keycloak-backend` is what remains when a `{{ .Release.Name }}` prefix renders empty.
+
+The same check runs on values that name Secrets (`existingSecret`, `secretName`,
+`*SecretName`, `secretRef.name`, image pull secrets); template strings there are checked by
+`values/tpl-invalid` instead.
 
 ## Why it matters
 No Secret can have that name, so the pod never starts ("secret not found") or the API server
@@ -31,7 +35,7 @@ empty prefix.
 "#,
 };
 
-pub const CHART: Option<ChartCheck> = None;
+pub const CHART: Option<ChartCheck> = Some(check_chart);
 pub const MANIFESTS: Option<ManifestCheck> = Some(check_manifests);
 
 fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
@@ -46,5 +50,33 @@ fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
         sink.report(&META, r.object.file, node.span, format!("`{name}` in the {} of {} is not a valid Secret name: {}", r.kind.describe(), r.object.describe(), subdomain_problem(name)))
             .label("invalid Secret name")
             .help("Secret names are lowercase letters, digits, '-' and '.', starting and ending with a letter or digit");
+    }
+}
+
+fn check_chart(chart: &Chart, _: &Ctx, sink: &mut Sink) {
+    for v in crate::chart::values::secret_refs(chart) {
+        let Some(name) = v.node.as_str() else {
+            continue;
+        };
+        if name.is_empty() || crate::chart::values::is_template(name) || is_dns1123_subdomain(name)
+        {
+            continue;
+        }
+        let d = sink.report(
+            &META,
+            v.file,
+            v.node.span,
+            format!(
+                "`{}` is `{name}`, which is not a valid Secret name: {}",
+                v.path,
+                subdomain_problem(name)
+            ),
+        );
+        d.label("invalid Secret name");
+        if name.starts_with(['-', '.']) {
+            d.help(format!("a prefix seems to be missing; if it is the release name, make it a tpl string such as `{{{{ .Release.Name }}}}{name}` rendered with `tpl`"));
+        } else {
+            d.help("Secret names are lowercase letters, digits, '-' and '.', starting and ending with a letter or digit");
+        }
     }
 }

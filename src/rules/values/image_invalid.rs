@@ -1,0 +1,70 @@
+use crate::chart::Chart;
+use crate::chart::values::{all, is_template, norm, parent_key};
+use crate::diagnostic::{RuleMeta, Severity, Sink};
+use crate::net::check_image;
+use crate::rules::{ChartCheck, Ctx, ManifestCheck};
+
+pub static META: RuleMeta = RuleMeta {
+    name: "values/image-invalid",
+    severity: Severity::Error,
+    summary: "An image repository or reference in values is not a valid image name",
+    doc: r#"## What it does
+Reports image values that no registry accepts: `repository` (and `image` when it is a plain
+string without a separate tag) under image settings, checked against the image reference
+grammar: lowercase path components separated by `/`, no empty components, no trailing `/`,
+a valid registry host. Template strings and empty values are left alone.
+
+## Why it matters
+The kubelet cannot pull the image (`InvalidImageName`), so the pod never starts. A trailing
+`//` is what a documented default looks like after its template part was stripped.
+
+## Example
+```yaml
+image:
+  repository: "dev-hub.kaaiot.net/core/service//"
+```
+
+## Fix
+Write the full repository path, e.g. `dev-hub.kaaiot.net/core/service/ecr`.
+"#,
+};
+
+pub const CHART: Option<ChartCheck> = Some(check);
+pub const MANIFESTS: Option<ManifestCheck> = None;
+
+fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
+    for v in all(chart) {
+        let Some(key) = v.key else { continue };
+        let Some(text) = v.node.as_str() else {
+            continue;
+        };
+        if text.is_empty() || is_template(text) {
+            continue;
+        }
+        let k = norm(key);
+        let parent = parent_key(&v.path).map(norm).unwrap_or_default();
+        let (check_it, allow_tag) = match k.as_str() {
+            "repository" => (
+                parent.contains("image")
+                    || parent.is_empty()
+                    || parent.ends_with("container")
+                    || parent == "curl",
+                false,
+            ),
+            "image" => (true, true),
+            _ => (
+                k.ends_with("image") && !k.contains("pullpolicy") && !k.contains("secret"),
+                true,
+            ),
+        };
+        if !check_it {
+            continue;
+        }
+        let Some(problem) = check_image(text, allow_tag) else {
+            continue;
+        };
+        sink.report(&META, v.file, v.node.span, format!("`{}` is not a valid image {}: {problem}", v.path, if allow_tag { "reference" } else { "repository" }))
+            .label("invalid image name")
+            .help("write the full repository path: registry/namespace/name, lowercase, without empty components");
+    }
+}
