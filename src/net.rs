@@ -189,8 +189,9 @@ mod tests {
         assert!(check_host("-").is_some());
         assert_eq!(
             check_image("dev-hub.kaaiot.net/core/service//", false).as_deref(),
-            Some("it ends with '/'")
+            Some("it has an empty path component ('//')")
         );
+        assert_eq!(check_image("registry.example.com/app/", false).as_deref(), Some("it ends with '/'"));
         assert!(check_image("dev-hub.kaaiot.net/core//service", false).is_some());
         assert!(
             check_image(
