@@ -53,6 +53,10 @@ pub struct LintArgs {
     /// Configuration file (default: the nearest .plimsoll.yaml from each path upward).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Values file merged over each chart's values.yaml before schema validation (repeatable;
+    /// later files win, as with `helm install -f`).
+    #[arg(long = "values", short = 'v', value_name = "FILE")]
+    pub values: Vec<PathBuf>,
     /// Target Kubernetes version for API checks, e.g. 1.31 (overrides the config).
     #[arg(long, value_name = "VERSION")]
     pub kube_version: Option<String>,

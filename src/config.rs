@@ -115,8 +115,8 @@ impl Config {
             config.file = Some(file);
             return Ok(config);
         };
-        if let Some(err) = crate::schema::validate(schema(), root).into_iter().next() {
-            return Err(format!("invalid config {}: {}", at(err.span), err.message));
+        if let Some((span, message)) = crate::schema::validate(schema(), root).into_iter().next() {
+            return Err(format!("invalid config {}: {message}", at(span)));
         }
         if let Some(rules) = root.get("rules") {
             for e in rules.entries() {

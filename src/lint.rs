@@ -1,12 +1,12 @@
 //! The engine: discover units, load each once, run the rules in parallel, filter by config and
 //! suppression comments, and return findings in a deterministic order.
 
-use crate::chart::{Chart, Unit};
+use crate::chart::{Chart, Unit, YamlDoc};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Sink};
 use crate::discover::{self, UnitSource};
 use crate::rules::{Ctx, RULES};
-use crate::source::File;
+use crate::source::{File, SourceFile};
 use crate::suppress;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -19,6 +19,8 @@ pub struct LintOptions {
     pub config: Option<PathBuf>,
     /// `--kube-version`, overriding the config.
     pub kube_version: Option<(u32, u32)>,
+    /// `--values FILE` (repeatable): values merged over each chart's values.yaml, as Helm does.
+    pub values: Vec<PathBuf>,
 }
 
 #[derive(Debug, Default)]
@@ -33,6 +35,23 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> Result<LintResult, Stri
     let mut configs: HashMap<Option<PathBuf>, Arc<Config>> = HashMap::new();
     let mut work: Vec<(UnitSource, Arc<Config>)> = Vec::new();
     let mut result = LintResult::default();
+    let mut overrides = Vec::new();
+    for p in &options.values {
+        let text = std::fs::read_to_string(p)
+            .map_err(|e| format!("cannot read values file {}: {e}", p.display()))?;
+        let doc = YamlDoc::parse(SourceFile::new(p.clone(), text));
+        if let Some(issue) = doc.yaml.issues.first() {
+            let at = doc.file.line_col(issue.span.start as usize);
+            return Err(format!(
+                "invalid values file {}:{}:{}: {}",
+                p.display(),
+                at.line,
+                at.col,
+                issue.message
+            ));
+        }
+        overrides.push(doc);
+    }
     for path in paths {
         let config_path = match &options.config {
             Some(p) => Some(p.clone()),
@@ -68,7 +87,7 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> Result<LintResult, Stri
 
     let per_unit: Vec<(usize, Vec<Diagnostic>)> = work
         .par_iter()
-        .map(|(src, config)| lint_unit(src, config))
+        .map(|(src, config)| lint_unit(src, config, &overrides))
         .collect();
     for (files, mut diags) in per_unit {
         result.files += files;
@@ -79,12 +98,16 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> Result<LintResult, Stri
 }
 
 /// Loads and lints one unit; returns the number of files read and the findings.
-pub fn lint_unit(src: &UnitSource, config: &Config) -> (usize, Vec<Diagnostic>) {
+pub fn lint_unit(
+    src: &UnitSource,
+    config: &Config,
+    overrides: &[YamlDoc],
+) -> (usize, Vec<Diagnostic>) {
     let (unit, mut diags) = discover::load(src);
     let mut sink = Sink::default();
     let files = match &unit {
         Unit::Chart(chart) => {
-            run_chart(chart, None, config, &mut sink);
+            run_chart(chart, None, config, overrides, &mut sink);
             let mut files = Vec::new();
             collect_chart_files(chart, &mut files);
             files
@@ -92,6 +115,7 @@ pub fn lint_unit(src: &UnitSource, config: &Config) -> (usize, Vec<Diagnostic>) 
         Unit::Manifests(docs) => {
             let ctx = Ctx {
                 config,
+                overrides,
                 parent: None,
             };
             for rule in RULES {
@@ -106,15 +130,25 @@ pub fn lint_unit(src: &UnitSource, config: &Config) -> (usize, Vec<Diagnostic>) 
     (files.len(), filter(diags, &files, config))
 }
 
-fn run_chart(chart: &Chart, parent: Option<&Chart>, config: &Config, sink: &mut Sink) {
-    let ctx = Ctx { config, parent };
+fn run_chart(
+    chart: &Chart,
+    parent: Option<&Chart>,
+    config: &Config,
+    overrides: &[YamlDoc],
+    sink: &mut Sink,
+) {
+    let ctx = Ctx {
+        config,
+        overrides,
+        parent,
+    };
     for rule in RULES {
         if let Some(check) = rule.chart {
             check(chart, &ctx, sink);
         }
     }
     for sub in &chart.subcharts {
-        run_chart(sub, Some(chart), config, sink);
+        run_chart(sub, Some(chart), config, overrides, sink);
     }
 }
 

@@ -77,6 +77,7 @@ fn run_lint(args: LintArgs) -> ExitCode {
     let options = LintOptions {
         config: args.config.clone(),
         kube_version,
+        values: args.values.clone(),
     };
     let result = match lint(&paths, &options) {
         Ok(r) => r,

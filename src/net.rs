@@ -191,7 +191,10 @@ mod tests {
             check_image("dev-hub.kaaiot.net/core/service//", false).as_deref(),
             Some("it has an empty path component ('//')")
         );
-        assert_eq!(check_image("registry.example.com/app/", false).as_deref(), Some("it ends with '/'"));
+        assert_eq!(
+            check_image("registry.example.com/app/", false).as_deref(),
+            Some("it ends with '/'")
+        );
         assert!(check_image("dev-hub.kaaiot.net/core//service", false).is_some());
         assert!(
             check_image(

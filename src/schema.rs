@@ -1,34 +1,35 @@
 //! JSON Schema validation of spanned YAML: each error is placed on the smallest span that
-//! explains it (an unexpected key, the parent of a missing key, or the offending value).
+//! explains it (an unexpected key, the key of a mapping that misses a required key, or the
+//! offending value).
 
 use crate::source::Span;
 use crate::yaml::Node;
 use jsonschema::error::ValidationErrorKind;
-use jsonschema::paths::LocationSegment;
 
+/// One schema error, located by JSON Pointer.
 #[derive(Debug, Clone)]
 pub struct SchemaError {
-    pub span: Span,
-    /// JSON Pointer of the offending value (`/image/tag`).
+    /// JSON Pointer of the value to point at (`/image/tag`; for an unexpected key, the key).
     pub pointer: String,
+    /// For an unexpected key or a missing required key: that key.
+    pub key: Option<String>,
+    pub missing: bool,
     pub message: String,
 }
 
-/// Validates `root` and returns every error with its location.
-pub fn validate(validator: &jsonschema::Validator, root: &Node) -> Vec<SchemaError> {
-    let instance = root.to_json();
+/// Validates a JSON instance; every error with the pointer of the value it concerns.
+pub fn errors(validator: &jsonschema::Validator, instance: &serde_json::Value) -> Vec<SchemaError> {
     let mut out = Vec::new();
-    for err in validator.iter_errors(&instance) {
+    for err in validator.iter_errors(instance) {
         let pointer = err.instance_path().as_str().to_string();
-        let (node, key) = locate(root, err.instance_path().segments());
         match err.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected }
             | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
                 for name in unexpected {
-                    let span = node.entry(name).map(|e| e.key.span).unwrap_or(node.span);
                     out.push(SchemaError {
-                        span,
-                        pointer: format!("{pointer}/{name}"),
+                        pointer: format!("{pointer}/{}", escape(name)),
+                        key: Some(name.clone()),
+                        missing: false,
                         message: format!("`{name}` is not allowed here"),
                     });
                 }
@@ -39,14 +40,16 @@ pub fn validate(validator: &jsonschema::Validator, root: &Node) -> Vec<SchemaErr
                     .map(str::to_string)
                     .unwrap_or_else(|| property.to_string());
                 out.push(SchemaError {
-                    span: key.unwrap_or(node.span),
                     pointer,
                     message: format!("`{name}` is required here but missing"),
+                    key: Some(name),
+                    missing: true,
                 });
             }
             _ => out.push(SchemaError {
-                span: node.span,
                 pointer,
+                key: None,
+                missing: false,
                 message: err.to_string(),
             }),
         }
@@ -54,35 +57,48 @@ pub fn validate(validator: &jsonschema::Validator, root: &Node) -> Vec<SchemaErr
     out
 }
 
-/// Walks a JSON Pointer through the tree; returns the deepest node reached and the span of
-/// the key that holds it.
-fn locate<'a, 'p>(
-    root: &'a Node,
-    segments: impl Iterator<Item = LocationSegment<'p>>,
-) -> (&'a Node, Option<Span>) {
+fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// Follows a JSON Pointer through the tree. Returns the node reached and the span of the key
+/// that holds it, only when the whole pointer resolves.
+pub fn locate<'a>(root: &'a Node, pointer: &str) -> Option<(&'a Node, Option<Span>)> {
     let mut node = root;
     let mut key = None;
-    for seg in segments {
-        let next = match seg {
-            LocationSegment::Property(name) => {
-                node.entry(&name).map(|e| (&e.value, Some(e.key.span)))
-            }
-            LocationSegment::Index(i) => match node.as_seq() {
-                Some(items) => items.get(i).map(|n| (n, None)),
-                None => node
-                    .entry(&i.to_string())
-                    .map(|e| (&e.value, Some(e.key.span))),
-            },
-        };
-        match next {
-            Some((n, k)) => {
-                node = n;
-                key = k;
-            }
-            None => break,
+    for raw in pointer.split('/').skip(1) {
+        let seg = raw.replace("~1", "/").replace("~0", "~");
+        if let Some(items) = node.as_seq() {
+            node = items.get(seg.parse::<usize>().ok()?)?;
+            key = None;
+        } else {
+            let e = node.entry(&seg)?;
+            node = &e.value;
+            key = Some(e.key.span);
         }
     }
-    (node, key)
+    Some((node, key))
+}
+
+/// The span an error should point at within `root`, if the pointer resolves there: the
+/// unexpected key, the key holding a mapping that misses a required key, or the value.
+pub fn span_in(root: &Node, err: &SchemaError) -> Option<Span> {
+    let (node, key) = locate(root, &err.pointer)?;
+    if err.missing {
+        return Some(key.unwrap_or(node.span));
+    }
+    if let Some(k) = &err.key {
+        return Some(key.unwrap_or(node.span)).filter(|_| !k.is_empty());
+    }
+    Some(node.span)
+}
+
+/// Validates `root` and returns every error with its span (used for plimsoll's own files).
+pub fn validate(validator: &jsonschema::Validator, root: &Node) -> Vec<(Span, String)> {
+    errors(validator, &root.to_json())
+        .into_iter()
+        .map(|e| (span_in(root, &e).unwrap_or(root.span), e.message))
+        .collect()
 }
 
 #[cfg(test)]
@@ -103,8 +119,8 @@ mod tests {
         let text = "image:\n  tag: 1.2\n  extra: x\nreplicas: 0\n";
         let f = crate::yaml::parse(text);
         let mut errs = validate(&v, f.root().unwrap());
-        errs.sort_by_key(|e| e.span);
-        let got: Vec<_> = errs.iter().map(|e| &text[e.span.range()]).collect();
+        errs.sort_by_key(|e| e.0);
+        let got: Vec<_> = errs.iter().map(|e| &text[e.0.range()]).collect();
         assert_eq!(got, vec!["image", "1.2", "extra", "0"]);
     }
 }

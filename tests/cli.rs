@@ -182,3 +182,53 @@ fn file_wide_suppression_and_config_off() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[test]
+fn values_files_are_merged_before_schema_validation() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "demo/Chart.yaml", GOOD_CHART);
+    write(
+        dir.path(),
+        "demo/values.yaml",
+        "replicaCount: 1\nimage:\n  tag: \"1.0\"\n",
+    );
+    write(
+        dir.path(),
+        "demo/values.schema.json",
+        r#"{"type": "object", "properties": {"replicaCount": {"type": "integer"}, "image": {"type": "object", "required": ["tag"]}}}"#,
+    );
+    write(dir.path(), "prod.yaml", "image:\n  tag: null\n");
+    write(dir.path(), "more.yaml", "replicaCount: two\n");
+    let out = plimsoll(
+        &[
+            "lint",
+            "demo",
+            "--format",
+            "compact",
+            "--values",
+            "prod.yaml",
+            "--values",
+            "more.yaml",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    // `image.tag` was deleted by prod.yaml's null: the error points at prod.yaml's `image` key.
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("prod.yaml:1:1: error: `image`: `tag` is required")),
+        "{stdout}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with(
+            "more.yaml:1:15: error: `replicaCount`: \"two\" is not of type \"integer\""
+        )),
+        "{stdout}"
+    );
+    let out = plimsoll(&["lint", "demo", "--values", "missing.yaml"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+}

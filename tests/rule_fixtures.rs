@@ -4,7 +4,8 @@
 //!
 //! In `fire` fixtures, each line where the rule must report carries a marker comment
 //! `expect: <rule-name>`; the rule must report on exactly the marked lines. The findings are
-//! also snapshotted, message, position and help included.
+//! also snapshotted, message, position and help included. Files that cannot hold comments (JSON)
+//! list their expectations in a sidecar `<file>.expect` with lines `LINE: rule`.
 
 use plimsoll::diagnostic::Diagnostic;
 use plimsoll::lint::{LintOptions, lint};
@@ -50,6 +51,26 @@ fn markers(path: &Path, rule: &str) -> BTreeSet<(String, usize)> {
     } else {
         vec![path.to_path_buf()]
     };
+    for f in &files {
+        // Files without comments (JSON) list their expectations in `<file>.expect`, one
+        // `LINE: rule` per line.
+        let Some(name) = f
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".expect"))
+        else {
+            continue;
+        };
+        let target = f.with_file_name(name);
+        for line in std::fs::read_to_string(f).unwrap_or_default().lines() {
+            if let Some((n, r)) = line.split_once(':')
+                && r.trim() == rule
+                && let Ok(n) = n.trim().parse::<usize>()
+            {
+                out.insert((target.to_string_lossy().into_owned(), n));
+            }
+        }
+    }
     for f in files {
         let Ok(text) = std::fs::read_to_string(&f) else {
             continue;

@@ -1,5 +1,6 @@
 //! The chart model: every file of a chart read once, YAML files parsed once.
 
+pub mod coalesce;
 pub mod values;
 
 use crate::source::File;

@@ -16,6 +16,9 @@ pub mod yaml;
 /// What rules may read besides the unit itself.
 pub struct Ctx<'a> {
     pub config: &'a Config,
+    /// Values files given with `--values`, in order (later ones win). They apply to the
+    /// top-level chart (`parent` is `None`); a subchart sees them through its parent's values.
+    pub overrides: &'a [YamlDoc],
     /// For a subchart: its parent chart.
     pub parent: Option<&'a Chart>,
 }
@@ -88,6 +91,8 @@ registry![
     values::image_invalid,
     values::name_invalid,
     values::plaintext_secret,
+    values::schema_invalid,
+    values::schema_violation,
 ];
 
 /// Looks a rule up by its name.
