@@ -1,6 +1,7 @@
 //! The chart model: every file of a chart read once, YAML files parsed once.
 
 pub mod coalesce;
+pub mod docs;
 pub mod values;
 
 use crate::source::File;

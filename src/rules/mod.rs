@@ -6,6 +6,7 @@ use crate::diagnostic::{RuleMeta, Sink};
 
 pub mod chart;
 pub mod config;
+pub mod docs;
 pub mod file;
 pub mod manifests;
 pub mod probes;
@@ -93,6 +94,10 @@ registry![
     values::plaintext_secret,
     values::schema_invalid,
     values::schema_violation,
+    docs::type_mismatch,
+    docs::default_mismatch,
+    docs::undocumented_key,
+    docs::stale_key,
 ];
 
 /// Looks a rule up by its name.
