@@ -163,11 +163,11 @@ pub fn table(file: &File) -> Vec<Row> {
             layout = Some((Layout::HelmDocs, k, d, col("type")));
             continue;
         }
-        if let (Some(k), Some(d)) = (col("name"), col("value").or(col("default"))) {
-            if col("description").is_some() {
-                layout = Some((Layout::Bitnami, k, d, None));
-                continue;
-            }
+        if let (Some(k), Some(d)) = (col("name"), col("value").or(col("default")))
+            && col("description").is_some()
+        {
+            layout = Some((Layout::Bitnami, k, d, None));
+            continue;
         }
         let Some((lay, k, d, t)) = layout else {
             continue;
@@ -213,17 +213,17 @@ pub fn comments(file: &File, root: Option<&Node>) -> Vec<Commented> {
                         param: true,
                     });
                 }
-            } else if let Some(p) = rest.strip_prefix("@skip") {
-                if let Some(key) = p.split_whitespace().next() {
-                    out.push(Commented {
-                        key: key.to_string(),
-                        span,
-                        ty: None,
-                        custom_default: false,
-                        skip: true,
-                        param: false,
-                    });
-                }
+            } else if let Some(p) = rest.strip_prefix("@skip")
+                && let Some(key) = p.split_whitespace().next()
+            {
+                out.push(Commented {
+                    key: key.to_string(),
+                    span,
+                    ty: None,
+                    custom_default: false,
+                    skip: true,
+                    param: false,
+                });
             }
             continue;
         }
