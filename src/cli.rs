@@ -57,6 +57,9 @@ pub struct LintArgs {
     /// later files win, as with `helm install -f`).
     #[arg(long = "values", short = 'v', value_name = "FILE")]
     pub values: Vec<PathBuf>,
+    /// Rule-pack file or folder of packs to apply besides the built-in ones (repeatable).
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rule_packs: Vec<PathBuf>,
     /// Target Kubernetes version for API checks, e.g. 1.31 (overrides the config).
     #[arg(long, value_name = "VERSION")]
     pub kube_version: Option<String>,

@@ -25,6 +25,8 @@ pub struct Config {
     pub required_alert_labels: Vec<String>,
     pub required_alert_annotations: Vec<String>,
     pub rule_packs: Vec<PathBuf>,
+    /// Rules of the packs named in `rulePacks`.
+    pub packs: Vec<crate::packs::PackRule>,
     /// Findings about the configuration itself (unknown rule names).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -117,6 +119,13 @@ impl Config {
         };
         if let Some((span, message)) = crate::schema::validate(schema(), root).into_iter().next() {
             return Err(format!("invalid config {}: {message}", at(span)));
+        }
+        config.rule_packs = strings(root.get("rulePacks"))
+            .into_iter()
+            .map(|p| config.base.join(p))
+            .collect();
+        for p in &config.rule_packs {
+            config.packs.append(&mut crate::packs::load(p)?);
         }
         if let Some(rules) = root.get("rules") {
             for e in rules.entries() {

@@ -25,6 +25,11 @@ fn segments(pat: &[&str], path: &[&str]) -> bool {
     }
 }
 
+/// Whether one path segment matches a pattern with `*` and `?`.
+pub fn matches_segment(pattern: &str, segment_text: &str) -> bool {
+    segment(pattern.as_bytes(), segment_text.as_bytes())
+}
+
 fn segment(p: &[u8], s: &[u8]) -> bool {
     match p.split_first() {
         None => s.is_empty(),

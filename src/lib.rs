@@ -14,6 +14,7 @@ pub mod glob;
 pub mod k8s;
 pub mod lint;
 pub mod net;
+pub mod packs;
 pub mod report;
 pub mod rules;
 pub mod schema;

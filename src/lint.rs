@@ -21,6 +21,8 @@ pub struct LintOptions {
     pub kube_version: Option<(u32, u32)>,
     /// `--values FILE` (repeatable): values merged over each chart's values.yaml, as Helm does.
     pub values: Vec<PathBuf>,
+    /// `--rules PATH` (repeatable): rule-pack files or folders.
+    pub rule_packs: Vec<PathBuf>,
 }
 
 #[derive(Debug, Default)]
@@ -35,6 +37,10 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> Result<LintResult, Stri
     let mut configs: HashMap<Option<PathBuf>, Arc<Config>> = HashMap::new();
     let mut work: Vec<(UnitSource, Arc<Config>)> = Vec::new();
     let mut result = LintResult::default();
+    let mut cli_packs = Vec::new();
+    for p in &options.rule_packs {
+        cli_packs.append(&mut crate::packs::load(p)?);
+    }
     let mut overrides = Vec::new();
     for p in &options.values {
         let text = std::fs::read_to_string(p)
@@ -87,7 +93,7 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> Result<LintResult, Stri
 
     let per_unit: Vec<(usize, Vec<Diagnostic>)> = work
         .par_iter()
-        .map(|(src, config)| lint_unit(src, config, &overrides))
+        .map(|(src, config)| lint_unit(src, config, &overrides, &cli_packs))
         .collect();
     for (files, mut diags) in per_unit {
         result.files += files;
@@ -102,12 +108,18 @@ pub fn lint_unit(
     src: &UnitSource,
     config: &Config,
     overrides: &[YamlDoc],
+    cli_packs: &[crate::packs::PackRule],
 ) -> (usize, Vec<Diagnostic>) {
+    let packs: Vec<&crate::packs::PackRule> = crate::packs::builtin()
+        .iter()
+        .chain(config.packs.iter())
+        .chain(cli_packs.iter())
+        .collect();
     let (unit, mut diags) = discover::load(src);
     let mut sink = Sink::default();
     let files = match &unit {
         Unit::Chart(chart) => {
-            run_chart(chart, None, config, overrides, &mut sink);
+            run_chart(chart, None, config, overrides, &packs, &mut sink);
             let mut files = Vec::new();
             collect_chart_files(chart, &mut files);
             files
@@ -123,6 +135,9 @@ pub fn lint_unit(
                     check(docs, &ctx, &mut sink);
                 }
             }
+            for pack in &packs {
+                pack.check_manifests(docs, &mut sink);
+            }
             docs.iter().map(|d| d.file.clone()).collect()
         }
     };
@@ -135,6 +150,7 @@ fn run_chart(
     parent: Option<&Chart>,
     config: &Config,
     overrides: &[YamlDoc],
+    packs: &[&crate::packs::PackRule],
     sink: &mut Sink,
 ) {
     let ctx = Ctx {
@@ -147,8 +163,11 @@ fn run_chart(
             check(chart, &ctx, sink);
         }
     }
+    for pack in packs {
+        pack.check_chart(chart, sink);
+    }
     for sub in &chart.subcharts {
-        run_chart(sub, Some(chart), config, overrides, sink);
+        run_chart(sub, Some(chart), config, overrides, packs, sink);
     }
 }
 
@@ -175,9 +194,7 @@ fn filter(diags: Vec<Diagnostic>, files: &[File], config: &Config) -> Vec<Diagno
                         Some(*span),
                         format!("Unknown rule `{name}` in suppression comment"),
                     );
-                    if let Some(s) =
-                        crate::suggest::closest(name, RULES.iter().map(|r| r.meta.name))
-                    {
+                    if let Some(s) = crate::suggest::closest(name, crate::rules::names()) {
                         d.help(format!("did you mean `{s}`?"));
                     }
                     extra.push(d);

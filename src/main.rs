@@ -78,6 +78,7 @@ fn run_lint(args: LintArgs) -> ExitCode {
         config: args.config.clone(),
         kube_version,
         values: args.values.clone(),
+        rule_packs: args.rule_packs.clone(),
     };
     let result = match lint(&paths, &options) {
         Ok(r) => r,

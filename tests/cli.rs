@@ -232,3 +232,56 @@ fn values_files_are_merged_before_schema_validation() {
     let out = plimsoll(&["lint", "demo", "--values", "missing.yaml"], dir.path());
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn user_rule_packs_from_the_command_line_and_config() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "demo/Chart.yaml", GOOD_CHART);
+    write(
+        dir.path(),
+        "demo/values.yaml",
+        "team: \"\"\nservice:\n  type: NodePort\n",
+    );
+    let pack = "rules:\n  - name: acme/team-required\n    severity: error\n    summary: Every chart names its owning team\n    select:\n      values: team\n    assert:\n      pattern: \"[a-z]+\"\n  - name: acme/no-node-port\n    severity: warning\n    summary: NodePort services are not allowed\n    message: \"`{path}` must not be NodePort\"\n    select:\n      values: \"**.type\"\n    assert:\n      enum: [ClusterIP, LoadBalancer]\n";
+    write(dir.path(), "packs/acme.yaml", pack);
+    let out = plimsoll(
+        &["lint", "demo", "--format", "compact", "--rules", "packs"],
+        dir.path(),
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("demo/values.yaml:1:7: error: `team` `` does not match `^(?:[a-z]+)$` [acme/team-required]"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "demo/values.yaml:3:9: warning: `service.type` must not be NodePort [acme/no-node-port]"
+        ),
+        "{stdout}"
+    );
+
+    // The same pack from the configuration, with one of its rules turned off and suppressed names checked.
+    write(
+        dir.path(),
+        ".plimsoll.yaml",
+        "rulePacks: [packs]\nrules:\n  acme/no-node-port: off\n",
+    );
+    let out = plimsoll(&["lint", "demo", "--format", "compact"], dir.path());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("[acme/team-required]") && !stdout.contains("acme/no-node-port"),
+        "{stdout}"
+    );
+
+    // An invalid pack is a usage error with its position.
+    write(
+        dir.path(),
+        "bad/pack.yaml",
+        "rules:\n  - name: Bad Name\n    severity: error\n    summary: x\n    select: {values: a}\n    assert: {type: string}\n",
+    );
+    let out = plimsoll(&["lint", "demo", "--rules", "bad/pack.yaml"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("invalid rule pack bad/pack.yaml:2:11"),
+        "{err}"
+    );
+}

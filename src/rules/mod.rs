@@ -100,14 +100,27 @@ registry![
     docs::stale_key,
 ];
 
-/// Looks a rule up by its name.
+/// Looks a rule up by its name: built-in rules, then rule-pack rules.
 pub fn find(name: &str) -> Option<&'static RuleMeta> {
-    RULES.iter().find(|r| r.meta.name == name).map(|r| r.meta)
+    RULES
+        .iter()
+        .find(|r| r.meta.name == name)
+        .map(|r| r.meta)
+        .or_else(|| crate::packs::find(name))
 }
 
-/// All rule metadata, sorted by name.
+/// Names of every known rule, for suggestions.
+pub fn names() -> Vec<&'static str> {
+    all_meta().into_iter().map(|m| m.name).collect()
+}
+
+/// All rule metadata (built-in rules and the shipped rule packs), sorted by name.
 pub fn all_meta() -> Vec<&'static RuleMeta> {
-    let mut v: Vec<_> = RULES.iter().map(|r| r.meta).collect();
+    let mut v: Vec<_> = RULES
+        .iter()
+        .map(|r| r.meta)
+        .chain(crate::packs::builtin().iter().map(|r| r.meta))
+        .collect();
     v.sort_by_key(|m| m.name);
     v
 }

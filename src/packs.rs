@@ -1,0 +1,627 @@
+//! Rule packs: conventions that are data rather than code (`rules/*.yaml`, described by
+//! `schemas/rule-pack.schema.json`). A pack rule selects values by path pattern or manifest
+//! fields by kind and path, and asserts a type, an enum, a pattern, a range, required or known
+//! keys, or a JSON Schema fragment.
+//!
+//! plimsoll ships `rules/kar.yaml` and `rules/helm-best-practices.yaml`, always active; users
+//! add packs with `--rules PATH` or `rulePacks` in `.plimsoll.yaml`.
+
+use crate::chart::{Chart, YamlDoc};
+use crate::diagnostic::{RuleMeta, Severity, Sink};
+use crate::k8s::objects;
+use crate::source::{File, SourceFile, Span};
+use crate::yaml::Node;
+use regex::Regex;
+use std::path::Path;
+use std::sync::{Mutex, OnceLock};
+
+impl std::fmt::Debug for PackRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.meta.name)
+    }
+}
+
+pub struct PackRule {
+    pub meta: &'static RuleMeta,
+    message: Option<String>,
+    help: Option<String>,
+    select: Select,
+    assert: Assert,
+}
+
+enum Select {
+    Values {
+        pattern: Vec<String>,
+        key: Option<String>,
+        exclude: Vec<Vec<String>>,
+        has_key: Option<String>,
+    },
+    Manifests {
+        kinds: Vec<String>,
+        path: Vec<String>,
+        key: Option<String>,
+        has_key: Option<String>,
+    },
+}
+
+#[derive(Default)]
+struct Assert {
+    ty: Option<String>,
+    one_of: Option<Vec<serde_json::Value>>,
+    pattern: Option<Regex>,
+    minimum: Option<f64>,
+    maximum: Option<f64>,
+    numeric: bool,
+    key_pattern: Option<Regex>,
+    required_keys: Vec<String>,
+    allowed_keys: Option<Vec<String>>,
+    schema: Option<jsonschema::Validator>,
+}
+
+/// Every pack rule's metadata ever loaded in this process, for `find` and `explain`.
+fn loaded() -> &'static Mutex<Vec<&'static RuleMeta>> {
+    static L: OnceLock<Mutex<Vec<&'static RuleMeta>>> = OnceLock::new();
+    L.get_or_init(|| Mutex::new(Vec::new()))
+}
+
+/// Metadata of a pack rule by name (built-in packs and packs loaded so far).
+pub fn find(name: &str) -> Option<&'static RuleMeta> {
+    builtin()
+        .iter()
+        .map(|r| r.meta)
+        .find(|m| m.name == name)
+        .or_else(|| {
+            loaded()
+                .lock()
+                .ok()?
+                .iter()
+                .copied()
+                .find(|m| m.name == name)
+        })
+}
+
+/// The rules of the packs plimsoll ships.
+pub fn builtin() -> &'static [PackRule] {
+    static B: OnceLock<Vec<PackRule>> = OnceLock::new();
+    B.get_or_init(|| {
+        let mut out = Vec::new();
+        for (name, text) in [
+            ("rules/kar.yaml", include_str!("../rules/kar.yaml")),
+            (
+                "rules/helm-best-practices.yaml",
+                include_str!("../rules/helm-best-practices.yaml"),
+            ),
+        ] {
+            match parse(SourceFile::new(name, text.to_string())) {
+                Ok(mut rules) => out.append(&mut rules),
+                Err(e) => eprintln!("plimsoll: built-in rule pack {name} is invalid: {e}"),
+            }
+        }
+        out
+    })
+}
+
+/// Loads the packs in a file or folder (every `.yaml`/`.yml` file). `Err` is a one-line reason.
+pub fn load(path: &Path) -> Result<Vec<PackRule>, String> {
+    let mut files: Vec<std::path::PathBuf> = if path.is_dir() {
+        std::fs::read_dir(path)
+            .map_err(|e| format!("cannot read rule packs in {}: {e}", path.display()))?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+            .collect()
+    } else {
+        vec![path.to_path_buf()]
+    };
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f)
+            .map_err(|e| format!("cannot read rule pack {}: {e}", f.display()))?;
+        out.append(&mut parse(SourceFile::new(
+            crate::source::display_path(&f),
+            text,
+        ))?);
+    }
+    Ok(out)
+}
+
+fn pack_schema() -> &'static jsonschema::Validator {
+    static V: OnceLock<jsonschema::Validator> = OnceLock::new();
+    V.get_or_init(|| {
+        let json: serde_json::Value =
+            serde_json::from_str(include_str!("../schemas/rule-pack.schema.json"))
+                .expect("rule-pack schema is valid JSON");
+        jsonschema::validator_for(&json).expect("rule-pack schema is a valid schema")
+    })
+}
+
+fn at(file: &File, span: Span) -> String {
+    let lc = file.line_col(span.start as usize);
+    format!("{}:{}:{}", file.display_path(), lc.line, lc.col)
+}
+
+fn parse(file: File) -> Result<Vec<PackRule>, String> {
+    let yaml = crate::yaml::parse(&file.text);
+    if let Some(issue) = yaml.issues.first() {
+        return Err(format!(
+            "invalid rule pack {}: {}",
+            at(&file, issue.span),
+            issue.message
+        ));
+    }
+    let Some(root) = yaml.root() else {
+        return Ok(Vec::new());
+    };
+    if let Some((span, message)) = crate::schema::validate(pack_schema(), root)
+        .into_iter()
+        .next()
+    {
+        return Err(format!("invalid rule pack {}: {message}", at(&file, span)));
+    }
+    let mut out = Vec::new();
+    for r in root.get("rules").and_then(Node::as_seq).unwrap_or(&[]) {
+        let s = |k: &str| r.get(k).and_then(Node::scalar_text).map(str::to_string);
+        let name = s("name").unwrap_or_default();
+        if crate::rules::RULES.iter().any(|x| x.meta.name == name)
+            || builtin_names_contain(&name, &out)
+        {
+            return Err(format!(
+                "invalid rule pack {}: rule `{name}` is defined twice",
+                at(&file, r.span)
+            ));
+        }
+        let summary = s("summary").unwrap_or_default();
+        let help = s("help");
+        let doc = s("doc").unwrap_or_else(|| {
+            format!(
+                "## What it does\n{summary}.\n\n## Why it matters\nA convention of the rule pack {}.\n\n## Example\nSee the pack's selection: `{}`.\n\n## Fix\n{}\n",
+                file.display_path(),
+                r.get("select").map(|n| n.to_json().to_string()).unwrap_or_default(),
+                help.clone().unwrap_or_else(|| "Follow the convention.".into())
+            )
+        });
+        let meta: &'static RuleMeta = Box::leak(Box::new(RuleMeta {
+            name: Box::leak(name.into_boxed_str()),
+            severity: s("severity")
+                .as_deref()
+                .and_then(Severity::parse)
+                .unwrap_or(Severity::Warning),
+            summary: Box::leak(summary.into_boxed_str()),
+            doc: Box::leak(doc.into_boxed_str()),
+        }));
+        let select = r
+            .get("select")
+            .ok_or_else(|| format!("invalid rule pack {}: no select", at(&file, r.span)))?;
+        let gs = |k: &str| {
+            select
+                .get(k)
+                .and_then(Node::scalar_text)
+                .map(str::to_string)
+        };
+        let has_key = select
+            .get_path(&["when", "hasKey"])
+            .and_then(Node::scalar_text)
+            .map(str::to_string);
+        let select = match gs("values") {
+            Some(p) => Select::Values {
+                pattern: split(&p),
+                key: gs("key"),
+                exclude: select
+                    .get("exclude")
+                    .and_then(Node::as_seq)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(Node::scalar_text)
+                    .map(split)
+                    .collect(),
+                has_key,
+            },
+            None => Select::Manifests {
+                kinds: select
+                    .get("kinds")
+                    .and_then(Node::as_seq)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(Node::scalar_text)
+                    .map(str::to_string)
+                    .collect(),
+                path: gs("path").map(|p| split(&p)).unwrap_or_default(),
+                key: gs("key"),
+                has_key,
+            },
+        };
+        let a = r
+            .get("assert")
+            .ok_or_else(|| format!("invalid rule pack {}: no assert", at(&file, r.span)))?;
+        let regex = |k: &str| -> Result<Option<Regex>, String> {
+            match a.get(k) {
+                Some(n) => {
+                    let src = n.scalar_text().unwrap_or_default();
+                    Regex::new(&format!("^(?:{src})$"))
+                        .map(Some)
+                        .map_err(|e| format!("invalid rule pack {}: {e}", at(&file, n.span)))
+                }
+                None => Ok(None),
+            }
+        };
+        let schema = match a.get("schema") {
+            Some(n) => Some(
+                jsonschema::validator_for(&n.to_json())
+                    .map_err(|e| format!("invalid rule pack {}: {e}", at(&file, n.span)))?,
+            ),
+            None => None,
+        };
+        let strings = |k: &str| {
+            a.get(k).and_then(Node::as_seq).map(|s| {
+                s.iter()
+                    .filter_map(Node::scalar_text)
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+        };
+        let assert = Assert {
+            ty: a
+                .get("type")
+                .and_then(Node::scalar_text)
+                .map(str::to_string),
+            one_of: a
+                .get("enum")
+                .and_then(Node::as_seq)
+                .map(|s| s.iter().map(Node::to_json).collect()),
+            pattern: regex("pattern")?,
+            minimum: a.get("minimum").and_then(Node::as_f64),
+            maximum: a.get("maximum").and_then(Node::as_f64),
+            numeric: a.get("numeric").and_then(Node::as_bool).unwrap_or(false),
+            key_pattern: regex("keyPattern")?,
+            required_keys: strings("requiredKeys").unwrap_or_default(),
+            allowed_keys: strings("allowedKeys"),
+            schema,
+        };
+        if let Ok(mut l) = loaded().lock() {
+            l.push(meta);
+        }
+        out.push(PackRule {
+            meta,
+            message: s("message"),
+            help,
+            select,
+            assert,
+        });
+    }
+    Ok(out)
+}
+
+fn builtin_names_contain(name: &str, so_far: &[PackRule]) -> bool {
+    so_far.iter().any(|r| r.meta.name == name)
+}
+
+fn split(p: &str) -> Vec<String> {
+    p.split('.')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Glob over one segment: `*` any run of characters.
+fn glob(p: &str, s: &str) -> bool {
+    crate::glob::matches_segment(p, s)
+}
+
+/// Whether a path (keys and list indices) matches a pattern with `*` and `**`.
+fn path_matches(pat: &[String], path: &[String]) -> bool {
+    match pat.split_first() {
+        None => path.is_empty(),
+        Some((p, rest)) if p == "**" => (0..=path.len()).any(|i| path_matches(rest, &path[i..])),
+        Some((p, rest)) => path
+            .split_first()
+            .is_some_and(|(s, prest)| glob(p, s) && path_matches(rest, prest)),
+    }
+}
+
+struct Hit<'a> {
+    file: &'a File,
+    path: String,
+    key: Option<String>,
+    node: &'a Node,
+    /// The span of the key holding `node`, for findings about a mapping.
+    holder: Span,
+}
+
+impl PackRule {
+    pub fn check_chart(&self, chart: &Chart, sink: &mut Sink) {
+        let Select::Values {
+            pattern,
+            key,
+            exclude,
+            has_key,
+        } = &self.select
+        else {
+            return;
+        };
+        let Some(values) = &chart.values else { return };
+        let Some(root) = values.yaml.root() else {
+            return;
+        };
+        let mut hits = Vec::new();
+        let mut path = Vec::new();
+        collect_values(
+            root,
+            &mut path,
+            &values.file,
+            pattern,
+            exclude,
+            &mut hits,
+            root.span,
+        );
+        for h in hits {
+            self.check_hit(h, key.as_deref(), has_key.as_deref(), sink);
+        }
+    }
+
+    pub fn check_manifests(&self, docs: &[YamlDoc], sink: &mut Sink) {
+        let Select::Manifests {
+            kinds,
+            path,
+            key,
+            has_key,
+        } = &self.select
+        else {
+            return;
+        };
+        for obj in objects(docs) {
+            if !kinds.is_empty() && !kinds.iter().any(|k| k == obj.kind) {
+                continue;
+            }
+            let (mut node, rest) = match path.first().map(String::as_str) {
+                Some("pod") => match obj.kind {
+                    "Pod" => (obj.root, &path[1..]),
+                    _ => match obj.pod_template() {
+                        Some(t) => (t, &path[1..]),
+                        None => continue,
+                    },
+                },
+                _ => (obj.root, &path[..]),
+            };
+            let mut holder = node.span;
+            let mut ok = true;
+            for seg in rest {
+                match node.entry(seg) {
+                    Some(e) => {
+                        holder = e.key.span;
+                        node = &e.value;
+                    }
+                    None => {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+            if !ok {
+                continue;
+            }
+            let hit = Hit {
+                file: obj.file,
+                path: format!("{} {}", obj.describe(), path.join(".")),
+                key: None,
+                node,
+                holder,
+            };
+            self.check_hit(hit, key.as_deref(), has_key.as_deref(), sink);
+        }
+    }
+
+    fn check_hit(&self, hit: Hit, key: Option<&str>, has_key: Option<&str>, sink: &mut Sink) {
+        if let Some(h) = has_key
+            && !hit
+                .node
+                .entries()
+                .any(|e| e.key_str().is_some_and(|k| glob(h, k)))
+        {
+            return;
+        }
+        let a = &self.assert;
+        for required in &a.required_keys {
+            if hit.node.get(required).is_none() {
+                self.report(
+                    sink,
+                    hit.file,
+                    hit.holder,
+                    &hit.path,
+                    Some(required),
+                    None,
+                    format!("`{}` has no `{required}`", hit.path),
+                );
+            }
+        }
+        let Some(key) = key else {
+            self.check_value(sink, hit.file, &hit.path, hit.key.as_deref(), hit.node);
+            return;
+        };
+        for e in hit.node.entries() {
+            let Some(k) = e.key_str() else { continue };
+            if !glob(key, k) {
+                continue;
+            }
+            let path = if hit.path.is_empty() {
+                k.to_string()
+            } else {
+                format!("{}.{k}", hit.path)
+            };
+            if let Some(allowed) = &a.allowed_keys
+                && !allowed.iter().any(|x| x == k)
+            {
+                let suggestion = crate::suggest::closest(k, allowed.iter().map(String::as_str))
+                    .map(|s| format!("did you mean `{s}`?"));
+                self.report(
+                    sink,
+                    hit.file,
+                    e.key.span,
+                    &path,
+                    Some(k),
+                    suggestion,
+                    format!("`{k}` is not a known key"),
+                );
+                continue;
+            }
+            if let Some(re) = &a.key_pattern
+                && !re.is_match(k)
+            {
+                self.report(
+                    sink,
+                    hit.file,
+                    e.key.span,
+                    &path,
+                    Some(k),
+                    None,
+                    format!("`{k}` does not match `{}`", re.as_str()),
+                );
+                continue;
+            }
+            self.check_value(sink, hit.file, &path, Some(k), &e.value);
+        }
+    }
+
+    fn check_value(
+        &self,
+        sink: &mut Sink,
+        file: &File,
+        path: &str,
+        key: Option<&str>,
+        node: &Node,
+    ) {
+        let a = &self.assert;
+        let text = node
+            .scalar_text()
+            .map(str::to_string)
+            .unwrap_or_else(|| node.to_json().to_string());
+        let mut problem: Option<String> = None;
+        if let Some(ty) = &a.ty {
+            let actual = node.type_name();
+            let ok = match ty.as_str() {
+                "number" => matches!(actual, "int" | "float"),
+                t => t == actual,
+            };
+            if !ok {
+                problem = Some(format!("is {} `{text}`, not {ty}", actual));
+            }
+        }
+        if problem.is_none()
+            && let Some(options) = &a.one_of
+        {
+            let json = node.to_json();
+            if !options
+                .iter()
+                .any(|o| *o == json || o.as_str() == node.scalar_text())
+            {
+                let list: Vec<String> = options.iter().map(|o| o.to_string()).collect();
+                problem = Some(format!("is `{text}`, not one of {}", list.join(", ")));
+            }
+        }
+        if problem.is_none()
+            && let Some(re) = &a.pattern
+            && !node.scalar_text().is_some_and(|t| re.is_match(t))
+        {
+            problem = Some(format!("`{text}` does not match `{}`", re.as_str()));
+        }
+        let number = node.as_f64().or_else(|| {
+            node.scalar_text()
+                .and_then(|t| t.trim().parse::<f64>().ok())
+        });
+        if problem.is_none() && a.numeric && !number.is_some_and(|n| n.fract() == 0.0) {
+            problem = Some(format!("`{text}` is not a whole number"));
+        }
+        if problem.is_none()
+            && let Some(n) = number
+            && (a.minimum.is_some_and(|m| n < m) || a.maximum.is_some_and(|m| n > m))
+        {
+            problem = Some(format!("{n} is out of range"));
+        }
+        if problem.is_none()
+            && let Some(schema) = &a.schema
+            && let Some(err) = schema.iter_errors(&node.to_json()).next()
+        {
+            problem = Some(err.to_string());
+        }
+        if let Some(p) = problem {
+            self.report(
+                sink,
+                file,
+                node.span,
+                path,
+                key,
+                None,
+                format!("`{path}` {p}"),
+            );
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn report(
+        &self,
+        sink: &mut Sink,
+        file: &File,
+        span: Span,
+        path: &str,
+        key: Option<&str>,
+        extra_help: Option<String>,
+        default: String,
+    ) {
+        let value = if span.is_empty() {
+            String::new()
+        } else {
+            file.slice(span).to_string()
+        };
+        let message = match &self.message {
+            Some(m) => m
+                .replace("{path}", path)
+                .replace("{key}", key.unwrap_or(path))
+                .replace("{value}", value.trim_matches('"')),
+            None => default,
+        };
+        let d = sink.report(self.meta, file, span, message);
+        d.label("convention not met");
+        if let Some(h) = extra_help.or_else(|| self.help.clone()) {
+            d.help(h);
+        }
+    }
+}
+
+fn collect_values<'a>(
+    node: &'a Node,
+    path: &mut Vec<String>,
+    file: &'a File,
+    pattern: &[String],
+    exclude: &[Vec<String>],
+    out: &mut Vec<Hit<'a>>,
+    holder: Span,
+) {
+    if exclude.iter().any(|x| path_matches(x, path)) {
+        return;
+    }
+    if path_matches(pattern, path) {
+        out.push(Hit {
+            file,
+            path: path.join("."),
+            key: path.last().cloned(),
+            node,
+            holder,
+        });
+    }
+    if path.len() > 64 {
+        return;
+    }
+    if let Some(items) = node.as_seq() {
+        for (i, item) in items.iter().enumerate() {
+            path.push(i.to_string());
+            collect_values(item, path, file, pattern, exclude, out, item.span);
+            path.pop();
+        }
+    } else {
+        for e in node.entries() {
+            path.push(e.key_json_string());
+            collect_values(&e.value, path, file, pattern, exclude, out, e.key.span);
+            path.pop();
+        }
+    }
+}
