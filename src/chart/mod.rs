@@ -1,5 +1,7 @@
 //! The chart model: every file of a chart read once, YAML files parsed once.
 
+pub mod semver;
+
 use crate::source::File;
 use crate::yaml::YamlFile;
 use std::path::PathBuf;
