@@ -2,6 +2,7 @@
 
 pub mod coalesce;
 pub mod docs;
+pub mod semver;
 pub mod values;
 
 use crate::source::File;

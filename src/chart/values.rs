@@ -24,7 +24,18 @@ pub fn all(chart: &Chart) -> Vec<ValueAt<'_>> {
         return Vec::new();
     };
     let mut out = Vec::new();
+    // Values copied in by an alias or merge key are reported where they were written.
+    let mut copied: Vec<Span> = Vec::new();
     walk(root, &mut |path, entry, node| {
+        if node.alias.is_some() {
+            copied.push(node.span);
+        }
+        if copied
+            .iter()
+            .any(|c| c.start <= node.span.start && node.span.end <= c.end)
+        {
+            return;
+        }
         out.push(ValueAt {
             file: &values.file,
             path: path.to_string(),

@@ -1,6 +1,9 @@
 //! values.yaml rules.
 
+pub mod float_version;
 pub mod image_invalid;
+pub mod large_number;
+pub mod leading_zero_number;
 pub mod name_invalid;
 pub mod negative_count;
 pub mod plaintext_secret;
@@ -9,4 +12,52 @@ pub mod schema_invalid;
 pub mod schema_violation;
 pub mod seconds_not_integer;
 pub mod string_bool;
+pub mod tab_indent;
 pub mod url_invalid;
+pub mod yaml11_boolean;
+
+use crate::chart::{Chart, YamlDoc};
+use crate::yaml::{Entry, Node, Value};
+
+/// Called with the values file, the dotted path, the mapping entry (for map values) and the node.
+pub(crate) type ValuesVisitor<'a, 'f> = dyn FnMut(&YamlDoc, &str, Option<&'a Entry>, &'a Node) + 'f;
+
+/// Walks values.yaml (when it parsed) over every node that was written in place (aliases and
+/// merge-key copies are reported where they were written).
+pub(crate) fn walk_values<'a>(chart: &'a Chart, f: &mut ValuesVisitor<'a, '_>) {
+    let Some(doc) = &chart.values else {
+        return;
+    };
+    let Some(root) = doc.yaml.root() else {
+        return;
+    };
+    crate::yaml::walk(root, &mut |path, entry, node| {
+        if node.alias.is_none() {
+            f(doc, path, entry, node);
+        }
+    });
+}
+
+/// Keys whose values are versions or image tags and so meant as text.
+pub(crate) fn version_like_key(key: &str) -> bool {
+    let l = key.to_ascii_lowercase();
+    l == "tag" || l.ends_with("tag") || l.ends_with("version")
+}
+
+/// What `{{ .Values.x }}` prints for a number.
+pub(crate) fn rendered(value: &Value) -> Option<String> {
+    match value {
+        Value::Int(i) => Some(crate::rules::chart::go_format_g(*i as f64, false)),
+        Value::Float(f) => Some(crate::rules::chart::go_format_g(*f, false)),
+        _ => None,
+    }
+}
+
+/// The span of a plain scalar, key or value.
+pub(crate) fn plain_value(node: &Node) -> Option<(&str, &Value)> {
+    if !crate::rules::chart::is_plain(node) {
+        return None;
+    }
+    let s = node.as_scalar()?;
+    Some((s.text.as_str(), &s.value))
+}
