@@ -49,7 +49,9 @@ pub fn render(
                 at.col
             ));
         }
-        out.write_all(buf.as_bytes())?;
+        for line in buf.lines() {
+            writeln!(out, "{}", line.trim_end())?;
+        }
         writeln!(out)?;
     }
     writeln!(out, "{}", summary(diags))
@@ -71,7 +73,8 @@ fn summary(diags: &[Diagnostic]) -> String {
 ///
 /// `read_span` finds the span's lines by binary search, cuts a window of those lines plus
 /// the requested context, lets miette's byte-slice reader work on the window, and shifts
-/// offsets and line numbers back. The output is identical to handing miette the whole text.
+/// offsets and line numbers back. The output is identical to handing miette the whole text,
+/// except that the column in a snippet header counts characters, not bytes.
 pub struct IndexedSource<'a> {
     file: &'a SourceFile,
     name: String,
@@ -122,6 +125,13 @@ impl SourceCode for IndexedSource<'_> {
         let window = &text[window_start..window_end.max(window_start)];
         let local = SourceSpan::new((start - window_start).into(), span.len());
         let inner = window.read_span(&local, context_lines_before, context_lines_after)?;
+        // miette counts the column of a snippet header in bytes; plimsoll counts characters
+        // everywhere else, so the header agrees with compact, JSON and SARIF positions.
+        let column = if context_lines_before == 0 && inner.column() > 0 {
+            self.file.line_col(start).col - 1
+        } else {
+            inner.column()
+        };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
@@ -130,7 +140,7 @@ impl SourceCode for IndexedSource<'_> {
                 inner.span().len(),
             ),
             inner.line() + window_line,
-            inner.column(),
+            column,
             inner.line_count() + window_line,
         )))
     }
@@ -359,6 +369,16 @@ mod tests {
             }
             assert_eq!(indexed, plain, "labels {labels:?}");
         }
+    }
+
+    #[test]
+    fn header_columns_count_characters() {
+        let text = "a: 1\nnäme: «x» y\n".to_string();
+        let file = SourceFile::new("v.yaml", text.clone());
+        let y = text.find('y').unwrap();
+        let out = render_with(IndexedSource::new(&file), &[(y, y + 1)]);
+        assert_eq!(file.line_col(y).col, 11);
+        assert!(out.contains("╭─[v.yaml:2:11]"), "{out}");
     }
 
     #[test]
