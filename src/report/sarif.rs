@@ -14,6 +14,7 @@
 use super::{Region, TOOL_VERSION, what_it_does};
 use crate::diagnostic::{Diagnostic, RuleMeta, Severity};
 use crate::source::{SourceFile, Span};
+use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
@@ -42,7 +43,89 @@ pub fn render(diags: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)
 }
 
-fn document(diags: &[Diagnostic]) -> Value {
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool,
+    column_kind: &'static str,
+    results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Value,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'static str,
+    rule_index: usize,
+    level: &'static str,
+    message: Message<'a>,
+    locations: [Location<'a>; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<Location<'a>>,
+    partial_fingerprints: Fingerprints,
+}
+
+#[derive(Serialize)]
+struct Message<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    physical_location: Physical,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Message<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Physical {
+    artifact_location: Artifact,
+    region: SarifRegion,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Artifact {
+    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRegion {
+    start_line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<usize>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Fingerprints {
+    primary_location_line_hash: String,
+}
+
+fn document(diags: &[Diagnostic]) -> Log<'_> {
     let mut metas: BTreeMap<&'static str, &'static RuleMeta> = BTreeMap::new();
     for d in diags {
         metas.entry(d.rule.name).or_insert(d.rule);
@@ -51,55 +134,60 @@ fn document(diags: &[Diagnostic]) -> Value {
     let rules: Vec<Value> = metas.values().map(|m| rule(m)).collect();
 
     let mut seen: HashMap<u64, usize> = HashMap::new();
-    let results: Vec<Value> = diags
+    let results = diags
         .iter()
         .map(|d| {
             let hash = line_hash(d);
             let n = seen.entry(hash).or_insert(0);
             *n += 1;
-            let mut result = json!({
-                "ruleId": d.rule.name,
-                "ruleIndex": index.get(d.rule.name).copied().unwrap_or(0),
-                "level": level(d.severity),
-                "message": { "text": message_text(&d.message) },
-                "locations": [{ "physicalLocation": physical(&d.file, d.span) }],
-                "partialFingerprints": {
-                    "primaryLocationLineHash": format!("{hash:016x}:{n}")
-                }
-            });
-            if !d.labels.is_empty() {
-                result["relatedLocations"] = d
+            SarifResult {
+                rule_id: d.rule.name,
+                rule_index: index.get(d.rule.name).copied().unwrap_or(0),
+                level: level(d.severity),
+                message: Message {
+                    text: message_text(&d.message),
+                },
+                locations: [Location {
+                    id: None,
+                    physical_location: physical(&d.file, d.span),
+                    message: None,
+                }],
+                related_locations: d
                     .labels
                     .iter()
                     .enumerate()
-                    .map(|(i, l)| {
-                        json!({
-                            "id": i + 1,
-                            "physicalLocation": physical(&l.file, Some(l.span)),
-                            "message": { "text": message_text(&l.message) }
-                        })
+                    .map(|(i, l)| Location {
+                        id: Some(i + 1),
+                        physical_location: physical(&l.file, Some(l.span)),
+                        message: Some(Message {
+                            text: message_text(&l.message),
+                        }),
                     })
-                    .collect();
+                    .collect(),
+                partial_fingerprints: Fingerprints {
+                    primary_location_line_hash: format!("{hash:016x}:{n}"),
+                },
             }
-            result
         })
         .collect();
 
-    json!({
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "plimsoll",
-                "version": TOOL_VERSION,
-                "semanticVersion": TOOL_VERSION,
-                "informationUri": information_uri(),
-                "rules": rules
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results
-        }]
-    })
+    Log {
+        schema: SCHEMA_URI,
+        version: "2.1.0",
+        runs: [Run {
+            tool: Tool {
+                driver: json!({
+                    "name": "plimsoll",
+                    "version": TOOL_VERSION,
+                    "semanticVersion": TOOL_VERSION,
+                    "informationUri": information_uri(),
+                    "rules": rules
+                }),
+            },
+            column_kind: "unicodeCodePoints",
+            results,
+        }],
+    }
 }
 
 /// SARIF forbids empty message text.
@@ -128,31 +216,49 @@ fn rule(m: &RuleMeta) -> Value {
     })
 }
 
-fn physical(file: &SourceFile, span: Option<Span>) -> Value {
+fn physical(file: &SourceFile, span: Option<Span>) -> Physical {
     let region = match span {
         Some(span) => {
             let r = Region::of(file, span);
-            json!({
-                "startLine": r.start.line,
-                "startColumn": r.start.col,
-                "endLine": r.end.line,
-                "endColumn": r.end.col
-            })
+            SarifRegion {
+                start_line: r.start.line,
+                start_column: Some(r.start.col),
+                end_line: Some(r.end.line),
+                end_column: Some(r.end.col),
+            }
         }
-        None => json!({ "startLine": 1 }),
+        None => SarifRegion {
+            start_line: 1,
+            start_column: None,
+            end_line: None,
+            end_column: None,
+        },
     };
-    json!({ "artifactLocation": artifact(file), "region": region })
+    Physical {
+        artifact_location: artifact(file),
+        region,
+    }
 }
 
-fn artifact(file: &SourceFile) -> Value {
+fn artifact(file: &SourceFile) -> Artifact {
     let shown = file.display_path();
+    let bytes = shown.as_bytes();
     if shown.starts_with('/') {
-        json!({ "uri": format!("file://{}", percent_encode(&shown)) })
-    } else if shown.len() > 2 && shown.as_bytes()[1] == b':' && shown.as_bytes()[2] == b'/' {
+        Artifact {
+            uri: format!("file://{}", percent_encode(&shown)),
+            uri_base_id: None,
+        }
+    } else if bytes.len() > 2 && bytes[1] == b':' && bytes[2] == b'/' {
         // A Windows path outside the working directory: `C:/x` → `file:///C:/x`.
-        json!({ "uri": format!("file:///{}", percent_encode(&shown)) })
+        Artifact {
+            uri: format!("file:///{}", percent_encode(&shown)),
+            uri_base_id: None,
+        }
     } else {
-        json!({ "uri": percent_encode(&shown), "uriBaseId": "%SRCROOT%" })
+        Artifact {
+            uri: percent_encode(&shown),
+            uri_base_id: Some("%SRCROOT%"),
+        }
     }
 }
 
@@ -204,8 +310,8 @@ mod tests {
         );
         assert_eq!(percent_encode("C:/x/é"), "C:/x/%C3%A9");
         let f = SourceFile::new("charts/web/values.yaml", String::new());
-        assert_eq!(artifact(&f)["uriBaseId"], "%SRCROOT%");
+        assert_eq!(artifact(&f).uri_base_id, Some("%SRCROOT%"));
         let f = SourceFile::new("/elsewhere/values.yaml", String::new());
-        assert_eq!(artifact(&f)["uri"], "file:///elsewhere/values.yaml");
+        assert_eq!(artifact(&f).uri, "file:///elsewhere/values.yaml");
     }
 }
