@@ -1,4 +1,5 @@
-//! `path:line:col: severity: message [rule]`, one finding per line, for editors.
+//! `path:line:col: severity: message [rule]`, one finding per line, for editors and problem
+//! matchers (`plimsoll-matcher.json`).
 
 use crate::diagnostic::Diagnostic;
 use std::io::{self, Write};
@@ -6,17 +7,24 @@ use std::io::{self, Write};
 pub fn render(diags: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
     for d in diags {
         let at = d.start();
-        let message = d.message.replace(['\n', '\r'], " ");
         writeln!(
             out,
             "{}:{}:{}: {}: {} [{}]",
-            d.path(),
+            one_line(&d.path()),
             at.line,
             at.col,
             d.severity,
-            message,
+            one_line(&d.message),
             d.rule.name
         )?;
     }
     Ok(())
+}
+
+/// Line breaks (and other control characters) become single spaces.
+pub(crate) fn one_line(s: &str) -> String {
+    let s = s.replace("\r\n", " ");
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }

@@ -1,9 +1,20 @@
 //! Output formats. Rendering happens once, on one thread, over sorted findings.
+//!
+//! Every format reads the same plain [`Diagnostic`]s; positions come from each file's line
+//! index through [`Region`], so all formats agree on lines and columns.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::{LineCol, SourceFile, Span};
 use std::io::{self, Write};
 
 mod compact;
+mod github;
+mod human;
+mod json;
+mod junit;
+mod sarif;
+
+pub use human::IndexedSource;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -33,9 +44,143 @@ pub fn render(
     out: &mut dyn Write,
     opts: &ReportOptions,
 ) -> io::Result<()> {
-    let _ = opts;
     match format {
+        Format::Human => human::render(diags, out, opts),
         Format::Compact => compact::render(diags, out),
-        _ => compact::render(diags, out),
+        Format::Github => github::render(diags, out),
+        Format::Json => json::render(diags, out),
+        Format::Sarif => sarif::render(diags, out),
+        Format::Junit => junit::render(diags, out),
+    }
+}
+
+/// The version of plimsoll that produced a report.
+pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A span as lines and columns (1-based, columns in Unicode scalar values), with the end
+/// exclusive. A span that ends right after a line break ends at the end of that line instead
+/// of column 1 of the next line, so it never claims a line it does not touch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Region {
+    pub start: LineCol,
+    pub end: LineCol,
+}
+
+impl Region {
+    pub fn of(file: &SourceFile, span: Span) -> Region {
+        let span = clamp(file, span);
+        let start = file.line_col(span.start as usize);
+        let mut end = file.line_col(span.end as usize);
+        if !span.is_empty() && end.col == 1 && end.line > start.line {
+            let line = end.line - 1;
+            end = LineCol {
+                line,
+                col: file.line_text(line - 1).chars().count() + 1,
+            };
+        }
+        Region { start, end }
+    }
+
+    pub fn is_multiline(&self) -> bool {
+        self.start.line != self.end.line
+    }
+}
+
+/// The span kept inside the file's text and on character boundaries.
+pub(crate) fn clamp(file: &SourceFile, span: Span) -> Span {
+    let text = &file.text;
+    let mut start = (span.start as usize).min(text.len());
+    while start > 0 && !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    if span.is_empty() {
+        return Span::empty(start);
+    }
+    let mut end = (span.end as usize).clamp(start, text.len());
+    while end < text.len() && !text.is_char_boundary(end) {
+        end += 1;
+    }
+    Span::new(start, end)
+}
+
+/// Finding counts by severity, and the number of distinct files with findings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub info: usize,
+    pub files: usize,
+}
+
+impl Counts {
+    pub fn of(diags: &[Diagnostic]) -> Counts {
+        let mut c = Counts::default();
+        let mut files = std::collections::BTreeSet::new();
+        for d in diags {
+            match d.severity {
+                Severity::Error => c.errors += 1,
+                Severity::Warning => c.warnings += 1,
+                Severity::Info => c.info += 1,
+            }
+            files.insert(d.file.path.as_path());
+        }
+        c.files = files.len();
+        c
+    }
+}
+
+/// `n thing` or `n things`.
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A rule doc's `## What it does` section as one line; falls back
+/// to `fallback` when the section is missing or empty.
+pub(crate) fn what_it_does(doc: &str, fallback: &str) -> String {
+    let mut lines = doc.lines().skip_while(|l| l.trim() != "## What it does");
+    lines.next();
+    let text = lines
+        .take_while(|l| !l.starts_with("## "))
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let text = text.trim();
+    if text.is_empty() {
+        fallback.to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_ends_on_the_last_touched_line() {
+        let f = SourceFile::new("a.yaml", "ab: 1\ncd: 2\n".to_string());
+        let r = Region::of(&f, Span::new(0, 6));
+        assert_eq!(r.start, LineCol { line: 1, col: 1 });
+        assert_eq!(r.end, LineCol { line: 1, col: 6 });
+        assert!(!r.is_multiline());
+        let r = Region::of(&f, Span::new(4, 8));
+        assert_eq!(r.end, LineCol { line: 2, col: 3 });
+        assert!(r.is_multiline());
+    }
+
+    #[test]
+    fn clamp_keeps_spans_inside_text_and_on_char_boundaries() {
+        let f = SourceFile::new("a.yaml", "é: 1".to_string());
+        assert_eq!(clamp(&f, Span::new(1, 1)), Span::new(0, 0));
+        assert_eq!(clamp(&f, Span::new(0, 1)), Span::new(0, 2));
+        assert_eq!(clamp(&f, Span::new(50, 90)), Span::new(5, 5));
+    }
+
+    #[test]
+    fn what_it_does_takes_the_section_text() {
+        let doc = "## What it does\nFinds things\nacross lines.\n\n## Why it matters\nx";
+        assert_eq!(what_it_does(doc, "f"), "Finds things across lines.");
+        assert_eq!(what_it_does("no sections", "f"), "f");
     }
 }
