@@ -543,15 +543,13 @@ impl<'a> Lexer<'a> {
                 Some(self.emit(Tok::LeftParen))
             }
             ')' => {
-                let t = self.emit(Tok::RightParen);
                 self.paren_depth -= 1;
                 if self.paren_depth < 0 {
-                    return Some(self.errorf(
-                        ErrorKind::UnexpectedParen,
-                        format!("unexpected right paren {}", fmt_rune(r)),
-                    ));
+                    return Some(
+                        self.errorf(ErrorKind::UnexpectedParen, "unexpected right paren".into()),
+                    );
                 }
-                Some(t)
+                Some(self.emit(Tok::RightParen))
             }
             _ if r.is_ascii() && is_print(r) => Some(self.emit(Tok::Char)),
             _ => Some(self.errorf(
@@ -896,7 +894,7 @@ mod tests {
         assert_eq!(last("{{ 1x }}"), "bad number syntax: \"1x\"");
         assert_eq!(last("{{ .x-1 }}"), "bad character U+002D '-'");
         assert_eq!(last("{{ (1 }}"), "unclosed left paren");
-        assert_eq!(last("{{ 1) }}"), "unexpected right paren U+0029 ')'");
+        assert_eq!(last("{{ 1) }}"), "unexpected right paren");
         assert_eq!(last("{{ 'a }}"), "unterminated character constant");
         assert_eq!(last("{{ a:b }}"), "expected :=");
     }
