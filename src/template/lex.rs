@@ -659,7 +659,7 @@ impl<'a> Lexer<'a> {
         if matches!(r, '.' | ',' | '|' | ':' | ')' | '(') {
             return true;
         }
-        self.right_delim.chars().next() == Some(r)
+        self.right_delim.starts_with(r)
     }
 
     fn lex_char(&mut self) -> Option<Token> {

@@ -133,7 +133,7 @@ fn underscore_ok(s: &str) -> bool {
     if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
         i = 2;
         saw = b'0';
-        hex = b[1].to_ascii_lowercase() == b'x';
+        hex = b[1].eq_ignore_ascii_case(&b'x');
     }
     while i < b.len() {
         let c = b[i];
@@ -357,13 +357,11 @@ pub(crate) fn new_number(
         simplify_complex(&mut n);
         return Ok(n);
     }
-    if let Some(body) = text.strip_suffix('i') {
-        if let Some(f) = parse_float(body) {
-            n.is_complex = true;
-            n.complex = (0.0, f);
-            simplify_complex(&mut n);
-            return Ok(n);
-        }
+    if let Some(f) = text.strip_suffix('i').and_then(parse_float) {
+        n.is_complex = true;
+        n.complex = (0.0, f);
+        simplify_complex(&mut n);
+        return Ok(n);
     }
     let u = parse_uint0(text);
     if let Ok(u) = u {

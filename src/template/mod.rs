@@ -85,9 +85,19 @@ pub struct ParseError {
     pub message: String,
     /// The token Go was looking at when it stopped; its line is the line in Go's message.
     pub span: Span,
+    /// The token at fault when Go reports the error elsewhere (after look-ahead): the
+    /// undefined variable or function. [`ParseError::focus`] picks the best span to show.
+    pub culprit: Option<Span>,
     /// A second place that explains the error: the block left open for `unexpected EOF`,
-    /// the action start of an unclosed action, the variable or function at fault.
+    /// the start of an unclosed action.
     pub related: Option<(Span, String)>,
+}
+
+impl ParseError {
+    /// The smallest span that explains the error: the culprit if known, else Go's position.
+    pub fn focus(&self) -> Span {
+        self.culprit.unwrap_or(self.span)
+    }
 }
 
 impl std::fmt::Display for ParseError {

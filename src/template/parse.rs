@@ -14,6 +14,11 @@ use super::node::*;
 use super::{ErrorKind, ParseError, ParseOptions};
 use crate::source::Span;
 
+/// Stack left before recursing further (a debug build needs ~10 KiB per nesting level).
+const RED_ZONE: usize = 128 * 1024;
+/// Size of each stack segment allocated when the red zone is reached.
+const STACK_CHUNK: usize = 2 * 1024 * 1024;
+
 /// Go's `maxPipelineCmds`.
 const MAX_PIPELINE_CMDS: usize = 100_000;
 
@@ -172,6 +177,7 @@ impl<'a> Parser<'a> {
             kind,
             message,
             span: self.t.token[0].span(),
+            culprit: None,
             related: None,
         }
     }
@@ -226,6 +232,7 @@ impl<'a> Parser<'a> {
                 kind,
                 message,
                 span: self.t.token[0].span(),
+                culprit: None,
                 related,
             };
         }
@@ -292,6 +299,7 @@ impl<'a> Parser<'a> {
                     go_quote(name)
                 ),
                 span: at,
+                culprit: None,
                 related: self
                     .defines
                     .iter()
@@ -497,7 +505,12 @@ impl<'a> Parser<'a> {
     }
 
     /// `{{if|range|with pipeline}} itemList [{{else}} itemList] {{end}}` (Go's parseControl).
+    /// Nested blocks recurse through here; the stack grows on the heap when it runs low.
     fn branch_control(&mut self, kw: Token) -> PResult<Node> {
+        stacker::maybe_grow(RED_ZONE, STACK_CHUNK, || self.branch_control_inner(kw))
+    }
+
+    fn branch_control_inner(&mut self, kw: Token) -> PResult<Node> {
         let context: &'static str = match kw.kind {
             Tok::If => "if",
             Tok::Range => "range",
@@ -523,10 +536,10 @@ impl<'a> Parser<'a> {
             Item::End(t) => t,
             Item::Else(etag) => {
                 else_tag = Some(etag);
-                let chain = match (context, self.peek().kind) {
-                    ("if", Tok::If) | ("with", Tok::With) => true,
-                    _ => false,
-                };
+                let chain = matches!(
+                    (context, self.peek().kind),
+                    ("if", Tok::If) | ("with", Tok::With)
+                );
                 if chain {
                     let kw2 = self.next();
                     let nested = self.branch_control(kw2)?;
@@ -583,7 +596,7 @@ impl<'a> Parser<'a> {
         self.enter("block")?;
         let saved = std::mem::replace(&mut self.t, TreeState::new());
         self.open.push((open.span, "block"));
-        let r = self.item_list();
+        let r = stacker::maybe_grow(RED_ZONE, STACK_CHUNK, || self.item_list());
         self.open.pop();
         let block_state = std::mem::replace(&mut self.t, saved);
         self.leave();
@@ -878,7 +891,7 @@ impl<'a> Parser<'a> {
                         ErrorKind::FunctionNotDefined,
                         format!("function {} not defined", go_quote(name)),
                     );
-                    err.related = Some((span, format!("`{name}` is not a known function")));
+                    err.culprit = Some(span);
                     return Err(err);
                 }
                 Operand::Function {
@@ -895,7 +908,7 @@ impl<'a> Parser<'a> {
                         ErrorKind::UndefinedVariable,
                         format!("undefined variable {}", go_quote(name)),
                     );
-                    err.related = Some((span, format!("`{name}` is not declared here")));
+                    err.culprit = Some(span);
                     return Err(err);
                 }
                 Operand::Variable {
@@ -937,7 +950,9 @@ impl<'a> Parser<'a> {
             }
             Tok::LeftParen => {
                 self.enter("paren")?;
-                let pipe = self.pipeline("parenthesized pipeline", Tok::RightParen);
+                let pipe = stacker::maybe_grow(RED_ZONE, STACK_CHUNK, || {
+                    self.pipeline("parenthesized pipeline", Tok::RightParen)
+                });
                 self.leave();
                 let pipe = pipe?;
                 Operand::Paren {

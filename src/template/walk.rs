@@ -219,16 +219,17 @@ impl Visitor for Collect<'_> {
                     piped: head && stage > 0,
                     define: self.define.clone(),
                 });
-                if head && self.ref_funcs.contains(&name.as_str()) {
-                    if let Some(Operand::String(s)) = cmd.args.get(1) {
-                        self.refs.push(TemplateRef {
-                            name: s.value.clone(),
-                            name_span: s.span,
-                            span: cmd.span,
-                            kind: TemplateRefKind::Function(name.clone()),
-                            define: self.define.clone(),
-                        });
-                    }
+                if head
+                    && self.ref_funcs.contains(&name.as_str())
+                    && let Some(Operand::String(s)) = cmd.args.get(1)
+                {
+                    self.refs.push(TemplateRef {
+                        name: s.value.clone(),
+                        name_span: s.span,
+                        span: cmd.span,
+                        kind: TemplateRefKind::Function(name.clone()),
+                        define: self.define.clone(),
+                    });
                 }
             }
             Operand::Variable {
