@@ -21,4 +21,5 @@ pub mod schema;
 pub mod source;
 pub mod suggest;
 pub mod suppress;
+pub mod template;
 pub mod yaml;

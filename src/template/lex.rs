@@ -1,0 +1,906 @@
+//! The lexer: a port of Go's `text/template/parse/lex.go` (Go 1.23 semantics).
+//!
+//! It produces the same token stream as Go's lexer (same token kinds, same start offsets,
+//! same error messages), so the parser can report errors on the same line as Go. Trim markers
+//! (`{{- ` and ` -}}`) are applied here, as in Go: text tokens already exclude the trimmed
+//! white space. Comments never reach the parser (Go's default mode); they are collected in
+//! [`Lexer::comments`].
+
+use super::ErrorKind;
+use super::node::Comment;
+use crate::source::Span;
+
+/// Token kinds, in Go's order (keywords after `Keyword`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tok {
+    Error,
+    Bool,
+    /// A printable ASCII character that is not otherwise meaningful (`,`, `#`, `=`…).
+    Char,
+    CharConstant,
+    Complex,
+    Assign,
+    Declare,
+    Eof,
+    Field,
+    Identifier,
+    LeftDelim,
+    LeftParen,
+    Number,
+    Pipe,
+    RawString,
+    RightDelim,
+    RightParen,
+    Space,
+    String,
+    Text,
+    Variable,
+    // Keywords.
+    Block,
+    Break,
+    Continue,
+    Dot,
+    Define,
+    Else,
+    End,
+    If,
+    Nil,
+    Range,
+    Template,
+    With,
+}
+
+impl Tok {
+    pub(crate) fn is_keyword(self) -> bool {
+        matches!(
+            self,
+            Tok::Block
+                | Tok::Break
+                | Tok::Continue
+                | Tok::Dot
+                | Tok::Define
+                | Tok::Else
+                | Tok::End
+                | Tok::If
+                | Tok::Nil
+                | Tok::Range
+                | Tok::Template
+                | Tok::With
+        )
+    }
+}
+
+fn keyword(word: &str) -> Option<Tok> {
+    Some(match word {
+        "." => Tok::Dot,
+        "block" => Tok::Block,
+        "break" => Tok::Break,
+        "continue" => Tok::Continue,
+        "define" => Tok::Define,
+        "else" => Tok::Else,
+        "end" => Tok::End,
+        "if" => Tok::If,
+        "range" => Tok::Range,
+        "nil" => Tok::Nil,
+        "template" => Tok::Template,
+        "with" => Tok::With,
+        _ => return None,
+    })
+}
+
+/// One token: its kind and byte range. For delimiters, `trim` tells whether a trim marker
+/// is attached (`{{- ` for a left delimiter, ` -}}` for a right one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Token {
+    pub kind: Tok,
+    pub pos: u32,
+    pub end: u32,
+    pub trim: bool,
+}
+
+impl Token {
+    pub(crate) const EMPTY: Token = Token {
+        kind: Tok::Eof,
+        pos: 0,
+        end: 0,
+        trim: false,
+    };
+
+    pub(crate) fn span(&self) -> Span {
+        Span {
+            start: self.pos,
+            end: self.end,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    Text,
+    LeftDelim,
+    Comment,
+    RightDelim,
+    InsideAction,
+    Space,
+    Quote,
+    RawQuote,
+    Variable,
+    Field,
+    Char,
+    Number,
+    Identifier,
+    Done,
+}
+
+const LEFT_COMMENT: &str = "/*";
+const RIGHT_COMMENT: &str = "*/";
+const TRIM_MARKER_LEN: usize = 2;
+
+pub(crate) struct Lexer<'a> {
+    input: &'a str,
+    left_delim: &'a str,
+    right_delim: &'a str,
+    pos: usize,
+    start: usize,
+    width: usize,
+    paren_depth: i64,
+    state: State,
+    break_ok: bool,
+    continue_ok: bool,
+    /// Start of the delimiter of the comment being scanned.
+    comment_start: usize,
+    comment_trim_left: bool,
+    /// Comments seen so far, in source order.
+    pub comments: Vec<Comment>,
+    /// The message and kind of the last error token.
+    pub error: Option<(ErrorKind, String)>,
+}
+
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+fn is_space_byte(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Go's `isAlphaNumeric`: `_`, letters and digits. Rust's Unicode classes approximate Go's
+/// `unicode.IsLetter`/`IsDigit` outside ASCII.
+pub(crate) fn is_alphanumeric(c: char) -> bool {
+    c == '_' || c.is_alphanumeric()
+}
+
+fn has_left_trim_marker(s: &[u8]) -> bool {
+    s.len() >= 2 && s[0] == b'-' && is_space_byte(s[1])
+}
+
+fn has_right_trim_marker(s: &[u8]) -> bool {
+    s.len() >= 2 && is_space_byte(s[0]) && s[1] == b'-'
+}
+
+/// Go's `%#U` verb: `U+0023 '#'`.
+pub(crate) fn fmt_rune(c: char) -> String {
+    let mut s = format!("U+{:04X}", c as u32);
+    if is_print(c) {
+        s.push_str(&format!(" '{c}'"));
+    }
+    s
+}
+
+/// Approximates Go's `strconv.IsPrint`.
+pub(crate) fn is_print(c: char) -> bool {
+    if c.is_ascii() {
+        return (' '..='~').contains(&c);
+    }
+    !c.is_control() && !c.is_whitespace() && !matches!(c as u32, 0xFFF9..=0xFFFB | 0xFEFF)
+}
+
+impl<'a> Lexer<'a> {
+    pub(crate) fn new(
+        input: &'a str,
+        left_delim: &'a str,
+        right_delim: &'a str,
+        break_ok: bool,
+        continue_ok: bool,
+    ) -> Lexer<'a> {
+        Lexer {
+            input,
+            left_delim: if left_delim.is_empty() {
+                "{{"
+            } else {
+                left_delim
+            },
+            right_delim: if right_delim.is_empty() {
+                "}}"
+            } else {
+                right_delim
+            },
+            pos: 0,
+            start: 0,
+            width: 0,
+            paren_depth: 0,
+            state: State::Text,
+            break_ok,
+            continue_ok,
+            comment_start: 0,
+            comment_trim_left: false,
+            comments: Vec::new(),
+            error: None,
+        }
+    }
+
+    pub(crate) fn left_delim(&self) -> &'a str {
+        self.left_delim
+    }
+
+    pub(crate) fn right_delim(&self) -> &'a str {
+        self.right_delim
+    }
+
+    fn rest(&self) -> &'a [u8] {
+        self.input.as_bytes().get(self.pos..).unwrap_or(&[])
+    }
+
+    fn rest_at(&self, at: usize) -> &'a [u8] {
+        self.input.as_bytes().get(at..).unwrap_or(&[])
+    }
+
+    fn next(&mut self) -> Option<char> {
+        match self.input.get(self.pos..).and_then(|s| s.chars().next()) {
+            Some(c) => {
+                self.width = c.len_utf8();
+                self.pos += self.width;
+                Some(c)
+            }
+            None => {
+                self.width = 0;
+                None
+            }
+        }
+    }
+
+    fn peek(&mut self) -> Option<char> {
+        let c = self.next();
+        self.backup();
+        c
+    }
+
+    fn backup(&mut self) {
+        self.pos -= self.width;
+        self.width = 0;
+    }
+
+    fn accept(&mut self, valid: &str) -> bool {
+        match self.next() {
+            Some(c) if valid.contains(c) => true,
+            _ => {
+                self.backup();
+                false
+            }
+        }
+    }
+
+    fn accept_run(&mut self, valid: &str) {
+        loop {
+            match self.next() {
+                Some(c) if valid.contains(c) => {}
+                _ => {
+                    self.backup();
+                    return;
+                }
+            }
+        }
+    }
+
+    fn emit(&mut self, kind: Tok) -> Token {
+        self.emit_trim(kind, false)
+    }
+
+    fn emit_trim(&mut self, kind: Tok, trim: bool) -> Token {
+        let t = Token {
+            kind,
+            pos: self.start as u32,
+            end: self.pos as u32,
+            trim,
+        };
+        self.start = self.pos;
+        t
+    }
+
+    fn ignore(&mut self) {
+        self.start = self.pos;
+    }
+
+    fn errorf(&mut self, kind: ErrorKind, msg: String) -> Token {
+        self.error = Some((kind, msg));
+        self.state = State::Done;
+        Token {
+            kind: Tok::Error,
+            pos: self.start as u32,
+            end: self.pos.max(self.start) as u32,
+            trim: false,
+        }
+    }
+
+    /// Returns the next token. After an error or EOF, keeps returning EOF.
+    pub(crate) fn next_token(&mut self) -> Token {
+        loop {
+            let tok = match self.state {
+                State::Text => self.lex_text(),
+                State::LeftDelim => self.lex_left_delim(),
+                State::Comment => self.lex_comment(),
+                State::RightDelim => self.lex_right_delim(),
+                State::InsideAction => self.lex_inside_action(),
+                State::Space => self.lex_space(),
+                State::Quote => self.lex_quote(),
+                State::RawQuote => self.lex_raw_quote(),
+                State::Variable => self.lex_variable(),
+                State::Field => self.lex_field_or_variable(Tok::Field),
+                State::Char => self.lex_char(),
+                State::Number => self.lex_number(),
+                State::Identifier => self.lex_identifier(),
+                State::Done => {
+                    let at = self.input.len() as u32;
+                    return Token {
+                        kind: Tok::Eof,
+                        pos: at,
+                        end: at,
+                        trim: false,
+                    };
+                }
+            };
+            if let Some(t) = tok {
+                return t;
+            }
+        }
+    }
+
+    fn lex_text(&mut self) -> Option<Token> {
+        self.width = 0;
+        let rest = self.input.get(self.pos..).unwrap_or("");
+        if let Some(x) = rest.find(self.left_delim) {
+            let ldn = self.left_delim.len();
+            self.pos += x;
+            let mut trim_length = 0;
+            if has_left_trim_marker(self.rest_at(self.pos + ldn)) {
+                let text = &self.input.as_bytes()[self.start..self.pos];
+                trim_length = text.len()
+                    - text
+                        .iter()
+                        .rposition(|&b| !is_space_byte(b))
+                        .map_or(0, |i| i + 1);
+            }
+            self.pos -= trim_length;
+            let mut tok = None;
+            if self.pos > self.start {
+                tok = Some(self.emit(Tok::Text));
+            }
+            self.pos += trim_length;
+            self.ignore();
+            self.state = State::LeftDelim;
+            return tok;
+        }
+        self.pos = self.input.len();
+        if self.pos > self.start {
+            return Some(self.emit(Tok::Text));
+        }
+        let t = self.emit(Tok::Eof);
+        self.state = State::Done;
+        Some(t)
+    }
+
+    fn at_right_delim(&self) -> (bool, bool) {
+        let rest = self.rest();
+        if has_right_trim_marker(rest)
+            && rest
+                .get(TRIM_MARKER_LEN..)
+                .is_some_and(|r| r.starts_with(self.right_delim.as_bytes()))
+        {
+            return (true, true);
+        }
+        if rest.starts_with(self.right_delim.as_bytes()) {
+            return (true, false);
+        }
+        (false, false)
+    }
+
+    fn lex_left_delim(&mut self) -> Option<Token> {
+        let delim_start = self.pos;
+        self.pos += self.left_delim.len();
+        let trim = has_left_trim_marker(self.rest());
+        let after_marker = if trim { TRIM_MARKER_LEN } else { 0 };
+        if self
+            .rest_at(self.pos + after_marker)
+            .starts_with(LEFT_COMMENT.as_bytes())
+        {
+            self.pos += after_marker;
+            self.ignore();
+            self.comment_start = delim_start;
+            self.comment_trim_left = trim;
+            self.state = State::Comment;
+            return None;
+        }
+        let t = self.emit_trim(Tok::LeftDelim, trim);
+        self.pos += after_marker;
+        self.ignore();
+        self.paren_depth = 0;
+        self.state = State::InsideAction;
+        Some(t)
+    }
+
+    fn lex_comment(&mut self) -> Option<Token> {
+        self.pos += LEFT_COMMENT.len();
+        let rest = self.input.get(self.pos..).unwrap_or("");
+        let Some(i) = rest.find(RIGHT_COMMENT) else {
+            return Some(self.errorf(ErrorKind::UnclosedComment, "unclosed comment".into()));
+        };
+        self.pos += i + RIGHT_COMMENT.len();
+        let (delim, trim) = self.at_right_delim();
+        if !delim {
+            return Some(self.errorf(
+                ErrorKind::UnclosedComment,
+                "comment ends before closing delimiter".into(),
+            ));
+        }
+        let text = Span::new(self.start, self.pos);
+        if trim {
+            self.pos += TRIM_MARKER_LEN;
+        }
+        self.pos += self.right_delim.len();
+        self.comments.push(Comment {
+            span: Span::new(self.comment_start, self.pos),
+            text,
+            trim_left: self.comment_trim_left,
+            trim_right: trim,
+        });
+        if trim {
+            self.pos += leading_space_len(self.rest());
+        }
+        self.ignore();
+        self.state = State::Text;
+        None
+    }
+
+    fn lex_right_delim(&mut self) -> Option<Token> {
+        let trim = has_right_trim_marker(self.rest());
+        if trim {
+            self.pos += TRIM_MARKER_LEN;
+            self.ignore();
+        }
+        self.pos += self.right_delim.len();
+        let t = self.emit_trim(Tok::RightDelim, trim);
+        if trim {
+            self.pos += leading_space_len(self.rest());
+            self.ignore();
+        }
+        self.state = State::Text;
+        Some(t)
+    }
+
+    fn lex_inside_action(&mut self) -> Option<Token> {
+        let (delim, _) = self.at_right_delim();
+        if delim {
+            if self.paren_depth == 0 {
+                self.state = State::RightDelim;
+                return None;
+            }
+            return Some(self.errorf(ErrorKind::UnclosedParen, "unclosed left paren".into()));
+        }
+        let Some(r) = self.next() else {
+            return Some(self.errorf(ErrorKind::UnclosedAction, "unclosed action".into()));
+        };
+        match r {
+            _ if is_space(r) => {
+                self.backup();
+                self.state = State::Space;
+                None
+            }
+            '=' => Some(self.emit(Tok::Assign)),
+            ':' => {
+                if self.next() != Some('=') {
+                    return Some(self.errorf(ErrorKind::BadCharacter, "expected :=".into()));
+                }
+                Some(self.emit(Tok::Declare))
+            }
+            '|' => Some(self.emit(Tok::Pipe)),
+            '"' => {
+                self.state = State::Quote;
+                None
+            }
+            '`' => {
+                self.state = State::RawQuote;
+                None
+            }
+            '$' => {
+                self.state = State::Variable;
+                None
+            }
+            '\'' => {
+                self.state = State::Char;
+                None
+            }
+            '.' if self
+                .input
+                .as_bytes()
+                .get(self.pos)
+                .is_some_and(|b| !b.is_ascii_digit()) =>
+            {
+                self.state = State::Field;
+                None
+            }
+            '.' | '+' | '-' | '0'..='9' => {
+                self.backup();
+                self.state = State::Number;
+                None
+            }
+            _ if is_alphanumeric(r) => {
+                self.backup();
+                self.state = State::Identifier;
+                None
+            }
+            '(' => {
+                self.paren_depth += 1;
+                Some(self.emit(Tok::LeftParen))
+            }
+            ')' => {
+                self.paren_depth -= 1;
+                if self.paren_depth < 0 {
+                    return Some(
+                        self.errorf(ErrorKind::UnexpectedParen, "unexpected right paren".into()),
+                    );
+                }
+                Some(self.emit(Tok::RightParen))
+            }
+            _ if r.is_ascii() && is_print(r) => Some(self.emit(Tok::Char)),
+            _ => Some(self.errorf(
+                ErrorKind::BadCharacter,
+                format!("unrecognized character in action: {}", fmt_rune(r)),
+            )),
+        }
+    }
+
+    fn lex_space(&mut self) -> Option<Token> {
+        let mut num_spaces = 0;
+        while let Some(c) = self.peek() {
+            if !is_space(c) {
+                break;
+            }
+            self.next();
+            num_spaces += 1;
+        }
+        self.state = State::InsideAction;
+        let before = self.pos.saturating_sub(1);
+        if has_right_trim_marker(self.rest_at(before))
+            && self
+                .rest_at(before + TRIM_MARKER_LEN)
+                .starts_with(self.right_delim.as_bytes())
+        {
+            // Put the last space back: it belongs to the " -}}" marker.
+            self.pos = before;
+            if num_spaces == 1 {
+                self.state = State::RightDelim;
+                return None;
+            }
+        }
+        Some(self.emit(Tok::Space))
+    }
+
+    fn lex_identifier(&mut self) -> Option<Token> {
+        loop {
+            match self.next() {
+                Some(r) if is_alphanumeric(r) => {}
+                r => {
+                    self.backup();
+                    let word = &self.input[self.start..self.pos];
+                    if !self.at_terminator() {
+                        return Some(self.bad_character(r));
+                    }
+                    let kind = match keyword(word) {
+                        Some(Tok::Break) if !self.break_ok => Tok::Identifier,
+                        Some(Tok::Continue) if !self.continue_ok => Tok::Identifier,
+                        Some(k) => k,
+                        None if word == "true" || word == "false" => Tok::Bool,
+                        None => Tok::Identifier,
+                    };
+                    self.state = State::InsideAction;
+                    return Some(self.emit(kind));
+                }
+            }
+        }
+    }
+
+    fn bad_character(&mut self, r: Option<char>) -> Token {
+        let shown = r.map_or_else(|| "U+FFFFFFFFFFFFFFFF".to_string(), fmt_rune);
+        self.errorf(ErrorKind::BadCharacter, format!("bad character {shown}"))
+    }
+
+    fn lex_variable(&mut self) -> Option<Token> {
+        if self.at_terminator() {
+            self.state = State::InsideAction;
+            return Some(self.emit(Tok::Variable));
+        }
+        self.lex_field_or_variable(Tok::Variable)
+    }
+
+    fn lex_field_or_variable(&mut self, kind: Tok) -> Option<Token> {
+        if self.at_terminator() {
+            self.state = State::InsideAction;
+            return Some(self.emit(if kind == Tok::Variable {
+                Tok::Variable
+            } else {
+                Tok::Dot
+            }));
+        }
+        let mut r;
+        loop {
+            r = self.next();
+            match r {
+                Some(c) if is_alphanumeric(c) => {}
+                _ => {
+                    self.backup();
+                    break;
+                }
+            }
+        }
+        if !self.at_terminator() {
+            return Some(self.bad_character(r));
+        }
+        self.state = State::InsideAction;
+        Some(self.emit(kind))
+    }
+
+    fn at_terminator(&mut self) -> bool {
+        let Some(r) = self.peek() else {
+            return true;
+        };
+        if is_space(r) {
+            return true;
+        }
+        if matches!(r, '.' | ',' | '|' | ':' | ')' | '(') {
+            return true;
+        }
+        self.right_delim.starts_with(r)
+    }
+
+    fn lex_char(&mut self) -> Option<Token> {
+        loop {
+            match self.next() {
+                Some('\\') => match self.next() {
+                    Some(c) if c != '\n' => {}
+                    _ => return Some(self.unterminated_char()),
+                },
+                None | Some('\n') => return Some(self.unterminated_char()),
+                Some('\'') => break,
+                _ => {}
+            }
+        }
+        self.state = State::InsideAction;
+        Some(self.emit(Tok::CharConstant))
+    }
+
+    fn unterminated_char(&mut self) -> Token {
+        self.errorf(
+            ErrorKind::UnterminatedChar,
+            "unterminated character constant".into(),
+        )
+    }
+
+    fn lex_number(&mut self) -> Option<Token> {
+        if !self.scan_number() {
+            return Some(self.bad_number());
+        }
+        if let Some('+' | '-') = self.peek() {
+            if !self.scan_number()
+                || self.input.as_bytes().get(self.pos.wrapping_sub(1)) != Some(&b'i')
+            {
+                return Some(self.bad_number());
+            }
+            self.state = State::InsideAction;
+            return Some(self.emit(Tok::Complex));
+        }
+        self.state = State::InsideAction;
+        Some(self.emit(Tok::Number))
+    }
+
+    fn bad_number(&mut self) -> Token {
+        let text = self.input.get(self.start..self.pos).unwrap_or("");
+        let msg = format!("bad number syntax: {}", go_quote(text));
+        self.errorf(ErrorKind::BadNumber, msg)
+    }
+
+    fn scan_number(&mut self) -> bool {
+        self.accept("+-");
+        let mut digits = "0123456789_";
+        if self.accept("0") {
+            if self.accept("xX") {
+                digits = "0123456789abcdefABCDEF_";
+            } else if self.accept("oO") {
+                digits = "01234567_";
+            } else if self.accept("bB") {
+                digits = "01_";
+            }
+        }
+        self.accept_run(digits);
+        if self.accept(".") {
+            self.accept_run(digits);
+        }
+        if digits.len() == 10 + 1 && self.accept("eE") {
+            self.accept("+-");
+            self.accept_run("0123456789_");
+        }
+        if digits.len() == 16 + 6 + 1 && self.accept("pP") {
+            self.accept("+-");
+            self.accept_run("0123456789_");
+        }
+        self.accept("i");
+        if self.peek().is_some_and(is_alphanumeric) {
+            self.next();
+            return false;
+        }
+        true
+    }
+
+    fn lex_quote(&mut self) -> Option<Token> {
+        loop {
+            match self.next() {
+                Some('\\') => match self.next() {
+                    Some(c) if c != '\n' => {}
+                    _ => return Some(self.unterminated_quote()),
+                },
+                None | Some('\n') => return Some(self.unterminated_quote()),
+                Some('"') => break,
+                _ => {}
+            }
+        }
+        self.state = State::InsideAction;
+        Some(self.emit(Tok::String))
+    }
+
+    fn unterminated_quote(&mut self) -> Token {
+        self.errorf(
+            ErrorKind::UnterminatedString,
+            "unterminated quoted string".into(),
+        )
+    }
+
+    fn lex_raw_quote(&mut self) -> Option<Token> {
+        let rest = self.input.get(self.pos..).unwrap_or("");
+        match rest.find('`') {
+            Some(i) => {
+                self.pos += i + 1;
+                self.state = State::InsideAction;
+                Some(self.emit(Tok::RawString))
+            }
+            None => {
+                self.pos = self.input.len();
+                Some(self.errorf(
+                    ErrorKind::UnterminatedRawString,
+                    "unterminated raw quoted string".into(),
+                ))
+            }
+        }
+    }
+}
+
+fn leading_space_len(s: &[u8]) -> usize {
+    s.iter().take_while(|&&b| is_space_byte(b)).count()
+}
+
+/// Go's `%q` (`strconv.Quote`) for a string.
+pub(crate) fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{b}' => out.push_str("\\v"),
+            c if is_print(c) => out.push(c),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push_str(&format!("\\U{:08x}", c as u32)),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(src: &str) -> Vec<(Tok, String)> {
+        let mut l = Lexer::new(src, "", "", true, true);
+        let mut out = Vec::new();
+        loop {
+            let t = l.next_token();
+            let text = match t.kind {
+                Tok::Error => l.error.clone().map(|e| e.1).unwrap_or_default(),
+                _ => src[t.pos as usize..t.end as usize].to_string(),
+            };
+            out.push((t.kind, text));
+            if matches!(t.kind, Tok::Eof | Tok::Error) {
+                return out;
+            }
+        }
+    }
+
+    #[test]
+    fn trim_markers_and_numbers() {
+        let k = kinds("a  {{- 3 -}}  b");
+        assert_eq!(
+            k.iter().map(|x| x.0).collect::<Vec<_>>(),
+            vec![
+                Tok::Text,
+                Tok::LeftDelim,
+                Tok::Number,
+                Tok::RightDelim,
+                Tok::Text,
+                Tok::Eof
+            ]
+        );
+        assert_eq!(k[0].1, "a");
+        assert_eq!(k[2].1, "3");
+        assert_eq!(k[4].1, "b");
+        // "-3" without a space is a number, not a trim marker.
+        let k = kinds("{{-3}}");
+        assert_eq!(k[1], (Tok::Number, "-3".to_string()));
+    }
+
+    #[test]
+    fn fields_variables_and_keywords() {
+        let k = kinds("{{range $i, $v := .Values.list}}");
+        let toks: Vec<Tok> = k.iter().map(|x| x.0).collect();
+        assert_eq!(
+            toks,
+            vec![
+                Tok::LeftDelim,
+                Tok::Range,
+                Tok::Space,
+                Tok::Variable,
+                Tok::Char,
+                Tok::Space,
+                Tok::Variable,
+                Tok::Space,
+                Tok::Declare,
+                Tok::Space,
+                Tok::Field,
+                Tok::Field,
+                Tok::RightDelim,
+                Tok::Eof
+            ]
+        );
+    }
+
+    #[test]
+    fn lexer_errors() {
+        let last = |s: &str| kinds(s).pop().map(|x| x.1).unwrap_or_default();
+        assert_eq!(last("{{\"abc}}"), "unterminated quoted string");
+        assert_eq!(last("{{`abc}}"), "unterminated raw quoted string");
+        assert_eq!(last("{{/* x }}"), "unclosed comment");
+        assert_eq!(
+            last("{{/* x */ }}"),
+            "comment ends before closing delimiter"
+        );
+        assert_eq!(last("{{ .x"), "unclosed action");
+        assert_eq!(last("{{ 1x }}"), "bad number syntax: \"1x\"");
+        assert_eq!(last("{{ .x-1 }}"), "bad character U+002D '-'");
+        assert_eq!(last("{{ (1 }}"), "unclosed left paren");
+        assert_eq!(last("{{ 1) }}"), "unexpected right paren");
+        assert_eq!(last("{{ 'a }}"), "unterminated character constant");
+        assert_eq!(last("{{ a:b }}"), "expected :=");
+    }
+
+    #[test]
+    fn go_quote_matches_go() {
+        assert_eq!(go_quote("a\"b\n\u{1}é"), "\"a\\\"b\\n\\x01é\"");
+    }
+}

@@ -1,0 +1,2 @@
+{{ range .Values.list }}{{ else }}
+{{ break }}{{ end }}

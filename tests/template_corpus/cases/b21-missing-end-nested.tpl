@@ -1,0 +1,4 @@
+{{ range .Values.list }}
+{{ if . }}
+# x
+{{ end }}

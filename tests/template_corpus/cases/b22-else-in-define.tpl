@@ -1,0 +1,1 @@
+{{ define "c.x" }}a{{ else }}b{{ end }}

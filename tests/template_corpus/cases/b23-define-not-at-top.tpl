@@ -1,0 +1,1 @@
+{{ if true }}{{ define "c.y" }}{{ end }}{{ end }}

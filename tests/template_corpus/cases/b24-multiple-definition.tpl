@@ -1,0 +1,2 @@
+{{ define "c.m" }}a{{ end }}
+{{ define "c.m" }}b{{ end }}

@@ -1,0 +1,2 @@
+{{ if true }}a{{ else }}b
+{{ else }}c{{ end }}

@@ -1,0 +1,1 @@
+{{ range .Values.list }}{{ else if true }}{{ end }}

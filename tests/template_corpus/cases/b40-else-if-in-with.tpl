@@ -1,0 +1,1 @@
+{{ with .Values.a }}{{ else if .Values.b }}{{ end }}

@@ -1,0 +1,3 @@
+{{- define "c.a" }}A{{ include "c.b" . }}{{ end }}
+{{- define "c.b" }}B{{ end }}
+# {{ include "c.a" . }}

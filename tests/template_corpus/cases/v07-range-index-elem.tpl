@@ -1,0 +1,3 @@
+{{- range $i, $e := .Values.list }}
+# {{ $i }}={{ $e }}
+{{- end }}

@@ -1,0 +1,1 @@
+{{ if eq .Values.name "x" }}# x{{ else if .Values.enabled }}# enabled{{ else }}# none{{ end }}

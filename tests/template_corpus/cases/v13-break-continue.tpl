@@ -1,0 +1,3 @@
+{{- range .Values.list }}{{ if eq . "b" }}{{ continue }}{{ end }}{{ if eq . "c" }}{{ break }}{{ end }}
+# {{ . }}
+{{- end }}

@@ -1,0 +1,1 @@
+{{ block "c.blk" . }}# default block{{ end }}

@@ -1,0 +1,2 @@
+{{- define "c.t" }}# t {{ . }}{{ end }}
+{{ template "c.t" .Values.name }}

@@ -1,0 +1,1 @@
+# {{ if and true (not false) }}yes{{ end }} {{ default "d" nil }}

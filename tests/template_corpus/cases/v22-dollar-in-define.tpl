@@ -1,0 +1,2 @@
+{{ define "c.d" }}{{ $.Values.name }}{{ end }}
+# {{ include "c.d" . }}

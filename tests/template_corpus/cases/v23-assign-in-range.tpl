@@ -1,0 +1,2 @@
+{{- $n := "" }}{{ range .Values.list }}{{ $n = . }}{{ end }}
+# {{ $n }}

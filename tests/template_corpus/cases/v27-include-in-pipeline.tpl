@@ -1,0 +1,2 @@
+{{- define "c.lbl" }}app: demo{{ end }}
+# {{ include "c.lbl" . | nindent 2 | trim }}
