@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod glob;
 pub mod lint;
+pub mod prometheus;
 pub mod report;
 pub mod rules;
 pub mod schema;
