@@ -6,3 +6,5 @@ pub mod ast;
 pub mod functions;
 pub mod lex;
 pub mod parse;
+pub mod text;
+pub mod extract;
