@@ -8,3 +8,5 @@ pub mod lex;
 pub mod parse;
 pub mod text;
 pub mod extract;
+pub mod labels;
+pub mod template;
