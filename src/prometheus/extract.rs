@@ -244,7 +244,7 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn to_file(&self, t: usize) -> usize {
+    fn file_offset(self, t: usize) -> usize {
         match self.prep {
             Some(p) => p.to_file(t),
             None => t,
@@ -252,7 +252,10 @@ impl Ctx<'_> {
     }
 
     fn span(&self, s: Span) -> Span {
-        Span::new(self.to_file(s.start as usize), self.to_file(s.end as usize))
+        Span::new(
+            self.file_offset(s.start as usize),
+            self.file_offset(s.end as usize),
+        )
     }
 
     fn templated(&self, s: Span) -> bool {
@@ -261,7 +264,7 @@ impl Ctx<'_> {
     }
 
     fn text(&self, node: &Node) -> Text {
-        let to_file = |o: usize| self.to_file(o);
+        let to_file = |o: usize| self.file_offset(o);
         Text::from_node(node, self.src, &to_file)
             .unwrap_or_else(|| Text::detached("", self.span(node.span)))
     }
@@ -399,7 +402,10 @@ fn from_values(ctx: &Ctx, node: &Node, group: Option<&str>, out: &mut Vec<PromRu
 
 fn from_groups(ctx: &Ctx, groups: &Node, out: &mut Vec<PromRule>) {
     for g in groups.as_seq().unwrap_or(&[]) {
-        let name = g.get("name").and_then(Node::scalar_text).map(str::to_string);
+        let name = g
+            .get("name")
+            .and_then(Node::scalar_text)
+            .map(str::to_string);
         let labels: Vec<(String, String)> = g
             .get("labels")
             .map(|l| {

@@ -221,19 +221,31 @@ mod tests {
     #[test]
     fn aggregations() {
         assert_eq!(why("sum(foo) > 3", "pod").as_deref(), Some("sum"));
-        assert_eq!(why("sum by (job) (foo)", "pod").as_deref(), Some("by (job)"));
+        assert_eq!(
+            why("sum by (job) (foo)", "pod").as_deref(),
+            Some("by (job)")
+        );
         assert_eq!(why("sum by (job) (foo)", "job"), None);
-        assert_eq!(why("sum(foo) without (pod)", "pod").as_deref(), Some("without (pod)"));
+        assert_eq!(
+            why("sum(foo) without (pod)", "pod").as_deref(),
+            Some("without (pod)")
+        );
         assert_eq!(why("sum(foo) without (pod)", "job"), None);
         assert_eq!(why("topk(3, foo)", "pod"), None);
         assert_eq!(why("count_values(\"v\", foo)", "v"), None);
-        assert_eq!(why("sum by (pod) (sum(foo))", "pod").as_deref(), Some("sum"));
+        assert_eq!(
+            why("sum by (pod) (sum(foo))", "pod").as_deref(),
+            Some("sum")
+        );
     }
 
     #[test]
     fn functions_and_operators() {
         assert_eq!(why("absent(foo{job=\"a\"})", "job"), None);
-        assert_eq!(why("absent(foo{job=\"a\"})", "pod").as_deref(), Some("absent"));
+        assert_eq!(
+            why("absent(foo{job=\"a\"})", "pod").as_deref(),
+            Some("absent")
+        );
         assert_eq!(why("vector(1)", "pod").as_deref(), Some("vector"));
         assert_eq!(why("foo > scalar(avg(bar))", "pod"), None);
         assert_eq!(
@@ -241,13 +253,25 @@ mod tests {
             Some("histogram_quantile")
         );
         assert_eq!(
-            why("label_replace(sum(x), \"pod\", \"$1\", \"a\", \"(.*)\")", "pod"),
+            why(
+                "label_replace(sum(x), \"pod\", \"$1\", \"a\", \"(.*)\")",
+                "pod"
+            ),
             None
         );
         assert_eq!(why("foo * on(job) bar", "pod").as_deref(), Some("on(job)"));
-        assert_eq!(why("foo * on(job) group_left(pod) sum by (job, pod) (bar)", "pod"), None);
+        assert_eq!(
+            why(
+                "foo * on(job) group_left(pod) sum by (job, pod) (bar)",
+                "pod"
+            ),
+            None
+        );
         assert_eq!(why("sum(foo) or bar", "pod"), None);
         assert_eq!(why("foo and sum(bar)", "pod"), None);
-        assert_eq!(why("sum(foo) > (0.75 * sum(bar))", "pod").as_deref(), Some("sum"));
+        assert_eq!(
+            why("sum(foo) > (0.75 * sum(bar))", "pod").as_deref(),
+            Some("sum")
+        );
     }
 }

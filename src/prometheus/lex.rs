@@ -917,7 +917,11 @@ mod tests {
         assert_eq!(t[0], (0, 3));
         assert_eq!(t[1], (4, 6));
         assert_eq!(t[3], (8, 11));
-        assert!(l.tokens.iter().any(|t| t.kind == Kind::Duration && t.start == 21));
+        assert!(
+            l.tokens
+                .iter()
+                .any(|t| t.kind == Kind::Duration && t.start == 21)
+        );
         assert!(l.error.is_none());
     }
 
@@ -927,9 +931,15 @@ mod tests {
         assert_eq!(e.pos, 16);
         assert_eq!(e.message, "unexpected character inside braces: '['");
         let e = lex(r#"up{job=~"foo\.bar"}"#).error.unwrap();
-        assert_eq!((e.pos, e.message.as_str()), (8, "unknown escape sequence U+002E '.'"));
+        assert_eq!(
+            (e.pos, e.message.as_str()),
+            (8, "unknown escape sequence U+002E '.'")
+        );
         let e = lex(r#"foo{a="b""#).error.unwrap();
-        assert_eq!((e.pos, e.message.as_str()), (9, "unexpected end of input inside braces"));
+        assert_eq!(
+            (e.pos, e.message.as_str()),
+            (9, "unexpected end of input inside braces")
+        );
         assert!(lex(r"up{job=~`foo\.bar`}").error.is_none());
     }
 

@@ -3,10 +3,10 @@
 //! alert template scanning.
 
 pub mod ast;
+pub mod extract;
 pub mod functions;
+pub mod labels;
 pub mod lex;
 pub mod parse;
-pub mod text;
-pub mod extract;
-pub mod labels;
 pub mod template;
+pub mod text;

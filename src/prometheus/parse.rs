@@ -215,7 +215,9 @@ fn number_value(text: &str) -> f64 {
         _ => {}
     }
     if let Some(hex) = lower.strip_prefix("0x") {
-        return i64::from_str_radix(hex, 16).map(|v| v as f64).unwrap_or(0.0);
+        return i64::from_str_radix(hex, 16)
+            .map(|v| v as f64)
+            .unwrap_or(0.0);
     }
     if lower.len() > 1
         && lower.starts_with('0')
@@ -778,9 +780,7 @@ impl<'a> Parser<'a> {
                     self.bump();
                     let end = match self.peek_kind() {
                         Some(Kind::Number) => self.bump().end,
-                        Some(Kind::Add | Kind::Sub)
-                            if self.peek2_kind() == Some(Kind::Number) =>
-                        {
+                        Some(Kind::Add | Kind::Sub) if self.peek2_kind() == Some(Kind::Number) => {
                             self.bump();
                             self.bump().end
                         }
@@ -848,7 +848,9 @@ impl<'a> Parser<'a> {
             Some(Kind::RBracket) => {
                 let close = self.bump();
                 let msg = match &e.kind {
-                    ExprKind::Selector(s) if s.offset => Some("no offset modifiers allowed before range"),
+                    ExprKind::Selector(s) if s.offset => {
+                        Some("no offset modifiers allowed before range")
+                    }
                     ExprKind::Selector(s) if s.at => Some("no @ modifiers allowed before range"),
                     ExprKind::Selector(_) => None,
                     _ => Some("ranges only allowed for vector selectors"),
@@ -968,7 +970,12 @@ pub fn compile_regex(re: &str) -> Result<regex::Regex, String> {
         text.lines()
             .rev()
             .find(|l| l.trim_start().starts_with("error:"))
-            .map(|l| l.trim_start().trim_start_matches("error:").trim().to_string())
+            .map(|l| {
+                l.trim_start()
+                    .trim_start_matches("error:")
+                    .trim()
+                    .to_string()
+            })
             .unwrap_or(text)
     })
 }
@@ -1272,7 +1279,10 @@ mod tests {
             (1, 19, "unexpected <by>".into())
         );
         assert_eq!(err("foo > bool"), (1, 11, "unexpected end of input".into()));
-        assert_eq!(err("atan2(foo, bar)"), (1, 1, "unexpected <op:atan2>".into()));
+        assert_eq!(
+            err("atan2(foo, bar)"),
+            (1, 1, "unexpected <op:atan2>".into())
+        );
         assert_eq!(
             err("sumx(foo)"),
             (1, 1, "unknown function with name \"sumx\"".into())

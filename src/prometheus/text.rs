@@ -180,7 +180,10 @@ mod tests {
         let f = crate::yaml::parse(yaml);
         let root = f.root().unwrap();
         let node = root.get(key).unwrap();
-        (Text::from_node(node, yaml, &|o| o).unwrap(), yaml.to_string())
+        (
+            Text::from_node(node, yaml, &|o| o).unwrap(),
+            yaml.to_string(),
+        )
     }
 
     fn check(yaml: &str, needle: &str) {

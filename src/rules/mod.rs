@@ -7,6 +7,7 @@ use crate::diagnostic::{RuleMeta, Sink};
 pub mod chart;
 pub mod config;
 pub mod file;
+pub mod prometheus;
 pub mod values;
 pub mod yaml;
 
@@ -46,6 +47,20 @@ registry![
     yaml::alias_limit,
     config::unknown_rule,
     config::unused_suppression,
+    prometheus::promql_syntax,
+    prometheus::invalid_rule,
+    prometheus::unknown_field,
+    prometheus::invalid_duration,
+    prometheus::label_dropped_by_aggregation,
+    prometheus::value_in_label,
+    prometheus::always_firing,
+    prometheus::unnecessary_regex,
+    prometheus::topk_in_alert,
+    prometheus::duplicate_rule,
+    prometheus::missing_required_label,
+    prometheus::unknown_severity,
+    prometheus::missing_required_annotation,
+    prometheus::empty_annotation,
 ];
 
 /// Looks a rule up by its name.
