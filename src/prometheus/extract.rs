@@ -209,6 +209,11 @@ fn prepare_template(src: &str) -> Prepared {
 /// Length of a `{{ … }}` action at the start of `s`, skipping `}}` inside strings and comments.
 fn find_action_end(s: &str) -> Option<usize> {
     let b = s.as_bytes();
+    let body = s[2..].trim_start_matches('-').trim_start();
+    if body.starts_with("/*") {
+        let at = s.find("*/")?;
+        return s[at..].find("}}").map(|e| at + e + 2);
+    }
     let mut i = 2;
     let mut quote: Option<u8> = None;
     while i < b.len() {
@@ -224,7 +229,7 @@ fn find_action_end(s: &str) -> Option<usize> {
                 }
             }
             None => {
-                if c == b'"' || c == b'`' || c == b'\'' {
+                if c == b'"' || c == b'`' {
                     quote = Some(c);
                 } else if c == b'}' && b.get(i + 1) == Some(&b'}') {
                     return Some(i + 2);

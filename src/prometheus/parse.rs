@@ -57,7 +57,12 @@ struct Parser<'a> {
     /// Depth of aggregations being parsed: Prometheus's `aggregate_op error` production
     /// catches errors anywhere inside them.
     in_aggr: usize,
+    /// Nesting depth, bounded so hostile input cannot exhaust the stack.
+    depth: usize,
 }
+
+/// Deeper expressions are rejected (Prometheus has no limit; real rules stay far below).
+const MAX_DEPTH: usize = 256;
 
 const PREC_POW: u8 = 6;
 
@@ -305,8 +310,31 @@ impl<'a> Parser<'a> {
     }
 
     fn expr(&mut self, min: u8) -> R<Expr> {
+        self.depth += 1;
+        let r = self.expr_inner(min);
+        self.depth -= 1;
+        r
+    }
+
+    fn too_deep(&self) -> ParseError {
+        let pos = self.toks.get(self.i).map(|t| t.start).unwrap_or(0);
+        ParseError {
+            pos,
+            message: format!("expression nested more than {MAX_DEPTH} levels deep"),
+        }
+    }
+
+    fn expr_inner(&mut self, min: u8) -> R<Expr> {
+        if self.depth > MAX_DEPTH {
+            return Err(self.too_deep());
+        }
         let mut lhs = self.unary()?;
+        let mut chain = 0;
         while let Some(k) = self.peek_kind() {
+            chain += 1;
+            if self.depth + chain > MAX_DEPTH {
+                return Err(self.too_deep());
+            }
             let Some((prec, right)) = binary_prec(k) else {
                 break;
             };
@@ -892,6 +920,16 @@ impl<'a> Parser<'a> {
     }
 
     fn dur_binary(&mut self, min: u8, context: &str, expected: &str) -> R<usize> {
+        self.depth += 1;
+        let r = self.dur_binary_inner(min, context, expected);
+        self.depth -= 1;
+        r
+    }
+
+    fn dur_binary_inner(&mut self, min: u8, context: &str, expected: &str) -> R<usize> {
+        if self.depth > MAX_DEPTH {
+            return Err(self.too_deep());
+        }
         let mut end = self.dur_unary(context, expected)?;
         while let Some(k) = self.peek_kind() {
             let (prec, right) = match k {
@@ -910,6 +948,16 @@ impl<'a> Parser<'a> {
     }
 
     fn dur_unary(&mut self, context: &str, expected: &str) -> R<usize> {
+        self.depth += 1;
+        let r = self.dur_unary_inner(context, expected);
+        self.depth -= 1;
+        r
+    }
+
+    fn dur_unary_inner(&mut self, context: &str, expected: &str) -> R<usize> {
+        if self.depth > MAX_DEPTH {
+            return Err(self.too_deep());
+        }
         let t = self.peek()?;
         match t.kind {
             Kind::Duration => {
@@ -1228,6 +1276,7 @@ pub fn parse(src: &str) -> Result<Expr, ParseError> {
         i: 0,
         errors: Vec::new(),
         in_aggr: 0,
+        depth: 0,
     };
     let result = p.expr(0).and_then(|e| match p.peek() {
         Ok(t) if t.kind == Kind::Eof => Ok(e),
@@ -1330,6 +1379,36 @@ mod tests {
             "foo[300]",
         ] {
             assert!(parse(ok).is_ok(), "{ok}: {:?}", parse(ok).err());
+        }
+    }
+
+    #[test]
+    fn hostile_input_does_not_overflow() {
+        let deep = "(".repeat(100_000) + "x" + &")".repeat(100_000);
+        assert!(parse(&deep).unwrap_err().message.contains("nested"));
+        let long = vec!["x"; 50_000].join(" + ");
+        assert!(parse(&long).is_err());
+        let dur = "x[".to_string() + &"(".repeat(50_000) + "5m" + &")".repeat(50_000) + "]";
+        assert!(parse(&dur).is_err());
+        let dur_pow = "x[".to_string() + &vec!["5m"; 50_000].join("^") + "]";
+        assert!(parse(&dur_pow).is_err());
+        let pow = vec!["x"; 50_000].join(" ^ ");
+        assert!(parse(&pow).is_err());
+        for s in [
+            "{",
+            "}",
+            "((",
+            "\"",
+            "`",
+            "foo[",
+            "sum(",
+            "x @",
+            "é{é=\"é\"}",
+            "1e",
+            "0x",
+            "[5m:",
+        ] {
+            let _ = parse(s);
         }
     }
 

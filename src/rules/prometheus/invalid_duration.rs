@@ -36,6 +36,10 @@ fn check(sets: &[RuleSet], _: &Ctx, sink: &mut Sink) {
         for rule in set.rules.iter() {
             for field in [&rule.for_, &rule.keep_firing_for].into_iter().flatten() {
                 let v = &field.value.value;
+                // An empty or null value means the default (no delay).
+                if v.is_empty() {
+                    continue;
+                }
                 let Err(msg) = parse_duration(v) else {
                     continue;
                 };
