@@ -12,7 +12,6 @@
 use super::ast::*;
 use super::functions;
 use super::lex::{self, Aggr, Kind, LexError, Token};
-use std::ops::Range;
 
 /// A parse error: Prometheus's message and the byte offset it reports (inside the expression).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -1300,11 +1299,6 @@ pub fn parse(src: &str) -> Result<Expr, ParseError> {
             }
         }
     }
-}
-
-/// The byte range `start..end` of an AST range, for callers that map it into a file.
-pub fn span_of(r: &Range<usize>) -> (usize, usize) {
-    (r.start, r.end)
 }
 
 #[cfg(test)]
