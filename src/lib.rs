@@ -15,6 +15,7 @@ pub mod k8s;
 pub mod lint;
 pub mod net;
 pub mod packs;
+pub mod prometheus;
 pub mod report;
 pub mod rules;
 pub mod schema;

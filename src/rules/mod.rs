@@ -10,6 +10,7 @@ pub mod docs;
 pub mod file;
 pub mod manifests;
 pub mod probes;
+pub mod prometheus;
 pub mod secrets;
 pub mod values;
 pub mod yaml;
@@ -129,6 +130,20 @@ registry![
     values::float_version,
     values::large_number,
     values::tab_indent,
+    prometheus::promql_syntax,
+    prometheus::invalid_rule,
+    prometheus::unknown_field,
+    prometheus::invalid_duration,
+    prometheus::label_dropped_by_aggregation,
+    prometheus::value_in_label,
+    prometheus::always_firing,
+    prometheus::unnecessary_regex,
+    prometheus::topk_in_alert,
+    prometheus::duplicate_rule,
+    prometheus::missing_required_label,
+    prometheus::unknown_severity,
+    prometheus::missing_required_annotation,
+    prometheus::empty_annotation,
 ];
 
 /// Looks a rule up by its name: built-in rules, then rule-pack rules.
