@@ -73,6 +73,7 @@ fn lint(values: &str) -> Vec<Diagnostic> {
     };
     let config = Config::default();
     let ctx = Ctx {
+        overrides: &[],
         config: &config,
         parent: None,
     };

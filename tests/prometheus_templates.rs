@@ -38,6 +38,7 @@ spec:
 fn run(chart: Option<&Chart>, docs: &[YamlDoc]) -> Vec<Diagnostic> {
     let config = Config::default();
     let ctx = Ctx {
+        overrides: &[],
         config: &config,
         parent: None,
     };

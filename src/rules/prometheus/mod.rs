@@ -115,6 +115,7 @@ pub(crate) mod testing {
         };
         let mut sink = crate::diagnostic::Sink::default();
         let ctx = Ctx {
+            overrides: &[],
             config,
             parent: None,
         };
@@ -132,6 +133,7 @@ pub(crate) mod testing {
         let config = Config::default();
         let mut sink = crate::diagnostic::Sink::default();
         let ctx = Ctx {
+            overrides: &[],
             config: &config,
             parent: None,
         };
