@@ -136,6 +136,7 @@ registry![
     prometheus::invalid_duration,
     prometheus::label_dropped_by_aggregation,
     prometheus::value_in_label,
+    prometheus::template_syntax,
     prometheus::always_firing,
     prometheus::unnecessary_regex,
     prometheus::topk_in_alert,

@@ -10,6 +10,7 @@ pub mod label_dropped_by_aggregation;
 pub mod missing_required_annotation;
 pub mod missing_required_label;
 pub mod promql_syntax;
+pub mod template_syntax;
 pub mod topk_in_alert;
 pub mod unknown_field;
 pub mod unknown_severity;
