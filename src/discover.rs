@@ -63,14 +63,14 @@ pub fn discover(
         }
         return Ok(search(path, exclude));
     }
+    if let Some(chart) = enclosing_chart(path) {
+        return Ok((chart_unit(chart, exclude), Vec::new()));
+    }
     if is_archive_name(path) {
         return Ok((
             vec![UnitSource::ChartArchive(path.to_path_buf())],
             Vec::new(),
         ));
-    }
-    if let Some(chart) = enclosing_chart(path) {
-        return Ok((chart_unit(chart, exclude), Vec::new()));
     }
     Ok((
         vec![UnitSource::ManifestFiles(vec![path.to_path_buf()])],

@@ -151,6 +151,7 @@ fn a_path_inside_a_chart_lints_the_top_chart() {
     let root = tmp.path();
     chart(root, "repo/app");
     chart(root, "repo/app/charts/db");
+    write(root, "repo/app/charts/cache-1.0.0.tgz", chart_tgz("cache"));
     let top = UnitSource::ChartDir(root.join("repo/app"));
     for inside in [
         "repo/app/values.yaml",
@@ -158,6 +159,7 @@ fn a_path_inside_a_chart_lints_the_top_chart() {
         "repo/app/templates",
         "repo/app/charts/db/values.yaml",
         "repo/app/charts/db/templates",
+        "repo/app/charts/cache-1.0.0.tgz",
     ] {
         let (units, _) = discover(&root.join(inside));
         assert_eq!(units, vec![top.clone()], "{inside}");
