@@ -157,12 +157,6 @@ fn search(root: &Path, exclude: Exclude) -> (Vec<UnitSource>, Vec<Diagnostic>) {
         let name = entry.file_name().to_string_lossy();
         let hidden = depth > 0 && name.starts_with('.');
         let ft = entry.file_type();
-        if depth > 0 && exclude(path) {
-            if ft.is_dir() {
-                it.skip_current_dir();
-            }
-            continue;
-        }
         if ft.is_dir() {
             if depth > 0 && (hidden || SKIP_DIRS.contains(&name.as_ref())) {
                 it.skip_current_dir();
@@ -172,6 +166,10 @@ fn search(root: &Path, exclude: Exclude) -> (Vec<UnitSource>, Vec<Diagnostic>) {
                 && path.parent() == Some(chart.as_path())
                 && matches!(name.as_ref(), "charts" | "templates" | "crds")
             {
+                it.skip_current_dir();
+                continue;
+            }
+            if depth > 0 && exclude(path) {
                 it.skip_current_dir();
                 continue;
             }
@@ -186,7 +184,8 @@ fn search(root: &Path, exclude: Exclude) -> (Vec<UnitSource>, Vec<Diagnostic>) {
         }
         let wanted_yaml = is_yaml(path);
         let wanted_archive = is_archive_name(path);
-        if !wanted_yaml && !wanted_archive {
+        // Only candidates reach the (possibly costly) exclude callback.
+        if (!wanted_yaml && !wanted_archive) || exclude(path) {
             continue;
         }
         if ft.is_symlink() {

@@ -384,3 +384,29 @@ fn dangling_yaml_links_outside_charts_are_reported_during_search() {
         "file/unreadable",
     );
 }
+
+#[test]
+fn a_subchart_linked_from_outside_is_listed_but_not_loaded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let dir = chart(root, "app");
+    chart(root, "common");
+    std::fs::create_dir_all(dir.join("charts")).unwrap();
+    symlink("../../common", dir.join("charts/common")).unwrap();
+    let (c, diags) = load_dir(&dir);
+    assert_eq!(rules_of(&diags), ["file/unreadable"]);
+    assert!(
+        diags[0].message.contains("outside the chart"),
+        "{}",
+        diags[0].message
+    );
+    assert_eq!(diags[0].file.path, dir.join("charts/common"));
+    assert!(c.subcharts.is_empty());
+    let entries: Vec<(&str, bool)> = c
+        .charts_dir
+        .iter()
+        .map(|e| (e.file_name.as_str(), e.is_dir))
+        .collect();
+    assert_eq!(entries, [("common", true)]);
+    assert_eq!(c.unloaded, ["charts/common"]);
+}

@@ -411,6 +411,19 @@ impl DirWalk<'_> {
                 }
                 if !self.rules.ignore(&rel, is_dir) {
                     loader.report_path(&unreadable::META, path, msg);
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    if entry.depth() == 2
+                        && local.starts_with("charts/")
+                        && !skipped_subchart(&name)
+                    {
+                        // Present, though not loaded: not a missing dependency.
+                        chart.charts_dir.push(ChartsDirEntry {
+                            packaged: name.ends_with(".tgz"),
+                            file_name: name,
+                            path: path.to_path_buf(),
+                            is_dir,
+                        });
+                    }
                     chart.unloaded.push(local);
                 }
                 continue;
