@@ -5,7 +5,8 @@
 //! In `fire` fixtures, each line where the rule must report carries a marker comment
 //! `expect: <rule-name>`; the rule must report on exactly the marked lines. The findings are
 //! also snapshotted, message, position and help included. Files that cannot hold comments (JSON)
-//! list their expectations in a sidecar `<file>.expect` with lines `LINE: rule`.
+//! list their expectations in a sidecar `<file>.expect` with lines `LINE: rule`. Rules that need
+//! configuration find it in a `.plimsoll.yaml` beside the fixtures.
 
 use plimsoll::diagnostic::Diagnostic;
 use plimsoll::lint::{LintOptions, lint};
@@ -24,10 +25,8 @@ fn entry(dir: &Path, name: &str) -> Option<PathBuf> {
 }
 
 fn findings(path: &Path, rule: &str) -> Vec<Diagnostic> {
-    let options = LintOptions {
-        config: Some(root().join("plimsoll.yaml")),
-        ..LintOptions::default()
-    };
+    // A fixture may carry its own `.plimsoll.yaml` (in the rule's folder or the fixture's).
+    let options = LintOptions::default();
     let result =
         lint(&[path.to_path_buf()], &options).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     result

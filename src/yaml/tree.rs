@@ -189,12 +189,31 @@ impl Node {
     /// (the last occurrence wins, at the position of its first occurrence).
     pub fn entries(&self) -> impl Iterator<Item = &Entry> {
         let entries = self.as_map().unwrap_or(&[]);
+        // Which entries survive: small maps compare directly, large ones index the last
+        // occurrence of each key (a 170,000-key map must not be quadratic).
+        let keep: Option<Vec<bool>> = (entries.len() > 32).then(|| {
+            let mut last: std::collections::HashMap<&str, usize> =
+                std::collections::HashMap::with_capacity(entries.len());
+            for (i, e) in entries.iter().enumerate() {
+                if let Some(k) = e.key_str() {
+                    last.insert(k, i);
+                }
+            }
+            entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| e.key_str().is_none_or(|k| last.get(k) == Some(&i)))
+                .collect()
+        });
         entries
             .iter()
             .enumerate()
-            .filter(move |(i, e)| {
-                let k = e.key_str();
-                k.is_none() || !entries[i + 1..].iter().any(|later| later.key_str() == k)
+            .filter(move |(i, e)| match &keep {
+                Some(k) => k[*i],
+                None => {
+                    let k = e.key_str();
+                    k.is_none() || !entries[i + 1..].iter().any(|later| later.key_str() == k)
+                }
             })
             .map(|(_, e)| e)
     }

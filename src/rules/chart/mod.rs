@@ -535,3 +535,5 @@ redis:
         }
     }
 }
+pub mod helmignore_inline_comment;
+pub mod helmignore_invalid_pattern;
