@@ -80,6 +80,9 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> Result<LintResult, Stri
             }
         };
         let exclude = |p: &Path| {
+            if config.exclude.is_empty() {
+                return false;
+            }
             let abs = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
             config.is_excluded(&abs)
         };

@@ -141,7 +141,11 @@ impl SourceFile {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
         let line = self.line_index(offset);
         let start = self.line_start(line);
-        let prefix = &self.text[start..offset];
+        let mut prefix = &self.text[start..offset];
+        // Editors do not show a byte order mark: columns on the first line start after it.
+        if start == 0 {
+            prefix = prefix.strip_prefix('\u{feff}').unwrap_or(prefix);
+        }
         let col = if prefix.is_ascii() {
             prefix.len()
         } else {
@@ -191,6 +195,13 @@ mod tests {
         assert_eq!(f.line_col(off), LineCol { line: 2, col: 12 });
         assert_eq!(f.line_text(0), "a: 1");
         assert_eq!(f.line_count(), 3);
+    }
+
+    #[test]
+    fn a_byte_order_mark_takes_no_column() {
+        let f = SourceFile::new("x.yaml", "\u{feff}a: 1\n".to_string());
+        assert_eq!(f.line_col(3), LineCol { line: 1, col: 1 });
+        assert_eq!(f.line_col(6), LineCol { line: 1, col: 4 });
     }
 
     #[test]
