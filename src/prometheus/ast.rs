@@ -65,7 +65,7 @@ impl Matcher {
             MatchOp::Equal => self.value.is_empty(),
             MatchOp::NotEqual => !self.value.is_empty(),
             MatchOp::Re | MatchOp::NotRe => {
-                let re = regex::Regex::new(&format!("^(?s:{})$", self.value));
+                let re = super::parse::compile_regex(&self.value);
                 let m = re.map(|r| r.is_match("")).unwrap_or(false);
                 (self.op == MatchOp::Re) == m
             }

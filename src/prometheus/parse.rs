@@ -1009,8 +1009,27 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// Compiles a label matcher regex the way Prometheus anchors it.
-pub fn compile_regex(re: &str) -> Result<regex::Regex, String> {
+/// Compiles a label matcher regex the way Prometheus anchors it. Results are cached per
+/// pattern: rule sets repeat the same few patterns thousands of times.
+pub fn compile_regex(re: &str) -> Result<std::sync::Arc<regex::Regex>, String> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    type Cache = Mutex<HashMap<String, Result<Arc<regex::Regex>, String>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(re).cloned()) {
+        return hit;
+    }
+    let result = compile_uncached(re).map(Arc::new);
+    if let Ok(mut c) = cache.lock()
+        && c.len() < 100_000
+    {
+        c.insert(re.to_string(), result.clone());
+    }
+    result
+}
+
+fn compile_uncached(re: &str) -> Result<regex::Regex, String> {
     regex::Regex::new(&format!("^(?s:{re})$")).map_err(|e| {
         let text = e.to_string();
         // The crate's message is multi-line; its last line is the reason.
