@@ -1,12 +1,31 @@
 //! Finds units under the paths given on the command line and loads them.
 //!
-//! A path may be a chart folder, a folder to search for charts at any depth, a packaged chart
-//! (`.tgz`), or YAML manifest files and folders of them. `.git`, `target` and `node_modules`
-//! are skipped.
+//! A path may be:
+//! - a chart folder (it has `Chart.yaml`);
+//! - a packaged chart (`.tgz` / `.tar.gz`);
+//! - a file or folder inside a chart (a pre-commit hook passes changed files): the enclosing
+//!   chart is linted, climbing out of `charts/` to the top chart, so `mychart/values.yaml` and
+//!   `mychart/charts/db/templates/x.yaml` both lint `mychart`;
+//! - a folder to search: charts are found at any depth, packaged charts outside charts too,
+//!   and the YAML files outside any chart form one manifest set per folder;
+//! - YAML manifest files outside any chart (each given file is its own set).
+//!
+//! While searching: `.git`, `target`, `node_modules` and other hidden folders (`.github`,
+//! `.idea`, …) are skipped, as are hidden files (`.pre-commit-config.yaml`, `.plimsoll.yaml`);
+//! a path given explicitly is always used. Symbolic links to folders are not followed (the
+//! folder they point at is found under its own name if it is inside the searched path); links
+//! to YAML files and archives are used; dangling links are reported. Inside a chart, the
+//! search looks for further charts in its other folders (each becomes its own unit) but never
+//! in `charts/`, `templates/` or `crds/`: subcharts are loaded with their parent, not again on
+//! their own. The `exclude` callback drops a path and everything under it. Results are sorted.
 
-use crate::chart::{Chart, Unit, YamlDoc};
+use crate::chart::archive::{is_archive_name, load_archive_file};
+use crate::chart::load::{load_chart_dir, load_manifests};
+use crate::chart::{Unit, YamlDoc};
 use crate::diagnostic::Diagnostic;
+use crate::rules::file::unreadable;
 use crate::source::SourceFile;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// What discovery found, before anything is read.
@@ -21,6 +40,9 @@ pub enum UnitSource {
 /// Paths that the configuration excludes.
 pub type Exclude<'a> = &'a (dyn Fn(&Path) -> bool + Sync);
 
+/// Folders never searched.
+const SKIP_DIRS: &[&str] = &[".git", "target", "node_modules"];
+
 /// Walks one command-line path. `Err` carries a one-line reason (exit 2): the path does not
 /// exist or cannot be read at all.
 pub fn discover(
@@ -29,87 +51,185 @@ pub fn discover(
 ) -> Result<(Vec<UnitSource>, Vec<Diagnostic>), String> {
     let meta =
         std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if exclude(path) {
+        return Ok((Vec::new(), Vec::new()));
+    }
     if meta.is_dir() {
-        if path.join("Chart.yaml").exists() {
-            return Ok((vec![UnitSource::ChartDir(path.to_path_buf())], Vec::new()));
-        }
-        let mut units = Vec::new();
-        let mut loose = Vec::new();
-        for entry in walkdir::WalkDir::new(path)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
+        std::fs::read_dir(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if !has_chart_yaml(path)
+            && let Some(chart) = enclosing_chart(path)
         {
-            let p = entry.path();
-            if exclude(p) {
-                continue;
-            }
-            if entry.file_type().is_dir() && p.join("Chart.yaml").exists() {
-                units.push(UnitSource::ChartDir(p.to_path_buf()));
-            } else if entry.file_type().is_file()
-                && is_yaml(p)
-                && !units
-                    .iter()
-                    .any(|u| matches!(u, UnitSource::ChartDir(d) if p.starts_with(d)))
-            {
-                loose.push(p.to_path_buf());
-            }
+            return Ok((chart_unit(chart, exclude), Vec::new()));
         }
-        if !loose.is_empty() {
-            units.push(UnitSource::ManifestFiles(loose));
-        }
-        Ok((units, Vec::new()))
-    } else if path.extension().is_some_and(|e| e == "tgz") {
-        Ok((
+        return Ok(search(path, exclude));
+    }
+    if is_archive_name(path) {
+        return Ok((
             vec![UnitSource::ChartArchive(path.to_path_buf())],
             Vec::new(),
-        ))
+        ));
+    }
+    if let Some(chart) = enclosing_chart(path) {
+        return Ok((chart_unit(chart, exclude), Vec::new()));
+    }
+    Ok((
+        vec![UnitSource::ManifestFiles(vec![path.to_path_buf()])],
+        Vec::new(),
+    ))
+}
+
+fn chart_unit(chart: PathBuf, exclude: Exclude) -> Vec<UnitSource> {
+    if exclude(&chart) {
+        Vec::new()
     } else {
-        Ok((
-            vec![UnitSource::ManifestFiles(vec![path.to_path_buf()])],
-            Vec::new(),
-        ))
+        vec![UnitSource::ChartDir(chart)]
     }
 }
 
+/// `Chart.yaml` exists in `dir` (as anything: a folder or a dangling link still marks a chart).
+fn has_chart_yaml(dir: &Path) -> bool {
+    std::fs::symlink_metadata(dir.join("Chart.yaml")).is_ok()
+}
+
+/// The top chart containing `path`, looking at its ancestors as written (a relative path
+/// stops at the working directory).
+fn enclosing_chart(path: &Path) -> Option<PathBuf> {
+    let ancestors: Vec<&Path> = path
+        .ancestors()
+        .skip(1)
+        .map(|a| {
+            if a.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                a
+            }
+        })
+        .collect();
+    let mut at = ancestors.iter().position(|a| has_chart_yaml(a))?;
+    // Climb from `<parent>/charts/<sub>` to `<parent>` while that is a chart.
+    while let (Some(charts), Some(parent)) = (ancestors.get(at + 1), ancestors.get(at + 2)) {
+        if charts.file_name().is_none_or(|n| n != "charts") || !has_chart_yaml(parent) {
+            break;
+        }
+        at += 2;
+    }
+    Some(ancestors[at].to_path_buf())
+}
+
 fn is_yaml(p: &Path) -> bool {
-    p.extension().is_some_and(|e| e == "yaml" || e == "yml")
+    p.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+}
+
+fn search(root: &Path, exclude: Exclude) -> (Vec<UnitSource>, Vec<Diagnostic>) {
+    let mut units = Vec::new();
+    let mut diags = Vec::new();
+    let mut loose: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    // Charts whose folder the walk is inside, innermost last.
+    let mut open: Vec<PathBuf> = Vec::new();
+    let mut it = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(item) = it.next() {
+        let entry = match item {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().unwrap_or(root).to_path_buf();
+                let msg = match e.io_error() {
+                    Some(io) => crate::chart::load::describe_io(&path, io),
+                    None => format!("cannot read: {e}"),
+                };
+                diags.push(Diagnostic::new(
+                    &unreadable::META,
+                    &SourceFile::path_only(path),
+                    None,
+                    msg,
+                ));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let depth = entry.depth();
+        while open.last().is_some_and(|c| !path.starts_with(c)) {
+            open.pop();
+        }
+        let name = entry.file_name().to_string_lossy();
+        let hidden = depth > 0 && name.starts_with('.');
+        let ft = entry.file_type();
+        if depth > 0 && exclude(path) {
+            if ft.is_dir() {
+                it.skip_current_dir();
+            }
+            continue;
+        }
+        if ft.is_dir() {
+            if depth > 0 && (hidden || SKIP_DIRS.contains(&name.as_ref())) {
+                it.skip_current_dir();
+                continue;
+            }
+            if let Some(chart) = open.last()
+                && path.parent() == Some(chart.as_path())
+                && matches!(name.as_ref(), "charts" | "templates" | "crds")
+            {
+                it.skip_current_dir();
+                continue;
+            }
+            if has_chart_yaml(path) {
+                units.push(UnitSource::ChartDir(path.to_path_buf()));
+                open.push(path.to_path_buf());
+            }
+            continue;
+        }
+        if !open.is_empty() || hidden {
+            continue;
+        }
+        let wanted_yaml = is_yaml(path);
+        let wanted_archive = is_archive_name(path);
+        if !wanted_yaml && !wanted_archive {
+            continue;
+        }
+        if ft.is_symlink() {
+            match std::fs::metadata(path) {
+                Ok(m) if m.is_file() => {}
+                Ok(_) => continue,
+                Err(e) => {
+                    diags.push(Diagnostic::new(
+                        &unreadable::META,
+                        &SourceFile::path_only(path),
+                        None,
+                        crate::chart::load::describe_io(path, &e),
+                    ));
+                    continue;
+                }
+            }
+        }
+        if wanted_archive {
+            units.push(UnitSource::ChartArchive(path.to_path_buf()));
+        } else {
+            let folder = path.parent().unwrap_or(root).to_path_buf();
+            loose.entry(folder).or_default().push(path.to_path_buf());
+        }
+    }
+    units.extend(loose.into_values().map(UnitSource::ManifestFiles));
+    units.sort();
+    (units, diags)
 }
 
 /// Reads one unit: every file once. Problems with single files become diagnostics.
 pub fn load(src: &UnitSource) -> (Unit, Vec<Diagnostic>) {
     match src {
         UnitSource::ChartDir(dir) => {
-            let read = |name: &str| {
-                std::fs::read_to_string(dir.join(name))
-                    .ok()
-                    .map(|t| SourceFile::new(dir.join(name), t))
-            };
-            let mut chart = Chart {
-                root: dir.clone(),
-                dir_name: dir
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                ..Chart::default()
-            };
-            chart.chart_yaml = read("Chart.yaml").map(YamlDoc::parse);
-            chart.values = read("values.yaml").map(YamlDoc::parse);
-            chart.values_schema = read("values.schema.json");
-            chart.readme = read("README.md");
-            (Unit::Chart(Box::new(chart)), Vec::new())
+            let (chart, diags) = load_chart_dir(dir);
+            (Unit::Chart(Box::new(chart)), diags)
         }
-        UnitSource::ChartArchive(_) => (Unit::Manifests(Vec::new()), Vec::new()),
+        UnitSource::ChartArchive(path) => match load_archive_file(path) {
+            (Some(chart), diags) => (Unit::Chart(Box::new(chart)), diags),
+            (None, diags) => (Unit::Manifests(Vec::<YamlDoc>::new()), diags),
+        },
         UnitSource::ManifestFiles(files) => {
-            let docs = files
-                .iter()
-                .filter_map(|p| {
-                    std::fs::read_to_string(p)
-                        .ok()
-                        .map(|t| YamlDoc::parse(SourceFile::new(p.clone(), t)))
-                })
-                .collect();
-            (Unit::Manifests(docs), Vec::new())
+            let (docs, diags) = load_manifests(files);
+            (Unit::Manifests(docs), diags)
         }
     }
 }

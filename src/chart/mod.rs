@@ -1,7 +1,10 @@
 //! The chart model: every file of a chart read once, YAML files parsed once.
 
+pub mod archive;
 pub mod coalesce;
 pub mod docs;
+pub mod helmignore;
+pub mod load;
 pub mod semver;
 pub mod values;
 
@@ -31,6 +34,9 @@ pub struct ChartsDirEntry {
     /// Path as shown to users.
     pub path: PathBuf,
     pub packaged: bool,
+    /// A folder (or, in a packaged chart, a group of entries under `charts/<name>/`). A plain
+    /// file that is neither `.tgz` nor `.prov` is not a chart: Helm fails to load it.
+    pub is_dir: bool,
 }
 
 /// One chart: a folder with Chart.yaml, or a packaged `.tgz`.
@@ -59,6 +65,10 @@ pub struct Chart {
     pub charts_dir: Vec<ChartsDirEntry>,
     /// Subcharts from `charts/` (folders and archives), loaded with their parent.
     pub subcharts: Vec<Chart>,
+    /// Chart-relative paths (`values.yaml`, `templates/x.yaml`) of files that exist but could
+    /// not be loaded (binary, too large, unreadable, links leaving the chart). The loader has
+    /// reported them; rules must not report them as missing.
+    pub unloaded: Vec<String>,
 }
 
 impl Chart {

@@ -48,6 +48,8 @@ registry![
     file::unreadable,
     file::not_text,
     file::archive_unsafe_path,
+    chart::helmignore_invalid_pattern,
+    chart::helmignore_inline_comment,
     yaml::syntax,
     yaml::duplicate_key,
     yaml::alias_limit,
