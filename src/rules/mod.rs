@@ -11,6 +11,7 @@ pub mod file;
 pub mod manifests;
 pub mod probes;
 pub mod secrets;
+pub mod templates;
 pub mod values;
 pub mod yaml;
 
@@ -131,6 +132,16 @@ registry![
     values::float_version,
     values::large_number,
     values::tab_indent,
+    // Go templates: syntax, functions, named templates, values read by templates.
+    templates::syntax,
+    templates::unknown_function,
+    templates::undefined_template,
+    templates::duplicate_define,
+    templates::invalid_extension,
+    templates::values_path_missing,
+    templates::values_unused,
+    values::tpl_invalid,
+    secrets::empty_reference,
 ];
 
 /// Looks a rule up by its name: built-in rules, then rule-pack rules.

@@ -58,6 +58,7 @@ impl ChartBuilder {
             file_name,
             path,
             packaged: false,
+            is_dir: true,
         });
         self.chart.subcharts.push(sub);
         self
@@ -69,6 +70,7 @@ impl ChartBuilder {
             file_name: file_name.to_string(),
             path: self.chart.root.join("charts").join(file_name),
             packaged,
+            is_dir: !packaged,
         });
         self
     }
