@@ -715,3 +715,112 @@ impl<'a> Walker<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::chart::test_support::chart;
+
+    fn reads(templates: &[(&str, &str)]) -> Vec<(String, bool, bool, usize, bool)> {
+        let mut b = chart("web").chart_yaml("apiVersion: v2\nname: web\nversion: 1.0.0\n");
+        for (n, t) in templates {
+            b = b.template(n, t);
+        }
+        let c = b.build();
+        c.value_reads()
+            .reads
+            .iter()
+            .map(|r| {
+                (
+                    r.path.join("."),
+                    r.whole,
+                    r.optional,
+                    r.guard_len,
+                    r.checkable,
+                )
+            })
+            .collect()
+    }
+
+    fn paths(templates: &[(&str, &str)]) -> Vec<String> {
+        reads(templates).into_iter().map(|r| r.0).collect()
+    }
+
+    #[test]
+    fn follows_with_variables_index_and_dollar() {
+        let p = paths(&[(
+            "a.yaml",
+            "{{ with .Values.a }}{{ .b }}{{ $.Values.c }}{{ end }}{{ $x := .Values.d }}{{ $x.e }}{{ index .Values \"f\" \"g\" }}{{ range .Values.h }}{{ .i }}{{ end }}",
+        )]);
+        for want in ["a", "a.b", "c", "d", "d.e", "f.g", "h"] {
+            assert!(p.contains(&want.to_string()), "{want} missing from {p:?}");
+        }
+        assert!(!p.iter().any(|x| x.ends_with(".i")), "{p:?}");
+    }
+
+    #[test]
+    fn guards_and_optional_functions() {
+        let r = reads(&[(
+            "a.yaml",
+            "{{ if .Values.a.b }}{{ .Values.a.b.c }}{{ end }}{{ .Values.x | default 1 }}{{ hasKey .Values.m \"k\" }}",
+        )]);
+        let get = |p: &str| r.iter().find(|x| x.0 == p).cloned().unwrap();
+        assert_eq!(get("a.b.c").3, 2);
+        assert!(get("x").2);
+        assert!(get("m.k").2);
+        assert_eq!(get("x").3, 0);
+    }
+
+    #[test]
+    fn named_templates_take_the_dot_of_their_callers() {
+        let r = reads(&[
+            (
+                "a.yaml",
+                "{{ include \"h\" . }}{{ include \"v\" .Values.img }}",
+            ),
+            (
+                "_h.tpl",
+                "{{ define \"h\" }}{{ .Values.p }}{{ end }}{{ define \"v\" }}{{ .tag }}{{ end }}{{ define \"never\" }}{{ .Values.q }}{{ end }}",
+            ),
+        ]);
+        let get = |p: &str| r.iter().find(|x| x.0 == p).cloned();
+        assert!(get("p").unwrap().4, "called with . : checkable");
+        assert!(get("img.tag").unwrap().4);
+        assert!(!get("q").unwrap().4, "never called: assumed, not checkable");
+    }
+
+    #[test]
+    fn dynamic_use_of_values_is_detected() {
+        let c = chart("web")
+            .chart_yaml("apiVersion: v2\nname: web\nversion: 1.0.0\n")
+            .template(
+                "a.yaml",
+                "{{ range $k, $v := .Values.m }}{{ index $.Values $k }}{{ end }}",
+            )
+            .build();
+        assert!(c.value_reads().dynamic());
+        let c = chart("web")
+            .chart_yaml("apiVersion: v2\nname: web\nversion: 1.0.0\n")
+            .template("a.yaml", "{{ toYaml .Values.m }}{{ .Values.n.o }}")
+            .build();
+        let r = c.value_reads();
+        assert!(!r.dynamic());
+        assert!(r.is_read(&["m".into(), "deep".into()]));
+        assert!(r.is_read(&["n".into()]));
+        assert!(!r.is_read(&["n".into(), "p".into()]));
+    }
+
+    #[test]
+    fn partial_top_level_is_not_rendered_and_loose_chains_count() {
+        let c = chart("web")
+            .chart_yaml("apiVersion: v2\nname: web\nversion: 1.0.0\n")
+            .template(
+                "_x.tpl",
+                "{{ .Values.top }}{{ define \"d\" }}{{ .ctx.Values.deep.key }}{{ end }}",
+            )
+            .template("a.yaml", "{{ include \"d\" (dict \"ctx\" $) }}")
+            .build();
+        let r = c.value_reads();
+        assert!(!r.reads.iter().any(|x| x.path == ["top"]));
+        assert!(r.is_read(&["deep".into(), "key".into()]));
+    }
+}

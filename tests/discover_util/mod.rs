@@ -9,7 +9,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-pub const CHART_YAML: &str = "apiVersion: v2\nname: NAME\nversion: 1.0.0\n";
+pub const CHART_YAML: &str =
+    "apiVersion: v2\nname: NAME\nversion: 1.0.0\nicon: https://example.com/icon.svg\n";
 
 pub fn write(root: &Path, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
     let p = root.join(rel);

@@ -141,7 +141,9 @@ fn check_chart(chart: &Chart, ctx: &Ctx, sink: &mut Sink) {
                         r.path[i]
                     ),
                     format!("`{parent}` is not a mapping"),
-                    None,
+                    Some(Err(format!(
+                        "read `.Values.{parent}` itself, or make `{parent}` a mapping in values.yaml"
+                    ))),
                 )
             }
             Miss::NullParent | Miss::Missing(_) if deeper => {
@@ -175,7 +177,7 @@ fn check_chart(chart: &Chart, ctx: &Ctx, sink: &mut Sink) {
                         r.path[i + 1]
                     ),
                     "not in values".to_string(),
-                    siblings,
+                    siblings.map(Ok),
                 )
             }
             Miss::NullParent => continue,
@@ -192,13 +194,15 @@ fn check_chart(chart: &Chart, ctx: &Ctx, sink: &mut Sink) {
                 (
                     format!("`{shown}` is not set in {source}; it renders as an empty value"),
                     "not in values".to_string(),
-                    suggestion,
+                    suggestion.map(Ok),
                 )
             }
         };
         let d = sink.report(&META, &t.file, span, message);
         d.label(label);
-        if let Some(s) = suggestion {
+        if let Some(Err(help)) = suggestion {
+            d.help(help);
+        } else if let Some(Ok(s)) = suggestion {
             let mut p = r.path[..i].to_vec();
             p.push(s);
             d.help(format!("did you mean `.Values.{}`?", p.join(".")));
