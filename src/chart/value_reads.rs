@@ -297,6 +297,10 @@ impl<'a> Walker<'a> {
     }
 
     fn node(&mut self, n: &Node) {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.node_inner(n));
+    }
+
+    fn node_inner(&mut self, n: &Node) {
         match n {
             Node::Text(_) | Node::Break(_) | Node::Continue(_) => {}
             Node::Action(a) => {
@@ -653,6 +657,10 @@ impl<'a> Walker<'a> {
     }
 
     fn operand(&mut self, op: &Operand) -> (Val, Vec<usize>) {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.operand_inner(op))
+    }
+
+    fn operand_inner(&mut self, op: &Operand) -> (Val, Vec<usize>) {
         match op {
             Operand::Field { fields, span } => {
                 let dot = self.dot.clone();
@@ -786,6 +794,38 @@ mod tests {
         assert!(get("p").unwrap().4, "called with . : checkable");
         assert!(get("img.tag").unwrap().4);
         assert!(!get("q").unwrap().4, "never called: assumed, not checkable");
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow_a_small_stack() {
+        let deep_ifs = format!(
+            "{}{}",
+            "{{ if .Values.a }}{{ with .Values.b }}".repeat(500),
+            "{{ end }}".repeat(1000)
+        );
+        let deep_parens = format!(
+            "{{{{ {}.Values.x{} }}}}",
+            "(default 1 ".repeat(900),
+            ")".repeat(900)
+        );
+        let handle = std::thread::Builder::new()
+            .stack_size(512 * 1024)
+            .spawn(move || {
+                let c = chart("web")
+                    .chart_yaml("apiVersion: v2\nname: web\nversion: 1.0.0\n")
+                    .template("a.yaml", &deep_ifs)
+                    .template("b.yaml", &deep_parens)
+                    .build();
+                let parsed_ok = c
+                    .parsed_templates()
+                    .iter()
+                    .filter(|t| t.tree.is_ok())
+                    .count();
+                (parsed_ok, c.value_reads().reads.len())
+            })
+            .unwrap();
+        let (ok, n) = handle.join().unwrap();
+        assert!(ok >= 1 && n > 0, "{ok} {n}");
     }
 
     #[test]
