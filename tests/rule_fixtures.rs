@@ -3,7 +3,7 @@
 //! manifest set of one file) or a folder (a chart when it holds Chart.yaml, else a manifest set).
 //!
 //! In `fire` fixtures, each line where the rule must report carries a marker comment
-//! `expect: <rule-name>`; the rule must report on exactly the marked lines. The findings are
+//! `expect: <rule-name>` (in templates, `{{/* expect: <rule-name> */}}`); the rule must report on exactly the marked lines. The findings are
 //! also snapshotted, message, position and help included. Files that cannot hold comments (JSON)
 //! list their expectations in a sidecar `<file>.expect` with lines `LINE: rule`. Rules that need
 //! configuration find it in a `.plimsoll.yaml` beside the fixtures.
@@ -76,6 +76,8 @@ fn markers(path: &Path, rule: &str) -> BTreeSet<(String, usize)> {
         };
         for (i, line) in text.lines().enumerate() {
             if line.split("expect:").skip(1).any(|rest| {
+                // Templates carry the marker in a comment action: `{{/* expect: rule */}}`.
+                let rest = rest.split("*/").next().unwrap_or(rest);
                 rest.split(',')
                     .any(|r| format!("expect: {}", r.trim()) == marker)
             }) {

@@ -6,6 +6,8 @@ pub mod docs;
 pub mod helmignore;
 pub mod load;
 pub mod semver;
+pub mod templates;
+pub mod value_reads;
 pub mod values;
 
 use crate::source::File;
@@ -65,6 +67,8 @@ pub struct Chart {
     pub charts_dir: Vec<ChartsDirEntry>,
     /// Subcharts from `charts/` (folders and archives), loaded with their parent.
     pub subcharts: Vec<Chart>,
+    /// Parsed templates and their analyses, computed on first use (see [`templates`]).
+    pub template_cache: templates::TemplateCache,
     /// Chart-relative paths (`values.yaml`, `templates/x.yaml`) of files that exist but could
     /// not be loaded (binary, too large, unreadable, links leaving the chart). The loader has
     /// reported them; rules must not report them as missing.

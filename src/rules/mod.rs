@@ -12,6 +12,7 @@ pub mod manifests;
 pub mod probes;
 pub mod prometheus;
 pub mod secrets;
+pub mod templates;
 pub mod values;
 pub mod yaml;
 
@@ -147,6 +148,16 @@ registry![
     prometheus::unknown_severity,
     prometheus::missing_required_annotation,
     prometheus::empty_annotation,
+    // Go templates: syntax, functions, named templates, values read by templates.
+    templates::syntax,
+    templates::unknown_function,
+    templates::undefined_template,
+    templates::duplicate_define,
+    templates::invalid_extension,
+    templates::values_path_missing,
+    templates::values_unused,
+    values::tpl_invalid,
+    secrets::empty_reference,
 ];
 
 /// Looks a rule up by its name: built-in rules, then rule-pack rules.

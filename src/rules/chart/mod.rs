@@ -8,6 +8,8 @@ pub mod dependency_duplicate;
 pub mod dependency_invalid;
 pub mod dependency_not_vendored;
 pub mod field_type;
+pub mod helmignore_inline_comment;
+pub mod helmignore_invalid_pattern;
 pub mod icon_missing;
 pub mod kube_version_invalid;
 pub mod maintainer_invalid;
@@ -535,5 +537,3 @@ redis:
         }
     }
 }
-pub mod helmignore_inline_comment;
-pub mod helmignore_invalid_pattern;

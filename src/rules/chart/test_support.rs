@@ -70,7 +70,7 @@ impl ChartBuilder {
             file_name: file_name.to_string(),
             path: self.chart.root.join("charts").join(file_name),
             packaged,
-            is_dir: false,
+            is_dir: !packaged,
         });
         self
     }

@@ -13,6 +13,7 @@ pub mod schema_violation;
 pub mod seconds_not_integer;
 pub mod string_bool;
 pub mod tab_indent;
+pub mod tpl_invalid;
 pub mod url_invalid;
 pub mod yaml11_boolean;
 

@@ -1,0 +1,866 @@
+//! Which `.Values` paths a chart's templates read, found by walking the parsed templates with
+//! what `.` and each `$variable` stand for.
+//!
+//! Followed: `.Values.a.b` and `$.Values.a.b`; `with` and `range` (inside `with .Values.a`,
+//! `.b` is `a.b`; inside `range`, `.` is an element and is not followed); variables assigned
+//! from values (`$x := .Values.a` then `$x.b`); `index .Values "a" "b"` and `get` with literal
+//! keys; `hasKey .Values.a "b"`; `dig "a" "b" default .Values`; named templates called with
+//! `.`, `$` or a values path (the same at every call site). Anything else (dynamic keys, values
+//! passed inside a `dict`, `tpl`) is not followed: a read the analysis cannot place is never
+//! reported as missing, and `.Values` used as a whole marks every value as read.
+
+use super::Chart;
+use crate::source::Span;
+use crate::template::{Command, Define, Ident, List, Node, Operand, Pipe};
+use std::collections::HashMap;
+
+/// One read of a values path.
+#[derive(Clone, Debug)]
+pub struct Read {
+    /// Index into [`Chart::parsed_templates`].
+    pub template: usize,
+    /// The path below `.Values` (empty for `.Values` itself).
+    pub path: Vec<String>,
+    /// One span per path segment; segments that came from a variable or from `.` point at it.
+    pub spans: Vec<Span>,
+    /// The first segment written at this place (earlier ones came from a variable or `.`).
+    pub own_from: usize,
+    /// The value is consumed whole (printed, passed to a function, ranged over).
+    pub whole: bool,
+    /// Only tested for truth (`if`, `with`, `and`, `or`, `not`).
+    pub test: bool,
+    /// Argument of a function that copes with a missing value (`default`, `required`,
+    /// `hasKey`, `dig`, `empty`, `coalesce`, `kindIs`, `typeIs`, `ternary`).
+    pub optional: bool,
+    /// The length of the longest path, equal to this one or a prefix of it, that an
+    /// enclosing `if`/`with` tests (0 when none): a segment missing before that length makes
+    /// the enclosing block skip with the defaults.
+    pub guard_len: usize,
+    /// Read by `dig` or `hasKey`, which cope with missing keys at any depth.
+    pub lookup: bool,
+    /// First argument of `tpl`.
+    pub tpl: bool,
+    /// What `.` stands for is known here (false in a named template called from nowhere,
+    /// where `.` is assumed to be the chart's context).
+    pub checkable: bool,
+    /// The output action (`{{ … }}`) the read is printed by, if any.
+    pub action: Option<Span>,
+    /// That action's pipeline calls `default`, `required`, `coalesce`, `ternary` or `printf`.
+    pub action_defaulted: bool,
+}
+
+/// Every read of a chart's templates.
+#[derive(Debug, Default)]
+pub struct ValueReads {
+    pub reads: Vec<Read>,
+    /// Paths read where `.` is unknown (`$ctx.Values.a.b`, `.root.Values.x`) and paths read by
+    /// the `tpl` strings of values.yaml: read, never checked.
+    pub loose: Vec<Vec<String>>,
+    /// Every template parsed, so the reads are complete.
+    pub complete: bool,
+}
+
+impl ValueReads {
+    /// `.Values` is used as a whole somewhere (`toYaml .Values`, `index .Values $k`), so any
+    /// value may be read.
+    pub fn dynamic(&self) -> bool {
+        self.reads.iter().any(|r| r.path.is_empty() && r.whole)
+    }
+
+    /// Whether a value at `path` is read: a read of it, of a prefix consumed whole, or of
+    /// anything below it.
+    pub fn is_read(&self, path: &[String]) -> bool {
+        let covers =
+            |p: &[String], whole: bool| (whole && path.starts_with(p)) || p.starts_with(path);
+        self.reads.iter().any(|r| covers(&r.path, r.whole))
+            || self.loose.iter().any(|p| covers(p, true))
+    }
+
+    /// Paths passed to `tpl`.
+    pub fn tpl_paths(&self) -> impl Iterator<Item = &[String]> {
+        self.reads
+            .iter()
+            .filter(|r| r.tpl && !r.path.is_empty())
+            .map(|r| r.path.as_slice())
+    }
+}
+
+/// What `.` or a variable stands for.
+#[derive(Clone, Debug)]
+enum Val {
+    /// The chart's top-level context (`.Values`, `.Release`, …).
+    Root,
+    /// A values path.
+    Values {
+        path: Vec<String>,
+        spans: Vec<Span>,
+    },
+    Unknown,
+}
+
+/// What `.` is inside a named template, from its call sites.
+#[derive(Clone, Debug, PartialEq)]
+enum DefDot {
+    /// No call site seen: assume the chart's context, but report nothing.
+    Assumed,
+    Root,
+    Values(Vec<String>),
+    Unknown,
+}
+
+impl DefDot {
+    fn of(v: &Val) -> DefDot {
+        match v {
+            Val::Root => DefDot::Root,
+            Val::Values { path, .. } => DefDot::Values(path.clone()),
+            Val::Unknown => DefDot::Unknown,
+        }
+    }
+    fn join(self, other: DefDot) -> DefDot {
+        match (self, other) {
+            (DefDot::Assumed, o) => o,
+            (s, o) if s == o => s,
+            _ => DefDot::Unknown,
+        }
+    }
+    fn val(&self) -> (Val, bool) {
+        match self {
+            DefDot::Assumed => (Val::Root, false),
+            DefDot::Root => (Val::Root, true),
+            DefDot::Values(p) => (
+                Val::Values {
+                    path: p.clone(),
+                    spans: Vec::new(),
+                },
+                true,
+            ),
+            DefDot::Unknown => (Val::Unknown, false),
+        }
+    }
+}
+
+/// How the result of a pipeline is used.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Use {
+    Value,
+    Test,
+    Bind,
+}
+
+/// Functions whose arguments may be missing without harm.
+const OPTIONAL_FUNCS: &[&str] = &[
+    "default", "required", "hasKey", "dig", "empty", "coalesce", "kindIs", "typeIs", "kindOf",
+    "typeOf", "ternary",
+];
+const TEST_FUNCS: &[&str] = &["and", "or", "not"];
+const COMPARE_FUNCS: &[&str] = &["eq", "ne", "lt", "le", "gt", "ge"];
+const DEFAULTING_FUNCS: &[&str] = &["default", "required", "coalesce", "ternary", "printf"];
+
+struct Walker<'a> {
+    src: &'a str,
+    template: usize,
+    reads: Vec<Read>,
+    loose: Vec<Vec<String>>,
+    calls: Vec<(String, DefDot)>,
+    scopes: Vec<Vec<(String, Val)>>,
+    guards: Vec<Vec<Vec<String>>>,
+    dot: Val,
+    checkable: bool,
+    action: Option<(Span, bool)>,
+}
+
+/// Walks every template of the chart. Named templates get the `.` their call sites pass, found
+/// by iterating until nothing changes.
+pub fn analyse(chart: &Chart) -> ValueReads {
+    let parsed = chart.parsed_templates();
+    let mut dots: HashMap<String, DefDot> = HashMap::new();
+    let mut result = ValueReads::default();
+    for _round in 0..5 {
+        let mut reads = Vec::new();
+        let mut loose = Vec::new();
+        let mut calls = Vec::new();
+        for (i, t) in parsed.iter().enumerate() {
+            let Ok(tree) = &t.tree else { continue };
+            let mut w = Walker::new(&t.file.text, i, Val::Root, true);
+            if !t.partial {
+                w.list(&tree.root);
+            }
+            for d in &tree.defines {
+                let (dot, checkable) = dots.get(&d.name).unwrap_or(&DefDot::Assumed).val();
+                w.define(d, dot, checkable);
+            }
+            reads.append(&mut w.reads);
+            loose.append(&mut w.loose);
+            calls.append(&mut w.calls);
+        }
+        let mut next: HashMap<String, DefDot> = HashMap::new();
+        for (name, dot) in calls {
+            let cur = next.remove(&name).unwrap_or(DefDot::Assumed);
+            next.insert(name, cur.join(dot));
+        }
+        result.reads = reads;
+        result.loose = loose;
+        if next == dots {
+            break;
+        }
+        dots = next;
+    }
+    result.complete = parsed.iter().all(|t| t.tree.is_ok());
+    // Values that templates pass to `tpl` may themselves read values.
+    if let Some(root) = chart.values_root() {
+        let mut extra = Vec::new();
+        for path in result.tpl_paths() {
+            let keys: Vec<&str> = path.iter().map(String::as_str).collect();
+            if let Some(node) = root.get_path(&keys) {
+                tpl_string_reads(node, &mut extra);
+            }
+        }
+        result.loose.append(&mut extra);
+    }
+    result
+}
+
+/// `.Values` paths read by the template strings in a values subtree.
+fn tpl_string_reads(node: &crate::yaml::Node, out: &mut Vec<Vec<String>>) {
+    use crate::yaml::NodeKind;
+    match &node.kind {
+        NodeKind::Scalar(s) => {
+            if !s.text.contains("{{") {
+                return;
+            }
+            let Ok(t) = crate::template::parse(&s.text, &super::templates::parse_options("tpl"))
+            else {
+                return;
+            };
+            for f in t.field_chains() {
+                let from = match &f.root {
+                    crate::template::FieldRoot::Dot => 0,
+                    crate::template::FieldRoot::Variable(v) if v == "$" => 0,
+                    _ => continue,
+                };
+                if f.path.get(from).map(String::as_str) == Some("Values") {
+                    out.push(f.path[from + 1..].to_vec());
+                }
+            }
+        }
+        NodeKind::Seq(items) => items.iter().for_each(|n| tpl_string_reads(n, out)),
+        NodeKind::Map(entries) => entries.iter().for_each(|e| tpl_string_reads(&e.value, out)),
+    }
+}
+
+impl<'a> Walker<'a> {
+    fn new(src: &'a str, template: usize, dot: Val, checkable: bool) -> Walker<'a> {
+        Walker {
+            src,
+            template,
+            reads: Vec::new(),
+            loose: Vec::new(),
+            calls: Vec::new(),
+            scopes: vec![vec![("$".to_string(), dot.clone())]],
+            guards: Vec::new(),
+            dot,
+            checkable,
+            action: None,
+        }
+    }
+
+    fn define(&mut self, d: &Define, dot: Val, checkable: bool) {
+        let saved = (
+            std::mem::replace(&mut self.dot, dot.clone()),
+            std::mem::replace(&mut self.scopes, vec![vec![("$".to_string(), dot)]]),
+            std::mem::replace(&mut self.checkable, checkable),
+            std::mem::take(&mut self.guards),
+        );
+        self.list(&d.body);
+        (self.dot, self.scopes, self.checkable, self.guards) = saved;
+    }
+
+    fn list(&mut self, list: &List) {
+        for n in &list.nodes {
+            self.node(n);
+        }
+    }
+
+    fn scoped(&mut self, list: &List, dot: Val, guards: Option<Vec<Vec<String>>>) {
+        let saved_dot = std::mem::replace(&mut self.dot, dot);
+        self.scopes.push(Vec::new());
+        let pushed = guards.is_some();
+        if let Some(g) = guards {
+            self.guards.push(g);
+        }
+        self.list(list);
+        if pushed {
+            self.guards.pop();
+        }
+        self.scopes.pop();
+        self.dot = saved_dot;
+    }
+
+    fn node(&mut self, n: &Node) {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.node_inner(n));
+    }
+
+    fn node_inner(&mut self, n: &Node) {
+        match n {
+            Node::Text(_) | Node::Break(_) | Node::Continue(_) => {}
+            Node::Action(a) => {
+                let defaulted = a.pipe.cmds.iter().any(|c| {
+                    c.args.iter().any(|op| {
+                        matches!(op, Operand::Function { name, .. } if DEFAULTING_FUNCS.contains(&name.as_str()))
+                    })
+                });
+                let outputs = a.pipe.decl.is_empty();
+                let saved = self.action.take();
+                if outputs {
+                    self.action = Some((a.tag.span, defaulted));
+                }
+                self.pipe(&a.pipe, Use::Value);
+                self.action = saved;
+            }
+            Node::If(b) | Node::With(b) | Node::Range(b) => {
+                let keyword = self.src.get(b.keyword.range()).unwrap_or("if");
+                self.scopes.push(Vec::new());
+                let first = self.reads.len();
+                let use_ = if keyword == "range" {
+                    Use::Value
+                } else {
+                    Use::Test
+                };
+                let val = self.pipe(&b.pipe, use_);
+                let guard: Vec<Vec<String>> = self.reads[first..]
+                    .iter()
+                    .filter(|r| !r.path.is_empty())
+                    .map(|r| r.path.clone())
+                    .collect();
+                let inner_dot = match keyword {
+                    "with" => val,
+                    "range" => Val::Unknown,
+                    _ => self.dot.clone(),
+                };
+                if keyword == "range" {
+                    // The loop variables hold elements.
+                    for d in &b.pipe.decl {
+                        self.set_var(&d.name, Val::Unknown, true);
+                    }
+                }
+                let guards = (keyword != "range").then(|| guard.clone());
+                self.scoped(&b.list, inner_dot, guards.clone());
+                if let Some(e) = &b.else_list {
+                    let dot = self.dot.clone();
+                    self.scoped(e, dot, guards);
+                }
+                self.scopes.pop();
+            }
+            Node::Template(t) => {
+                let val = match &t.pipe {
+                    Some(p) => self.pipe(p, Use::Value),
+                    None => Val::Unknown,
+                };
+                self.calls.push((t.name.clone(), DefDot::of(&val)));
+            }
+        }
+    }
+
+    fn lookup(&self, name: &str) -> Val {
+        for scope in self.scopes.iter().rev() {
+            if let Some((_, v)) = scope.iter().rev().find(|(n, _)| n == name) {
+                return v.clone();
+            }
+        }
+        Val::Unknown
+    }
+
+    fn set_var(&mut self, name: &str, val: Val, declare: bool) {
+        if declare {
+            if let Some(scope) = self.scopes.last_mut() {
+                scope.push((name.to_string(), val));
+            }
+            return;
+        }
+        for scope in self.scopes.iter_mut().rev() {
+            if let Some(slot) = scope.iter_mut().rev().find(|(n, _)| n == name) {
+                // Assigned, maybe in a branch: no longer known.
+                slot.1 = Val::Unknown;
+                return;
+            }
+        }
+    }
+
+    /// Evaluates a pipeline; returns what its result stands for.
+    fn pipe(&mut self, p: &Pipe, use_: Use) -> Val {
+        let mut prev: Option<(Val, Vec<usize>)> = None;
+        let last = p.cmds.len().saturating_sub(1);
+        for (i, cmd) in p.cmds.iter().enumerate() {
+            let this_use = if i == last {
+                if p.decl.is_empty() { use_ } else { Use::Bind }
+            } else {
+                Use::Value
+            };
+            prev = Some(self.command(cmd, prev, this_use));
+        }
+        let val = prev.map(|(v, _)| v).unwrap_or(Val::Unknown);
+        if !p.decl.is_empty() {
+            if p.is_assign {
+                for d in &p.decl {
+                    self.set_var(&d.name, Val::Unknown, false);
+                }
+            } else if p.decl.len() == 1 {
+                self.set_var(&p.decl[0].name, val.clone(), true);
+            } else {
+                for d in &p.decl {
+                    self.set_var(&d.name, Val::Unknown, true);
+                }
+            }
+        }
+        val
+    }
+
+    fn mark(&mut self, idxs: &[usize], f: impl Fn(&mut Read)) {
+        for &i in idxs {
+            if let Some(r) = self.reads.get_mut(i) {
+                f(r);
+            }
+        }
+    }
+
+    /// Evaluates one command; returns its value and the reads that are its value.
+    fn command(
+        &mut self,
+        cmd: &Command,
+        piped: Option<(Val, Vec<usize>)>,
+        use_: Use,
+    ) -> (Val, Vec<usize>) {
+        let Some(head) = cmd.args.first() else {
+            return (Val::Unknown, Vec::new());
+        };
+        let Operand::Function { name, .. } = head else {
+            // A lone operand: its value is the command's value.
+            let (val, idxs) = self.operand(head);
+            match use_ {
+                Use::Test => self.mark(&idxs, |r| {
+                    r.whole = false;
+                    r.test = true;
+                }),
+                Use::Bind => self.mark(&idxs, |r| r.whole = false),
+                Use::Value => {}
+            }
+            return (val, idxs);
+        };
+        let mut ranges = Vec::new();
+        let mut args: Vec<(Val, Vec<usize>)> = Vec::new();
+        for op in &cmd.args[1..] {
+            let first = self.reads.len();
+            args.push(self.operand(op));
+            ranges.push(first..self.reads.len());
+        }
+        let literal = |i: usize| match cmd.args.get(i + 1) {
+            Some(Operand::String(s)) => Some((s.value.clone(), s.span)),
+            _ => None,
+        };
+        if let Some(p) = piped {
+            args.push(p);
+        }
+        let all_idxs: Vec<usize> = args.iter().flat_map(|(_, i)| i.clone()).collect();
+        let name = name.as_str();
+        if OPTIONAL_FUNCS.contains(&name) {
+            self.mark(&all_idxs, |r| r.optional = true);
+        }
+        if TEST_FUNCS.contains(&name) && use_ == Use::Test {
+            self.mark(&all_idxs, |r| {
+                r.whole = false;
+                r.test = true;
+            });
+        }
+        if COMPARE_FUNCS.contains(&name) {
+            self.mark(&all_idxs, |r| r.whole = false);
+        }
+        match name {
+            "index" | "get" => {
+                // `index M "a" "b"`: a deeper path when every key is a literal.
+                let Some((base, base_idxs)) = args.first().cloned() else {
+                    return (Val::Unknown, Vec::new());
+                };
+                let keys: Option<Vec<(String, Span)>> =
+                    (1..cmd.args.len() - 1).map(literal).collect();
+                let piped_extra = args.len() > cmd.args.len() - 1;
+                match (base, keys) {
+                    (Val::Values { path, spans }, Some(keys))
+                        if !keys.is_empty() && !piped_extra =>
+                    {
+                        self.mark(&base_idxs, |r| r.whole = false);
+                        let own_from = path.len();
+                        let mut path = path;
+                        let mut spans = spans;
+                        for (k, s) in keys {
+                            path.push(k);
+                            spans.push(s);
+                        }
+                        let i = self.push_read(path.clone(), spans.clone(), own_from);
+                        if use_ != Use::Value {
+                            self.mark(&[i], |r| r.whole = false);
+                        }
+                        (Val::Values { path, spans }, vec![i])
+                    }
+                    (Val::Values { path, spans }, _) => {
+                        // Literal keys up to the first dynamic one are read whole.
+                        let mut path = path;
+                        let mut spans = spans;
+                        let own_from = path.len();
+                        let mut any = false;
+                        for i in 1..cmd.args.len() - 1 {
+                            match literal(i) {
+                                Some((k, s)) => {
+                                    path.push(k);
+                                    spans.push(s);
+                                    any = true;
+                                }
+                                None => break,
+                            }
+                        }
+                        if any {
+                            self.mark(&base_idxs, |r| r.whole = false);
+                            self.push_read(path, spans, own_from);
+                        }
+                        (Val::Unknown, Vec::new())
+                    }
+                    _ => (Val::Unknown, Vec::new()),
+                }
+            }
+            "hasKey" => {
+                if let (Some((Val::Values { path, spans }, base_idxs)), Some((k, s))) =
+                    (args.first().cloned(), literal(1))
+                {
+                    self.mark(&base_idxs, |r| r.whole = false);
+                    let own_from = path.len();
+                    let mut path = path;
+                    let mut spans = spans;
+                    path.push(k);
+                    spans.push(s);
+                    let i = self.push_read(path, spans, own_from);
+                    self.mark(&[i], |r| {
+                        r.whole = false;
+                        r.optional = true;
+                        r.test = true;
+                        r.lookup = true;
+                    });
+                }
+                (Val::Unknown, Vec::new())
+            }
+            "dig" => {
+                // `dig "a" "b" default M`.
+                let n = cmd.args.len() - 1;
+                if n >= 3
+                    && let Some((Val::Values { path, spans }, base_idxs)) = args.get(n - 1).cloned()
+                    && let Some(keys) = (0..n - 2).map(literal).collect::<Option<Vec<_>>>()
+                {
+                    self.mark(&base_idxs, |r| r.whole = false);
+                    let own_from = path.len();
+                    let mut path = path;
+                    let mut spans = spans;
+                    for (k, s) in keys {
+                        path.push(k);
+                        spans.push(s);
+                    }
+                    let i = self.push_read(path, spans, own_from);
+                    self.mark(&[i], |r| {
+                        r.optional = true;
+                        r.lookup = true;
+                    });
+                }
+                (Val::Unknown, Vec::new())
+            }
+            "tpl" => {
+                // Every value read to build the template text (`tpl (toYaml .Values.x) .`).
+                if let Some(range) = ranges.first() {
+                    let idxs: Vec<usize> = range.clone().collect();
+                    self.mark(&idxs, |r| r.tpl = true);
+                }
+                (Val::Unknown, Vec::new())
+            }
+            "include" | "template" => {
+                if let Some((n, _)) = literal(0) {
+                    let dot = args
+                        .get(1)
+                        .map(|(v, _)| DefDot::of(v))
+                        .unwrap_or(DefDot::Unknown);
+                    self.calls.push((n, dot));
+                }
+                (Val::Unknown, Vec::new())
+            }
+            _ => (Val::Unknown, Vec::new()),
+        }
+    }
+
+    fn push_read(&mut self, path: Vec<String>, spans: Vec<Span>, own_from: usize) -> usize {
+        let guard_len = self
+            .guards
+            .iter()
+            .flatten()
+            .filter(|g| path.starts_with(g))
+            .map(Vec::len)
+            .max()
+            .unwrap_or(0);
+        self.reads.push(Read {
+            template: self.template,
+            path,
+            spans,
+            own_from,
+            whole: true,
+            test: false,
+            optional: false,
+            guard_len,
+            lookup: false,
+            tpl: false,
+            checkable: self.checkable,
+            action: self.action.map(|a| a.0),
+            action_defaulted: self.action.is_some_and(|a| a.1),
+        });
+        self.reads.len() - 1
+    }
+
+    /// A chain of fields on a base value.
+    fn chain(&mut self, base: Val, fields: &[Ident], base_span: Span) -> (Val, Vec<usize>) {
+        match base {
+            Val::Root => {
+                let Some(first) = fields.first() else {
+                    return (Val::Root, Vec::new());
+                };
+                if first.name != "Values" {
+                    return (Val::Unknown, Vec::new());
+                }
+                let path: Vec<String> = fields[1..].iter().map(|f| f.name.clone()).collect();
+                let spans: Vec<Span> = fields[1..].iter().map(|f| f.span).collect();
+                let i = self.push_read(path.clone(), spans.clone(), 0);
+                (Val::Values { path, spans }, vec![i])
+            }
+            Val::Values {
+                mut path,
+                mut spans,
+            } => {
+                let own_from = path.len();
+                spans.resize(path.len(), base_span);
+                for f in fields {
+                    path.push(f.name.clone());
+                    spans.push(f.span);
+                }
+                let i = self.push_read(path.clone(), spans.clone(), own_from);
+                (Val::Values { path, spans }, vec![i])
+            }
+            Val::Unknown => {
+                if let Some(i) = fields.iter().position(|f| f.name == "Values") {
+                    self.loose
+                        .push(fields[i + 1..].iter().map(|f| f.name.clone()).collect());
+                }
+                (Val::Unknown, Vec::new())
+            }
+        }
+    }
+
+    fn operand(&mut self, op: &Operand) -> (Val, Vec<usize>) {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.operand_inner(op))
+    }
+
+    fn operand_inner(&mut self, op: &Operand) -> (Val, Vec<usize>) {
+        match op {
+            Operand::Field { fields, span } => {
+                let dot = self.dot.clone();
+                self.chain(dot, fields, Span::empty(span.start as usize))
+            }
+            Operand::Variable {
+                name,
+                fields,
+                name_span,
+                ..
+            } => {
+                let base = self.lookup(name);
+                if fields.is_empty() {
+                    return match base {
+                        Val::Values { path, mut spans } => {
+                            spans.resize(path.len(), *name_span);
+                            let own = path.len();
+                            let i = self.push_read(path.clone(), spans.clone(), own);
+                            (Val::Values { path, spans }, vec![i])
+                        }
+                        v => (v, Vec::new()),
+                    };
+                }
+                self.chain(base, fields, *name_span)
+            }
+            Operand::Dot(span) => match self.dot.clone() {
+                Val::Values { path, mut spans } => {
+                    spans.resize(path.len(), *span);
+                    let own = path.len();
+                    let i = self.push_read(path.clone(), spans.clone(), own);
+                    (Val::Values { path, spans }, vec![i])
+                }
+                v => (v, Vec::new()),
+            },
+            Operand::Chain { node, fields, .. } => {
+                let (base, idxs) = self.operand(node);
+                if matches!(base, Val::Values { .. }) {
+                    self.mark(&idxs, |r| r.whole = false);
+                }
+                let span = node.span();
+                self.chain(base, fields, span)
+            }
+            Operand::Paren { pipe, .. } => {
+                let first = self.reads.len();
+                let v = self.pipe(pipe, Use::Value);
+                // The reads that are the parenthesised value.
+                let idxs = match &v {
+                    Val::Values { path, .. } => (first..self.reads.len())
+                        .filter(|&i| self.reads[i].path == *path)
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                (v, idxs)
+            }
+            Operand::Function { .. }
+            | Operand::Nil(_)
+            | Operand::Bool { .. }
+            | Operand::Number(_)
+            | Operand::String(_) => (Val::Unknown, Vec::new()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::chart::test_support::chart;
+
+    fn reads(templates: &[(&str, &str)]) -> Vec<(String, bool, bool, usize, bool)> {
+        let mut b = chart("web").chart_yaml("apiVersion: v2\nname: web\nversion: 1.0.0\n");
+        for (n, t) in templates {
+            b = b.template(n, t);
+        }
+        let c = b.build();
+        c.value_reads()
+            .reads
+            .iter()
+            .map(|r| {
+                (
+                    r.path.join("."),
+                    r.whole,
+                    r.optional,
+                    r.guard_len,
+                    r.checkable,
+                )
+            })
+            .collect()
+    }
+
+    fn paths(templates: &[(&str, &str)]) -> Vec<String> {
+        reads(templates).into_iter().map(|r| r.0).collect()
+    }
+
+    #[test]
+    fn follows_with_variables_index_and_dollar() {
+        let p = paths(&[(
+            "a.yaml",
+            "{{ with .Values.a }}{{ .b }}{{ $.Values.c }}{{ end }}{{ $x := .Values.d }}{{ $x.e }}{{ index .Values \"f\" \"g\" }}{{ range .Values.h }}{{ .i }}{{ end }}",
+        )]);
+        for want in ["a", "a.b", "c", "d", "d.e", "f.g", "h"] {
+            assert!(p.contains(&want.to_string()), "{want} missing from {p:?}");
+        }
+        assert!(!p.iter().any(|x| x.ends_with(".i")), "{p:?}");
+    }
+
+    #[test]
+    fn guards_and_optional_functions() {
+        let r = reads(&[(
+            "a.yaml",
+            "{{ if .Values.a.b }}{{ .Values.a.b.c }}{{ end }}{{ .Values.x | default 1 }}{{ hasKey .Values.m \"k\" }}",
+        )]);
+        let get = |p: &str| r.iter().find(|x| x.0 == p).cloned().unwrap();
+        assert_eq!(get("a.b.c").3, 2);
+        assert!(get("x").2);
+        assert!(get("m.k").2);
+        assert_eq!(get("x").3, 0);
+    }
+
+    #[test]
+    fn named_templates_take_the_dot_of_their_callers() {
+        let r = reads(&[
+            (
+                "a.yaml",
+                "{{ include \"h\" . }}{{ include \"v\" .Values.img }}",
+            ),
+            (
+                "_h.tpl",
+                "{{ define \"h\" }}{{ .Values.p }}{{ end }}{{ define \"v\" }}{{ .tag }}{{ end }}{{ define \"never\" }}{{ .Values.q }}{{ end }}",
+            ),
+        ]);
+        let get = |p: &str| r.iter().find(|x| x.0 == p).cloned();
+        assert!(get("p").unwrap().4, "called with . : checkable");
+        assert!(get("img.tag").unwrap().4);
+        assert!(!get("q").unwrap().4, "never called: assumed, not checkable");
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow_a_small_stack() {
+        let deep_ifs = format!(
+            "{}{}",
+            "{{ if .Values.a }}{{ with .Values.b }}".repeat(500),
+            "{{ end }}".repeat(1000)
+        );
+        let deep_parens = format!(
+            "{{{{ {}.Values.x{} }}}}",
+            "(default 1 ".repeat(900),
+            ")".repeat(900)
+        );
+        let handle = std::thread::Builder::new()
+            .stack_size(512 * 1024)
+            .spawn(move || {
+                let c = chart("web")
+                    .chart_yaml("apiVersion: v2\nname: web\nversion: 1.0.0\n")
+                    .template("a.yaml", &deep_ifs)
+                    .template("b.yaml", &deep_parens)
+                    .build();
+                let parsed_ok = c
+                    .parsed_templates()
+                    .iter()
+                    .filter(|t| t.tree.is_ok())
+                    .count();
+                (parsed_ok, c.value_reads().reads.len())
+            })
+            .unwrap();
+        let (ok, n) = handle.join().unwrap();
+        assert!(ok >= 1 && n > 0, "{ok} {n}");
+    }
+
+    #[test]
+    fn dynamic_use_of_values_is_detected() {
+        let c = chart("web")
+            .chart_yaml("apiVersion: v2\nname: web\nversion: 1.0.0\n")
+            .template(
+                "a.yaml",
+                "{{ range $k, $v := .Values.m }}{{ index $.Values $k }}{{ end }}",
+            )
+            .build();
+        assert!(c.value_reads().dynamic());
+        let c = chart("web")
+            .chart_yaml("apiVersion: v2\nname: web\nversion: 1.0.0\n")
+            .template("a.yaml", "{{ toYaml .Values.m }}{{ .Values.n.o }}")
+            .build();
+        let r = c.value_reads();
+        assert!(!r.dynamic());
+        assert!(r.is_read(&["m".into(), "deep".into()]));
+        assert!(r.is_read(&["n".into()]));
+        assert!(!r.is_read(&["n".into(), "p".into()]));
+    }
+
+    #[test]
+    fn partial_top_level_is_not_rendered_and_loose_chains_count() {
+        let c = chart("web")
+            .chart_yaml("apiVersion: v2\nname: web\nversion: 1.0.0\n")
+            .template(
+                "_x.tpl",
+                "{{ .Values.top }}{{ define \"d\" }}{{ .ctx.Values.deep.key }}{{ end }}",
+            )
+            .template("a.yaml", "{{ include \"d\" (dict \"ctx\" $) }}")
+            .build();
+        let r = c.value_reads();
+        assert!(!r.reads.iter().any(|x| x.path == ["top"]));
+        assert!(r.is_read(&["deep".into(), "key".into()]));
+    }
+}

@@ -1,0 +1,10 @@
+//! Go template checks of a chart's `templates/` files, Helm-aware: Helm's function map, named
+//! templates shared by a chart and its subcharts, and the values the templates read.
+
+pub mod duplicate_define;
+pub mod invalid_extension;
+pub mod syntax;
+pub mod undefined_template;
+pub mod unknown_function;
+pub mod values_path_missing;
+pub mod values_unused;

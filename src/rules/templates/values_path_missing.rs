@@ -1,0 +1,226 @@
+use crate::chart::Chart;
+use crate::chart::coalesce::{effective, for_subchart, subchart_key};
+use crate::diagnostic::{RuleMeta, Severity, Sink};
+use crate::rules::{ChartCheck, Ctx, ManifestCheck};
+use serde_json::Value;
+use std::collections::HashSet;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "templates/values-path-missing",
+    severity: Severity::Warning,
+    summary: "A template reads a values path that values.yaml does not have",
+    doc: r#"## What it does
+Follows every `.Values.a.b` the templates read (also `$.Values…`, inside `with` and through
+variables, `index .Values "a" "b"` with literal keys, `hasKey`, `dig`, and named templates
+called with `.`) and reports paths that the chart's values do not have, with the closest
+existing key at that level. A subchart's values include what its parent sets under the
+subchart's name and the parent's `global`; `--values` files count too.
+
+What is reported:
+- a path missing from a mapping that has other keys, read without a guard: it renders as an
+  empty string;
+- a path whose middle is missing (`.Values.a.b.c` without `a.b`): rendering fails with
+  `nil pointer evaluating interface {}.c` unless the user sets it;
+- a field read from a value that is a string, number or list.
+
+What is not: keys below an empty mapping or `null` (`podAnnotations: {}` is filled in by
+users), reads guarded by an `if`/`with` on the same path or a prefix, or passed to `default`,
+`required`, `hasKey`, `dig`, `empty` or `coalesce` (these are only reported when a key with a
+very similar name exists, which points to a typo), reads the analysis cannot follow (dynamic
+keys, values passed through `dict` or `tpl`), and library charts.
+
+## Why it matters
+A misspelt path does not fail: Helm renders it as an empty string, so `existingSecrets`
+instead of `existingSecret` silently drops the setting, and a missing middle key stops every
+render of the chart.
+
+## Example
+```yaml
+# values.yaml
+existingSecret: db-credentials
+# templates/deployment.yaml
+secretName: {{ .Values.existingSecrets }}
+```
+
+## Fix
+Correct the path, or add the key to values.yaml with a documented default; for values that
+are really optional, guard them with `{{ with … }}`, `{{ if … }}` or `default`.
+"#,
+};
+
+pub const CHART: Option<ChartCheck> = Some(check_chart);
+pub const MANIFESTS: Option<ManifestCheck> = None;
+
+enum Miss<'v> {
+    /// Missing from a mapping (possibly empty).
+    Missing(&'v serde_json::Map<String, Value>),
+    /// The parent is `null`.
+    NullParent,
+    /// The parent is a scalar or a list.
+    NotMap(&'v Value),
+}
+
+fn find_miss<'v>(values: &'v Value, path: &[String]) -> Option<(usize, Miss<'v>)> {
+    let mut node = values;
+    for (i, seg) in path.iter().enumerate() {
+        match node {
+            Value::Object(m) => match m.get(seg) {
+                Some(v) => node = v,
+                None => return Some((i, Miss::Missing(m))),
+            },
+            Value::Null => return Some((i, Miss::NullParent)),
+            other => return Some((i, Miss::NotMap(other))),
+        }
+    }
+    None
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+        Value::Null => "null",
+    }
+}
+
+fn check_chart(chart: &Chart, ctx: &Ctx, sink: &mut Sink) {
+    if crate::rules::chart::is_library(chart) || chart.templates.is_empty() {
+        return;
+    }
+    let reads = chart.value_reads();
+    if reads.reads.is_empty() {
+        return;
+    }
+    let (values, source) = match ctx.parent {
+        None => (effective(chart, ctx.overrides), "values.yaml".to_string()),
+        Some(parent) => {
+            let key = subchart_key(parent, chart);
+            (
+                for_subchart(&effective(parent, ctx.overrides), &key, chart),
+                format!("values.yaml or the parent's `{key}` section"),
+            )
+        }
+    };
+    let parsed = chart.parsed_templates();
+    let mut seen = HashSet::new();
+    for r in &reads.reads {
+        if !r.checkable || r.path.is_empty() {
+            continue;
+        }
+        let Some((i, miss)) = find_miss(&values, &r.path) else {
+            continue;
+        };
+        if i < r.own_from {
+            continue;
+        }
+        let Some(t) = parsed.get(r.template) else {
+            continue;
+        };
+        let Some(&span) = r.spans.get(i) else {
+            continue;
+        };
+        if !seen.insert((r.template, span)) {
+            continue;
+        }
+        let shown = format!(".Values.{}", r.path[..=i].join("."));
+        let deeper = i + 1 < r.path.len();
+        let prefix_guard = r.guard_len > i;
+        let (message, label, suggestion) = match miss {
+            Miss::NotMap(v) => {
+                if r.optional || prefix_guard {
+                    continue;
+                }
+                let parent = r.path[..i].join(".");
+                (
+                    format!(
+                        "`.Values.{parent}` is {} in {source}, so `.{}` cannot be read from it",
+                        type_name(v),
+                        r.path[i]
+                    ),
+                    format!("`{parent}` is not a mapping"),
+                    Some(Err(format!(
+                        "read `.Values.{parent}` itself, or make `{parent}` a mapping in values.yaml"
+                    ))),
+                )
+            }
+            Miss::NullParent | Miss::Missing(_) if deeper => {
+                if prefix_guard || r.lookup {
+                    continue;
+                }
+                if i > 0 && i == r.own_from && r.path[i] == "Values" {
+                    let dot = r.path[..i].join(".");
+                    let rest = r.path[i + 1..].join(".");
+                    let d = sink.report(
+                        &META,
+                        &t.file,
+                        span,
+                        format!(
+                            "Here `.` is `.Values.{dot}`, so `.Values.{rest}` reads `.Values.{dot}.Values.{rest}`, which is not set (nil pointer evaluating interface {{}}.{})",
+                            r.path[i + 1]
+                        ),
+                    );
+                    d.label("`.` is not the chart's context here");
+                    d.help(format!("inside `with` and named templates called with a value, reach the chart's values through `$`: `$.Values.{rest}`"));
+                    continue;
+                }
+                let siblings = match miss {
+                    Miss::Missing(m) => closest(&r.path[i], m),
+                    _ => None,
+                };
+                (
+                    format!(
+                        "`{shown}` is not set in {source}, so reading `.{}` from it fails (nil pointer evaluating interface {{}}.{})",
+                        r.path[i + 1],
+                        r.path[i + 1]
+                    ),
+                    "not in values".to_string(),
+                    siblings.map(Ok),
+                )
+            }
+            Miss::NullParent => continue,
+            Miss::Missing(m) => {
+                // Below an empty mapping: filled in by users.
+                if m.is_empty() {
+                    continue;
+                }
+                let suggestion = closest(&r.path[i], m);
+                let optional = prefix_guard || r.optional || r.test;
+                if optional && suggestion.is_none() {
+                    continue;
+                }
+                (
+                    format!("`{shown}` is not set in {source}; it renders as an empty value"),
+                    "not in values".to_string(),
+                    suggestion.map(Ok),
+                )
+            }
+        };
+        let d = sink.report(&META, &t.file, span, message);
+        d.label(label);
+        if let Some(Err(help)) = suggestion {
+            d.help(help);
+        } else if let Some(Ok(s)) = suggestion {
+            let mut p = r.path[..i].to_vec();
+            p.push(s);
+            d.help(format!("did you mean `.Values.{}`?", p.join(".")));
+        } else {
+            d.help(format!(
+                "add `{}` to values.yaml with a default, or guard the read with `default`, `if` or `with`",
+                r.path[..=i].join(".")
+            ));
+        }
+    }
+}
+
+fn closest(word: &str, m: &serde_json::Map<String, Value>) -> Option<String> {
+    crate::suggest::closest(word, m.keys().map(String::as_str))
+        .or_else(|| {
+            m.keys()
+                .find(|k| k.eq_ignore_ascii_case(word))
+                .map(String::as_str)
+        })
+        .map(str::to_string)
+}

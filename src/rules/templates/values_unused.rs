@@ -1,0 +1,161 @@
+use crate::chart::Chart;
+use crate::chart::value_reads::ValueReads;
+use crate::diagnostic::{RuleMeta, Severity, Sink};
+use crate::rules::{ChartCheck, Ctx, ManifestCheck};
+use crate::source::File;
+use crate::yaml::Node;
+use std::collections::HashSet;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "templates/values-unused",
+    severity: Severity::Info,
+    summary: "A value in values.yaml is not read by any template",
+    doc: r#"## What it does
+Reports keys of values.yaml that no template of the chart reads. A mapping none of whose
+keys is read is reported once, at its key. Keys read as a whole count for everything below
+them (`toYaml .Values.resources`, `range .Values.hosts`, `.Values.x` passed to a function),
+and so do values read by `tpl` strings.
+
+Nothing is reported for `global`, `tags`, `exports`, keys consumed by a subchart or a declared
+dependency (its name or alias), dependency conditions, library charts, charts without
+templates or whose templates read no values, charts with a template that does not parse, and
+charts that use `.Values` in a way that cannot be followed (`index .Values $key`,
+`toYaml .Values`).
+
+## Why it matters
+An unused value is a setting that does nothing: users change it and nothing happens. It is
+often a leftover of a removed template or a typo on the template side.
+
+## Example
+```yaml
+# values.yaml
+ingress:
+  enabled: false
+  hosts: [chart-example.local]
+# ...but no template reads .Values.ingress
+```
+
+## Fix
+Remove the value, or use it in a template; if another chart reads it through this one,
+suppress the finding with a comment that says so.
+"#,
+};
+
+pub const CHART: Option<ChartCheck> = Some(check_chart);
+pub const MANIFESTS: Option<ManifestCheck> = None;
+
+fn check_chart(chart: &Chart, _: &Ctx, sink: &mut Sink) {
+    if chart.templates.is_empty() || crate::rules::chart::is_library(chart) {
+        return;
+    }
+    let Some(values) = &chart.values else { return };
+    let Some(root) = values.yaml.root() else {
+        return;
+    };
+    let reads = chart.value_reads();
+    if !reads.complete || reads.dynamic() || (reads.reads.is_empty() && reads.loose.is_empty()) {
+        return;
+    }
+    let mut skip: HashSet<String> = ["global", "tags", "exports"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    let mut conditions: Vec<Vec<String>> = Vec::new();
+    if let Some(deps) = chart
+        .chart_yaml
+        .as_ref()
+        .and_then(|d| d.yaml.root())
+        .and_then(|r| r.get("dependencies"))
+        .and_then(|d| d.as_seq())
+    {
+        for d in deps {
+            for k in ["name", "alias"] {
+                if let Some(n) = d.get(k).and_then(|n| n.as_str()) {
+                    skip.insert(n.to_string());
+                }
+            }
+            if let Some(c) = d.get("condition").and_then(|c| c.as_str()) {
+                conditions.extend(
+                    c.split(',')
+                        .map(|p| p.trim().split('.').map(String::from).collect()),
+                );
+            }
+        }
+    }
+    for sub in &chart.subcharts {
+        skip.insert(sub.name().to_string());
+    }
+    let w = Walk {
+        reads,
+        conditions,
+        file: &values.file,
+    };
+    for e in root.entries() {
+        let Some(k) = e.key_str() else { continue };
+        if skip.contains(k) {
+            continue;
+        }
+        let mut path = vec![k.to_string()];
+        if !w.visit(&e.key, &e.value, &mut path, sink) {
+            w.report(&e.key, &e.value, &path, sink);
+        }
+    }
+}
+
+struct Walk<'a> {
+    reads: &'a ValueReads,
+    conditions: Vec<Vec<String>>,
+    file: &'a File,
+}
+
+impl Walk<'_> {
+    fn read(&self, path: &[String]) -> bool {
+        self.reads.is_read(path) || self.conditions.iter().any(|c| c.starts_with(path))
+    }
+
+    /// Reports unread leaves below `node`; returns whether anything at or below it is read.
+    /// A mapping with nothing read is left to the caller, to report once.
+    fn visit(&self, key: &Node, node: &Node, path: &mut Vec<String>, sink: &mut Sink) -> bool {
+        if node.alias.is_some() {
+            return true;
+        }
+        let entries: Vec<_> = node.entries().collect();
+        if entries.is_empty() || self.read_whole(path) {
+            return self.read(path);
+        }
+        if !self.read(path) {
+            return false;
+        }
+        let _ = key;
+        for e in entries {
+            let Some(k) = e.key_str() else { continue };
+            path.push(k.to_string());
+            if !self.visit(&e.key, &e.value, path, sink) {
+                self.report(&e.key, &e.value, path, sink);
+            }
+            path.pop();
+        }
+        true
+    }
+
+    /// The path itself is consumed whole (no need to look below).
+    fn read_whole(&self, path: &[String]) -> bool {
+        self.reads
+            .reads
+            .iter()
+            .any(|r| r.whole && path.starts_with(&r.path))
+            || self.reads.loose.iter().any(|p| path.starts_with(p))
+    }
+
+    fn report(&self, key: &Node, node: &Node, path: &[String], sink: &mut Sink) {
+        let shown = path.join(".");
+        let message = if node.entries().next().is_some() {
+            format!("`{shown}` and everything below it is not read by any template")
+        } else {
+            format!("`{shown}` is not read by any template")
+        };
+        sink.report(&META, self.file, key.span, message)
+            .label("unused value")
+            .help("remove it, or read it in a template; a value used only by another chart can be suppressed here with a comment saying so");
+    }
+}
