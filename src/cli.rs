@@ -57,6 +57,12 @@ pub struct LintArgs {
     /// later files win, as with `helm install -f`).
     #[arg(long = "values", short = 'v', value_name = "FILE")]
     pub values: Vec<PathBuf>,
+    /// Run only these rules or domains (comma-separated, e.g. `chart,values/string-bool`).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+    /// Do not run these rules or domains (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
     /// Rule-pack file or folder of packs to apply besides the built-in ones (repeatable).
     #[arg(long = "rules", value_name = "PATH")]
     pub rule_packs: Vec<PathBuf>,

@@ -29,6 +29,10 @@ pub struct Config {
     pub packs: Vec<crate::packs::PackRule>,
     /// Findings about the configuration itself (unknown rule names).
     pub diagnostics: Vec<Diagnostic>,
+    /// `--select`: only these rules or domains run (empty: all).
+    pub select: Vec<String>,
+    /// `--ignore`: these rules or domains do not run.
+    pub ignore: Vec<String>,
 }
 
 /// The default target Kubernetes version: the newest release plimsoll's API table knows.
@@ -55,6 +59,19 @@ impl Config {
             Some(s) => *s,
             None => Some(default),
         }
+    }
+
+    /// Whether a rule runs at all: not turned off, selected, not ignored. A rule that does not
+    /// run costs nothing.
+    pub fn runs(&self, rule: &str) -> bool {
+        let matches = |names: &[String]| {
+            names
+                .iter()
+                .any(|n| n == rule || rule.split('/').next() == Some(n.as_str()))
+        };
+        !matches!(self.severities.get(rule), Some(None))
+            && (self.select.is_empty() || matches(&self.select))
+            && !matches(&self.ignore)
     }
 
     pub fn is_excluded(&self, path: &Path) -> bool {

@@ -23,6 +23,10 @@ pub struct LintOptions {
     pub values: Vec<PathBuf>,
     /// `--rules PATH` (repeatable): rule-pack files or folders.
     pub rule_packs: Vec<PathBuf>,
+    /// `--select`: run only these rules or domains.
+    pub select: Vec<String>,
+    /// `--ignore`: do not run these rules or domains.
+    pub ignore: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -73,6 +77,8 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> Result<LintResult, Stri
                 if let Some(v) = options.kube_version {
                     c.kubernetes_version = Some(v);
                 }
+                c.select = options.select.clone();
+                c.ignore = options.ignore.clone();
                 result.diagnostics.append(&mut c.diagnostics);
                 let c = Arc::new(c);
                 configs.insert(config_path, c.clone());
@@ -133,12 +139,12 @@ pub fn lint_unit(
                 overrides,
                 parent: None,
             };
-            for rule in RULES {
+            for rule in RULES.iter().filter(|r| config.runs(r.meta.name)) {
                 if let Some(check) = rule.manifests {
                     check(docs, &ctx, &mut sink);
                 }
             }
-            for pack in &packs {
+            for pack in packs.iter().filter(|p| config.runs(p.meta.name)) {
                 pack.check_manifests(docs, &mut sink);
             }
             docs.iter().map(|d| d.file.clone()).collect()
@@ -161,12 +167,12 @@ fn run_chart(
         overrides,
         parent,
     };
-    for rule in RULES {
+    for rule in RULES.iter().filter(|r| config.runs(r.meta.name)) {
         if let Some(check) = rule.chart {
             check(chart, &ctx, sink);
         }
     }
-    for pack in packs {
+    for pack in packs.iter().filter(|p| config.runs(p.meta.name)) {
         pack.check_chart(chart, sink);
     }
     for sub in &chart.subcharts {
@@ -210,6 +216,9 @@ fn filter(diags: Vec<Diagnostic>, files: &[File], config: &Config) -> Vec<Diagno
     }
     let mut out = Vec::with_capacity(diags.len());
     for mut d in diags {
+        if !config.runs(d.rule.name) {
+            continue;
+        }
         let Some(sev) = config.severity_for(d.rule.name, d.rule.severity) else {
             continue;
         };
@@ -232,7 +241,9 @@ fn filter(diags: Vec<Diagnostic>, files: &[File], config: &Config) -> Vec<Diagno
         };
         for s in list {
             for ((name, span), used) in s.rules.iter().zip(&s.used) {
-                if !used && (name == "all" || crate::rules::find(name).is_some()) {
+                if !used
+                    && (name == "all" || (crate::rules::find(name).is_some() && config.runs(name)))
+                {
                     extra.push(Diagnostic::new(
                         &crate::rules::config::unused_suppression::META,
                         file,

@@ -74,11 +74,28 @@ fn run_lint(args: LintArgs) -> ExitCode {
         },
         None => None,
     };
+    let domains: Vec<&str> = plimsoll::rules::names()
+        .iter()
+        .filter_map(|n| n.split('/').next())
+        .collect();
+    for name in args.select.iter().chain(&args.ignore) {
+        if !domains.contains(&name.as_str())
+            && plimsoll::rules::find(name).is_none()
+            && !name.contains('/')
+        {
+            eprintln!(
+                "plimsoll: `{name}` in --select/--ignore is neither a rule nor a domain; `plimsoll rules` lists them"
+            );
+            return ExitCode::from(2);
+        }
+    }
     let options = LintOptions {
         config: args.config.clone(),
         kube_version,
         values: args.values.clone(),
         rule_packs: args.rule_packs.clone(),
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
     };
     let result = match lint(&paths, &options) {
         Ok(r) => r,

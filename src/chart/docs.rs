@@ -87,8 +87,12 @@ pub fn parent_path(path: &str) -> Option<&str> {
     cut.map(|i| &path[..i])
 }
 
-/// Reads the README table and the values comments of a chart.
-pub fn read(chart: &Chart) -> Docs {
+/// The README table and the values comments of a chart, read once per run.
+pub fn read(chart: &Chart) -> &Docs {
+    chart.docs_cache.get_or_init(|| read_uncached(chart))
+}
+
+fn read_uncached(chart: &Chart) -> Docs {
     let mut docs = Docs::default();
     if let Some(readme) = &chart.readme {
         docs.rows = table(readme);

@@ -69,6 +69,8 @@ pub struct Chart {
     pub subcharts: Vec<Chart>,
     /// Parsed templates and their analyses, computed on first use (see [`templates`]).
     pub template_cache: templates::TemplateCache,
+    /// The documented values, read once for every docs rule.
+    pub docs_cache: std::sync::OnceLock<docs::Docs>,
     /// Chart-relative paths (`values.yaml`, `templates/x.yaml`) of files that exist but could
     /// not be loaded (binary, too large, unreadable, links leaving the chart). The loader has
     /// reported them; rules must not report them as missing.
