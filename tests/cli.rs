@@ -285,3 +285,36 @@ fn user_rule_packs_from_the_command_line_and_config() {
         "{err}"
     );
 }
+
+#[test]
+fn select_and_ignore_choose_the_rules_that_run() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "demo/Chart.yaml", GOOD_CHART);
+    write(
+        dir.path(),
+        "demo/values.yaml",
+        "a: 1\na: 2\nenabled: \"false\"\n",
+    );
+    let rules_of = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["lint", "demo", "--format", "compact", "--fail-on", "never"];
+        all.extend_from_slice(args);
+        let out = plimsoll(&all, dir.path());
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.rsplit('[').next())
+            .map(|r| r.trim_end_matches(']').to_string())
+            .collect()
+    };
+    assert_eq!(rules_of(&[]), ["yaml/duplicate-key", "values/string-bool"]);
+    assert_eq!(rules_of(&["--select", "yaml"]), ["yaml/duplicate-key"]);
+    assert_eq!(
+        rules_of(&["--select", "values/string-bool"]),
+        ["values/string-bool"]
+    );
+    assert_eq!(
+        rules_of(&["--ignore", "yaml,values/string-bool"]),
+        Vec::<String>::new()
+    );
+    let out = plimsoll(&["lint", "demo", "--select", "valuez"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+}
