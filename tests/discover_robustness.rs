@@ -403,3 +403,42 @@ fn a_subchart_linked_from_outside_is_listed_but_not_loaded() {
     assert_eq!(entries, [("common", true)]);
     assert_eq!(c.unloaded, ["charts/common"]);
 }
+
+#[test]
+fn deep_nesting_and_alias_bombs_are_located_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    chart(root, "app");
+    // 10,000 levels of block mappings and of flow sequences.
+    let deep: String = (0..10_000)
+        .map(|i| format!("{}k:\n", " ".repeat(i)))
+        .collect();
+    write(root, "app/values.yaml", &deep);
+    write(root, "k8s/flow.yaml", "[".repeat(10_000));
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for (prev, name) in "abcdefghi".chars().zip("bcdefghij".chars()) {
+        let list = vec![format!("*{prev}"); 10].join(", ");
+        bomb.push_str(&format!("{name}: &{name} [{list}]\n"));
+    }
+    write(root, "k8s/bomb.yaml", &bomb);
+    let (code, lines, stderr) = run_compact(root, &["app", "k8s"]);
+    assert_eq!(code, 1, "{lines:?} {stderr}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("app/values.yaml:") && l.ends_with("[yaml/syntax]")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("k8s/flow.yaml:1:") && l.ends_with("[yaml/syntax]")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("k8s/bomb.yaml:6:") && l.ends_with("[yaml/alias-limit]")),
+        "{lines:?}"
+    );
+}
