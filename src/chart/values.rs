@@ -2,13 +2,15 @@
 
 use super::Chart;
 use crate::source::{File, Span};
-use crate::yaml::{Node, walk};
+use crate::yaml::{Entry, Node, walk};
 
 /// One value in values.yaml.
 pub struct ValueAt<'a> {
     pub file: &'a File,
     /// helm-docs style path: `image.tag`, `ingress.hosts[0]`.
     pub path: String,
+    /// The mapping entry that holds the value (`None` for list items and the root).
+    pub entry: Option<&'a Entry>,
     /// The key that holds the value (`None` for list items and the root).
     pub key: Option<&'a str>,
     pub key_span: Option<Span>,
@@ -39,6 +41,7 @@ pub fn all(chart: &Chart) -> Vec<ValueAt<'_>> {
         out.push(ValueAt {
             file: &values.file,
             path: path.to_string(),
+            entry,
             key: entry.and_then(|e| e.key_str()),
             key_span: entry.map(|e| e.key.span),
             node,

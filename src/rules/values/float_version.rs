@@ -32,16 +32,10 @@ pub const CHART: Option<ChartCheck> = Some(check);
 pub const MANIFESTS: Option<ManifestCheck> = None;
 
 fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
-    super::walk_values(chart, &mut |doc, path, entry, node| {
-        let Some(key) = entry.and_then(|e| e.key_str()) else {
-            return;
-        };
-        if !super::version_like_key(key) {
+    super::walk_version_numbers(chart, &mut |doc, path, key, text, value, node| {
+        if !matches!(value, Value::Float(_)) {
             return;
         }
-        let Some((text, value @ Value::Float(_))) = super::plain_value(node) else {
-            return;
-        };
         let Some(shown) = super::rendered(value) else {
             return;
         };

@@ -1,7 +1,6 @@
 use crate::chart::Chart;
 use crate::diagnostic::{RuleMeta, Severity, Sink};
 use crate::rules::{ChartCheck, Ctx, ManifestCheck};
-use crate::yaml::Value;
 
 pub static META: RuleMeta = RuleMeta {
     name: "values/large-number",
@@ -31,19 +30,7 @@ pub const CHART: Option<ChartCheck> = Some(check);
 pub const MANIFESTS: Option<ManifestCheck> = None;
 
 fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
-    super::walk_values(chart, &mut |doc, path, entry, node| {
-        let Some(key) = entry.and_then(|e| e.key_str()) else {
-            return;
-        };
-        if !super::version_like_key(key) {
-            return;
-        }
-        let Some((text, value)) = super::plain_value(node) else {
-            return;
-        };
-        if !matches!(value, Value::Int(_) | Value::Float(_)) {
-            return;
-        }
+    super::walk_version_numbers(chart, &mut |doc, path, key, text, value, node| {
         let Some(shown) = super::rendered(value) else {
             return;
         };

@@ -24,17 +24,31 @@ use crate::yaml::{Entry, Node, Value};
 pub(crate) type ValuesVisitor<'a, 'f> = dyn FnMut(&YamlDoc, &str, Option<&'a Entry>, &'a Node) + 'f;
 
 /// Walks values.yaml (when it parsed) over every node that was written in place (aliases and
-/// merge-key copies are reported where they were written).
+/// merge-key copies are reported where they were written), with [`crate::chart::values::all`].
 pub(crate) fn walk_values<'a>(chart: &'a Chart, f: &mut ValuesVisitor<'a, '_>) {
     let Some(doc) = &chart.values else {
         return;
     };
-    let Some(root) = doc.yaml.root() else {
-        return;
-    };
-    crate::yaml::walk(root, &mut |path, entry, node| {
-        if node.alias.is_none() {
-            f(doc, path, entry, node);
+    for v in crate::chart::values::all(chart) {
+        f(doc, &v.path, v.entry, v.node);
+    }
+}
+
+/// Walks the numbers written under version-like keys (`tag`, `*Tag`, `version`, `*Version`):
+/// the visitor gets the path, the key, the text as written, the value and the node.
+pub(crate) fn walk_version_numbers<'a>(
+    chart: &'a Chart,
+    f: &mut dyn FnMut(&YamlDoc, &str, &str, &str, &Value, &'a Node),
+) {
+    walk_values(chart, &mut |doc, path, entry, node| {
+        let Some(key) = entry.and_then(|e| e.key_str()) else {
+            return;
+        };
+        if !version_like_key(key) {
+            return;
+        }
+        if let Some((text, value @ (Value::Int(_) | Value::Float(_)))) = plain_value(node) {
+            f(doc, path, key, text, value, node);
         }
     });
 }
