@@ -34,12 +34,13 @@ pub(crate) fn walk_values<'a>(chart: &'a Chart, f: &mut ValuesVisitor<'a, '_>) {
     }
 }
 
+/// Called with the values file, the path, the key, the text as written, the value and the node.
+pub(crate) type VersionNumberVisitor<'a, 'f> =
+    dyn FnMut(&YamlDoc, &str, &str, &str, &Value, &'a Node) + 'f;
+
 /// Walks the numbers written under version-like keys (`tag`, `*Tag`, `version`, `*Version`):
 /// the visitor gets the path, the key, the text as written, the value and the node.
-pub(crate) fn walk_version_numbers<'a>(
-    chart: &'a Chart,
-    f: &mut dyn FnMut(&YamlDoc, &str, &str, &str, &Value, &'a Node),
-) {
+pub(crate) fn walk_version_numbers<'a>(chart: &'a Chart, f: &mut VersionNumberVisitor<'a, '_>) {
     walk_values(chart, &mut |doc, path, entry, node| {
         let Some(key) = entry.and_then(|e| e.key_str()) else {
             return;
