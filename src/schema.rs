@@ -93,6 +93,28 @@ pub fn span_in(root: &Node, err: &SchemaError) -> Option<Span> {
     Some(node.span)
 }
 
+/// Why a schema cannot be used: not JSON (with the byte offset), or not a valid schema (with
+/// the JSON Pointer of the offending keyword).
+#[derive(Debug)]
+pub enum SchemaProblem {
+    Json { at: usize, message: String },
+    Schema { pointer: String, message: String },
+}
+
+/// Compiles a JSON Schema file (draft from `$schema`, 2020-12 when absent).
+pub fn compile(file: &crate::source::SourceFile) -> Result<jsonschema::Validator, SchemaProblem> {
+    let json: serde_json::Value =
+        serde_json::from_str(&file.text).map_err(|e| SchemaProblem::Json {
+            at: (file.line_start(e.line().saturating_sub(1)) + e.column().saturating_sub(1))
+                .min(file.text.len()),
+            message: e.to_string(),
+        })?;
+    jsonschema::validator_for(&json).map_err(|e| SchemaProblem::Schema {
+        pointer: e.instance_path().as_str().to_string(),
+        message: e.to_string(),
+    })
+}
+
 /// Validates `root` and returns every error with its span (used for plimsoll's own files).
 pub fn validate(validator: &jsonschema::Validator, root: &Node) -> Vec<(Span, String)> {
     errors(validator, &root.to_json())

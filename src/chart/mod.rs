@@ -71,6 +71,9 @@ pub struct Chart {
     pub template_cache: templates::TemplateCache,
     /// The documented values, read once for every docs rule.
     pub docs_cache: std::sync::OnceLock<docs::Docs>,
+    /// values.schema.json compiled once for every schema rule.
+    pub schema_cache:
+        std::sync::OnceLock<Result<jsonschema::Validator, crate::schema::SchemaProblem>>,
     /// Chart-relative paths (`values.yaml`, `templates/x.yaml`) of files that exist but could
     /// not be loaded (binary, too large, unreadable, links leaving the chart). The loader has
     /// reported them; rules must not report them as missing.

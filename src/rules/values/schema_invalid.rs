@@ -1,6 +1,7 @@
 use crate::chart::Chart;
 use crate::diagnostic::{RuleMeta, Severity, Sink};
 use crate::rules::{ChartCheck, Ctx, ManifestCheck};
+use crate::schema::SchemaProblem;
 use crate::source::Span;
 
 pub static META: RuleMeta = RuleMeta {
@@ -30,47 +31,46 @@ Correct the JSON or the schema keyword at the reported place.
 pub const CHART: Option<ChartCheck> = Some(check);
 pub const MANIFESTS: Option<ManifestCheck> = None;
 
-/// Compiles the chart's schema; `None` when there is none or it is invalid.
-pub fn compile(chart: &Chart) -> Option<jsonschema::Validator> {
+/// The chart's schema compiled once per run (shared by this rule and `values/schema-violation`);
+/// `None` when the chart has no schema.
+pub fn compiled(chart: &Chart) -> Option<&Result<jsonschema::Validator, SchemaProblem>> {
     let file = chart.values_schema.as_ref()?;
-    let json: serde_json::Value = serde_json::from_str(&file.text).ok()?;
-    jsonschema::validator_for(&json).ok()
+    Some(
+        chart
+            .schema_cache
+            .get_or_init(|| crate::schema::compile(file)),
+    )
 }
 
 fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
-    let Some(file) = &chart.values_schema else {
+    let (Some(file), Some(Err(problem))) = (&chart.values_schema, compiled(chart)) else {
         return;
     };
-    let json: serde_json::Value = match serde_json::from_str(&file.text) {
-        Ok(j) => j,
-        Err(e) => {
-            let at = file.line_start(e.line().saturating_sub(1)) + e.column().saturating_sub(1);
-            let at = at.min(file.text.len());
+    match problem {
+        SchemaProblem::Json { at, message } => {
             sink.report(
                 &META,
                 file,
-                Span::new(at, (at + 1).min(file.text.len())),
-                format!("values.schema.json is not valid JSON: {e}"),
+                Span::new(*at, (*at + 1).min(file.text.len())),
+                format!("values.schema.json is not valid JSON: {message}"),
             )
             .label("syntax error");
-            return;
         }
-    };
-    if let Err(e) = jsonschema::validator_for(&json) {
-        let pointer = e.instance_path().as_str().to_string();
-        // JSON is YAML: the spanned tree locates the offending keyword.
-        let tree = crate::yaml::parse(&file.text);
-        let span = tree
-            .root()
-            .and_then(|root| crate::schema::locate(root, &pointer))
-            .map(|(node, _)| node.span)
-            .unwrap_or(Span::new(0, 0));
-        sink.report(
-            &META,
-            file,
-            span,
-            format!("values.schema.json is not a valid schema: {e}"),
-        )
-        .label("invalid schema keyword");
+        SchemaProblem::Schema { pointer, message } => {
+            // JSON is YAML: the spanned tree locates the offending keyword.
+            let tree = crate::yaml::parse(&file.text);
+            let span = tree
+                .root()
+                .and_then(|root| crate::schema::locate(root, pointer))
+                .map(|(node, _)| node.span)
+                .unwrap_or(Span::new(0, 0));
+            sink.report(
+                &META,
+                file,
+                span,
+                format!("values.schema.json is not a valid schema: {message}"),
+            )
+            .label("invalid schema keyword");
+        }
     }
 }

@@ -36,7 +36,7 @@ pub const CHART: Option<ChartCheck> = Some(check);
 pub const MANIFESTS: Option<ManifestCheck> = None;
 
 fn check(chart: &Chart, ctx: &Ctx, sink: &mut Sink) {
-    let Some(validator) = super::schema_invalid::compile(chart) else {
+    let Some(Ok(validator)) = super::schema_invalid::compiled(chart) else {
         return;
     };
     // Where values come from, most specific first, with the pointer prefix they live under.
@@ -56,7 +56,7 @@ fn check(chart: &Chart, ctx: &Ctx, sink: &mut Sink) {
     };
     sources.extend(chart.values.iter().map(|d| (d, String::new())));
     let schema_file = chart.values_schema.as_ref();
-    for err in errors(&validator, &instance) {
+    for err in errors(validator, &instance) {
         let located = sources.iter().find_map(|(doc, prefix)| {
             let root = doc.yaml.root()?;
             let mut e = err.clone();
