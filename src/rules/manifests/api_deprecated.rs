@@ -1,6 +1,5 @@
 use crate::chart::YamlDoc;
 use crate::diagnostic::{RuleMeta, Severity, Sink};
-use crate::k8s::{deprecations, objects};
 use crate::rules::{ChartCheck, Ctx, ManifestCheck};
 
 pub static META: RuleMeta = RuleMeta {
@@ -31,18 +30,10 @@ pub const MANIFESTS: Option<ManifestCheck> = Some(check_manifests);
 
 fn check_manifests(docs: &[YamlDoc], ctx: &Ctx, sink: &mut Sink) {
     let target = ctx.config.kubernetes_version();
-    for obj in objects(docs) {
-        let Some(api) = deprecations::lookup(obj.api_version, obj.kind) else {
-            continue;
-        };
+    for (obj, api, span) in super::lifecycle_objects(docs) {
         if target < api.deprecated || target >= api.removed {
             continue;
         }
-        let span = obj
-            .root
-            .get("apiVersion")
-            .map(|n| n.span)
-            .unwrap_or(obj.root.span);
         let d = sink.report(
             &META,
             obj.file,

@@ -1,6 +1,5 @@
 use crate::chart::YamlDoc;
 use crate::diagnostic::{RuleMeta, Severity, Sink};
-use crate::k8s::resources::in_manifests;
 use crate::rules::{ChartCheck, Ctx, ManifestCheck};
 
 pub static META: RuleMeta = RuleMeta {
@@ -31,17 +30,10 @@ pub const CHART: Option<ChartCheck> = None;
 pub const MANIFESTS: Option<ManifestCheck> = Some(check_manifests);
 
 fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
-    for r in in_manifests(docs) {
-        let Some(c) = r.container.filter(|c| !c.init) else {
-            continue;
-        };
+    for (r, span) in super::container_resources(docs) {
         if r.limits().is_some_and(|l| l.get("memory").is_some()) {
             continue;
         }
-        let span = r
-            .key
-            .or_else(|| c.node.get("name").map(|n| n.span))
-            .unwrap_or(c.node.span);
         sink.report(
             &META,
             r.file,

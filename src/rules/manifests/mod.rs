@@ -29,3 +29,42 @@ pub(crate) fn volumes<'a>(obj: &Object<'a>) -> &'a [Node] {
         .and_then(Node::as_seq)
         .unwrap_or(&[])
 }
+
+/// Objects whose apiVersion and kind are in the deprecation table, with the table entry and
+/// the span of `apiVersion`.
+pub(crate) fn lifecycle_objects<'a>(
+    docs: &'a [crate::chart::YamlDoc],
+) -> impl Iterator<
+    Item = (
+        Object<'a>,
+        &'static crate::k8s::deprecations::ApiLifecycle,
+        crate::source::Span,
+    ),
+> {
+    crate::k8s::objects(docs).into_iter().filter_map(|obj| {
+        let api = crate::k8s::deprecations::lookup(obj.api_version, obj.kind)?;
+        let span = obj
+            .root
+            .get("apiVersion")
+            .map(|n| n.span)
+            .unwrap_or(obj.root.span);
+        Some((obj, api, span))
+    })
+}
+
+/// Resource blocks of the regular (not init) containers of a manifest set, with the span a
+/// finding about them points at: the `resources` key, or the container's name.
+pub(crate) fn container_resources(
+    docs: &[crate::chart::YamlDoc],
+) -> impl Iterator<Item = (crate::k8s::resources::Resources<'_>, crate::source::Span)> {
+    crate::k8s::resources::in_manifests(docs)
+        .into_iter()
+        .filter_map(|r| {
+            let c = r.container.filter(|c| !c.init)?;
+            let span = r
+                .key
+                .or_else(|| c.node.get("name").map(|n| n.span))
+                .unwrap_or(c.node.span);
+            Some((r, span))
+        })
+}

@@ -1,7 +1,6 @@
 use super::memory_limit_missing::capitalise;
 use crate::chart::YamlDoc;
 use crate::diagnostic::{RuleMeta, Severity, Sink};
-use crate::k8s::resources::in_manifests;
 use crate::rules::{ChartCheck, Ctx, ManifestCheck};
 
 pub static META: RuleMeta = RuleMeta {
@@ -33,10 +32,7 @@ pub const CHART: Option<ChartCheck> = None;
 pub const MANIFESTS: Option<ManifestCheck> = Some(check_manifests);
 
 fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
-    for r in in_manifests(docs) {
-        let Some(c) = r.container.filter(|c| !c.init) else {
-            continue;
-        };
+    for (r, span) in super::container_resources(docs) {
         let missing: Vec<&str> = ["cpu", "memory"]
             .into_iter()
             .filter(|res| {
@@ -47,10 +43,6 @@ fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
         if missing.is_empty() {
             continue;
         }
-        let span = r
-            .key
-            .or_else(|| c.node.get("name").map(|n| n.span))
-            .unwrap_or(c.node.span);
         sink.report(
             &META,
             r.file,
