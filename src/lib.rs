@@ -16,6 +16,7 @@ pub mod lint;
 pub mod net;
 pub mod packs;
 pub mod prometheus;
+pub mod render;
 pub mod report;
 pub mod rules;
 pub mod schema;
