@@ -102,18 +102,21 @@ impl Config {
         None
     }
 
-    /// Loads a config file. `Err` is a one-line reason (exit 2).
-    pub fn load(path: &Path) -> Result<Config, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
+    /// Loads a config file and its rule packs. `Err` is a one-line reason (exit 2).
+    ///
+    /// With `confine` (a config discovered inside the linted tree rather than named with
+    /// `--config`), every rule pack must lie inside the repository that holds the config: the
+    /// nearest folder upward with a `.git`, or the config's own folder when there is none.
+    pub fn load(path: &Path, confine: bool) -> Result<Config, String> {
+        let text = crate::chart::load::read_text_limited(path, "config")?;
         let shown = crate::source::display_path(path);
         let file = SourceFile::new(&shown, text);
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let base = std::fs::canonicalize(&base).unwrap_or(base);
-        Config::parse(file, base)
+        Config::parse(file, base, confine)
     }
 
-    pub fn parse(file: File, base: PathBuf) -> Result<Config, String> {
+    pub fn parse(file: File, base: PathBuf, confine: bool) -> Result<Config, String> {
         let yaml = crate::yaml::parse(&file.text);
         let at = |span: Span| {
             let lc = file.line_col(span.start as usize);
@@ -141,7 +144,19 @@ impl Config {
             .into_iter()
             .map(|p| config.base.join(p))
             .collect();
+        let repo = confine.then(|| repository_root(&config.base));
         for p in &config.rule_packs {
+            if let Some(repo) = &repo {
+                let real = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+                if !real.starts_with(repo) {
+                    return Err(format!(
+                        "invalid config {}: rule pack {} lies outside the repository {} (a configuration found in the linted tree may only name packs inside it; name it with --config, or the pack with --rules)",
+                        file.display_path(),
+                        p.display(),
+                        repo.display()
+                    ));
+                }
+            }
             config.packs.append(&mut crate::packs::load(p)?);
         }
         if let Some(rules) = root.get("rules") {
@@ -176,13 +191,17 @@ impl Config {
             config.required_alert_labels = strings(p.get("requiredLabels"));
             config.required_alert_annotations = strings(p.get("requiredAnnotations"));
         }
-        config.rule_packs = strings(root.get("rulePacks"))
-            .into_iter()
-            .map(|p| config.base.join(p))
-            .collect();
         config.file = Some(file);
         Ok(config)
     }
+}
+
+/// The repository holding `dir`: the nearest folder upward with a `.git`, else `dir` itself.
+fn repository_root(dir: &Path) -> PathBuf {
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .unwrap_or(dir)
+        .to_path_buf()
 }
 
 /// `1.31`, `v1.31`, `1.31.2` → (1, 31).
@@ -223,6 +242,7 @@ mod tests {
         Config::parse(
             SourceFile::new(".plimsoll.yaml", text.to_string()),
             PathBuf::from("/repo"),
+            false,
         )
     }
 

@@ -47,8 +47,7 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> Result<LintResult, Stri
     }
     let mut overrides = Vec::new();
     for p in &options.values {
-        let text = std::fs::read_to_string(p)
-            .map_err(|e| format!("cannot read values file {}: {e}", p.display()))?;
+        let text = crate::chart::load::read_text_limited(p, "values file")?;
         let doc = YamlDoc::parse(SourceFile::new(p.clone(), text));
         if let Some(issue) = doc.yaml.issues.first() {
             let at = doc.file.line_col(issue.span.start as usize);
@@ -71,7 +70,9 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> Result<LintResult, Stri
             Some(c) => c.clone(),
             None => {
                 let mut c = match &config_path {
-                    Some(p) => Config::load(p)?,
+                    // A configuration found inside the linted tree is the chart author's: its
+                    // rule packs must stay inside the repository that holds it.
+                    Some(p) => Config::load(p, options.config.is_none())?,
                     None => Config::default(),
                 };
                 if let Some(v) = options.kube_version {

@@ -116,8 +116,7 @@ pub fn load(path: &Path) -> Result<Vec<PackRule>, String> {
     files.sort();
     let mut out = Vec::new();
     for f in files {
-        let text = std::fs::read_to_string(&f)
-            .map_err(|e| format!("cannot read rule pack {}: {e}", f.display()))?;
+        let text = crate::chart::load::read_text_limited(&f, "rule pack")?;
         out.append(&mut parse(SourceFile::new(
             crate::source::display_path(&f),
             text,

@@ -168,8 +168,16 @@ pub fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
             meta.len()
         ));
     }
-    let f = std::fs::File::open(path).map_err(|e| describe_io(path, &e))?;
-    let mut buf = Vec::with_capacity(meta.len() as usize);
+    // The file may have been replaced by a FIFO since the check above: open without blocking
+    // and check what was opened.
+    let f = open_nonblocking(path).map_err(|e| describe_io(path, &e))?;
+    let opened = f.metadata().map_err(|e| describe_io(path, &e))?;
+    if !opened.is_file() {
+        return Err(
+            "is not a regular file (a FIFO, socket or device); Helm refuses to load it".into(),
+        );
+    }
+    let mut buf = Vec::with_capacity(opened.len().min(MAX_FILE_SIZE) as usize);
     f.take(MAX_FILE_SIZE + 1)
         .read_to_end(&mut buf)
         .map_err(|e| describe_io(path, &e))?;
@@ -180,6 +188,35 @@ pub fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
         ));
     }
     Ok(buf)
+}
+
+/// Opens a file for reading without blocking on a FIFO (whose open would wait for a writer).
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        const O_NONBLOCK: i32 = 0o4000;
+        options.custom_flags(O_NONBLOCK);
+    }
+    #[cfg(all(unix, not(target_os = "linux")))]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        const O_NONBLOCK: i32 = 0x0004;
+        options.custom_flags(O_NONBLOCK);
+    }
+    options.open(path)
+}
+
+/// Reads a text file named on the command line or in a configuration (a config, a rule pack,
+/// a values file) with the same protections as chart files: regular files only, never
+/// blocking on a FIFO, at most [`MAX_FILE_SIZE`]. `what` names the file in the reason.
+pub fn read_text_limited(path: &Path, what: &str) -> Result<String, String> {
+    let bytes =
+        read_limited(path).map_err(|e| format!("cannot read {what} {}: {e}", path.display()))?;
+    String::from_utf8(bytes)
+        .map_err(|_| format!("cannot read {what} {}: not UTF-8 text", path.display()))
 }
 
 /// A one-line reason for an I/O error, naming a dangling link as such.

@@ -26,16 +26,20 @@ pub fn all(chart: &Chart) -> Vec<ValueAt<'_>> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    // Values copied in by an alias or merge key are reported where they were written.
+    // Values copied in by an alias or merge key are reported where they were written. The walk
+    // is depth first, so a copied subtree's nodes follow its alias node and lie inside the span
+    // it copies (or inside a nested alias's span): a stack of those spans, popped as soon as a
+    // node lies outside the top one, tells copies from written values in constant time.
     let mut copied: Vec<Span> = Vec::new();
     walk(root, &mut |path, entry, node| {
+        let inside = |c: &Span| c.start <= node.span.start && node.span.end <= c.end;
+        while copied.last().is_some_and(|c| !inside(c)) {
+            copied.pop();
+        }
         if node.alias.is_some() {
             copied.push(node.span);
         }
-        if copied
-            .iter()
-            .any(|c| c.start <= node.span.start && node.span.end <= c.end)
-        {
+        if !copied.is_empty() {
             return;
         }
         out.push(ValueAt {

@@ -21,10 +21,19 @@ pub fn render(diags: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// Line breaks (and other control characters) become single spaces.
+/// Line breaks and tabs become single spaces; other control characters and bidirectional
+/// overrides are written as visible escapes.
 pub(crate) fn one_line(s: &str) -> String {
     let s = s.replace("\r\n", " ");
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    let s: String = s
+        .chars()
+        .map(|c| {
+            if matches!(c, '\n' | '\r' | '\t') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    super::visible::escaped(&s).into_owned()
 }

@@ -62,11 +62,21 @@ fn command(d: &Diagnostic) -> String {
     )
 }
 
-/// The message part: `%`, `\r` and `\n` are percent-encoded (actions/toolkit `escapeData`).
+/// The message part: `%`, `\r` and `\n` are percent-encoded (actions/toolkit `escapeData`);
+/// other control characters, which the log viewer would interpret, are written as visible
+/// escapes.
 pub(crate) fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if super::visible::is_unsafe(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A property value: as [`escape_data`], plus `:` and `,` (actions/toolkit `escapeProperty`).
@@ -82,5 +92,6 @@ mod tests {
     fn escaping_follows_the_toolkit() {
         assert_eq!(escape_data("50%\r\nx:y,z"), "50%25%0D%0Ax:y,z");
         assert_eq!(escape_property("a%b:c,d\n"), "a%25b%3Ac%2Cd%0A");
+        assert_eq!(escape_data("a\u{1b}]0;x\u{7}"), "a\\u{1b}]0;x\\u{7}");
     }
 }

@@ -78,13 +78,21 @@ fn summary(diags: &[Diagnostic]) -> String {
 pub struct IndexedSource<'a> {
     file: &'a SourceFile,
     name: String,
+    /// The text with terminal controls replaced by characters of the same length, when the
+    /// file holds any (offsets stay valid).
+    clean: Option<String>,
 }
 
 impl<'a> IndexedSource<'a> {
     pub fn new(file: &'a SourceFile) -> Self {
+        let clean = match super::visible::same_length(&file.text) {
+            std::borrow::Cow::Owned(t) => Some(t),
+            std::borrow::Cow::Borrowed(_) => None,
+        };
         IndexedSource {
             file,
-            name: file.display_path(),
+            name: super::visible::escaped(&file.display_path()).into_owned(),
+            clean,
         }
     }
 }
@@ -104,7 +112,7 @@ impl SourceCode for IndexedSource<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let text = self.file.text.as_bytes();
+        let text = self.clean.as_deref().unwrap_or(&self.file.text).as_bytes();
         let start = span.offset();
         let end = start
             .checked_add(span.len())
@@ -164,6 +172,10 @@ fn miette_span(file: &SourceFile, span: Span) -> SourceSpan {
     SourceSpan::new((span.start as usize).into(), span.len())
 }
 
+fn visible(s: &str) -> String {
+    super::visible::escaped(s).into_owned()
+}
+
 /// No snippet for files without text (unreadable, binary): there is nothing to show.
 fn source_of(file: &SourceFile) -> Option<IndexedSource<'_>> {
     (!file.text.is_empty()).then(|| IndexedSource::new(file))
@@ -178,7 +190,7 @@ impl<'a> HumanReport<'a> {
             && let Some(span) = d.span
         {
             labels.push(LabeledSpan::new_primary_with_span(
-                d.label.clone(),
+                d.label.as_deref().map(visible),
                 miette_span(&d.file, span),
             ));
         }
@@ -186,14 +198,14 @@ impl<'a> HumanReport<'a> {
             let same_file = std::sync::Arc::ptr_eq(&l.file, &d.file) || l.file.path == d.file.path;
             if same_file && source.is_some() {
                 labels.push(LabeledSpan::new_with_span(
-                    Some(l.message.clone()),
+                    Some(visible(&l.message)),
                     miette_span(&d.file, l.span),
                 ));
             } else {
                 let source = source_of(&l.file);
                 let (message, labels) = if source.is_some() {
                     (
-                        l.message.clone(),
+                        visible(&l.message),
                         vec![LabeledSpan::new_primary_with_span(
                             None,
                             miette_span(&l.file, l.span),
@@ -204,8 +216,8 @@ impl<'a> HumanReport<'a> {
                     (
                         format!(
                             "{} ({}:{}:{})",
-                            l.message,
-                            l.file.display_path(),
+                            visible(&l.message),
+                            visible(&l.file.display_path()),
                             at.line,
                             at.col
                         ),
@@ -225,9 +237,9 @@ impl<'a> HumanReport<'a> {
         }
         let message = if d.span.is_none() || source.is_none() {
             // No snippet will carry the file name, so the message does.
-            format!("{}: {}", d.path(), d.message)
+            format!("{}: {}", visible(&d.path()), visible(&d.message))
         } else {
-            d.message.clone()
+            visible(&d.message)
         };
         HumanReport {
             message,
@@ -239,7 +251,7 @@ impl<'a> HumanReport<'a> {
             },
             source,
             labels,
-            help: d.help.clone(),
+            help: d.help.as_deref().map(visible),
             related,
         }
     }

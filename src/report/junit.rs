@@ -83,6 +83,7 @@ pub(crate) fn escape(s: &str) -> String {
             '\n' => out.push_str("&#10;"),
             '\r' => out.push_str("&#13;"),
             '\t' => out.push_str("&#9;"),
+            c if super::visible::is_unsafe(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }
@@ -100,6 +101,7 @@ fn escape_text(s: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
             '\r' => out.push_str("&#13;"),
+            c if super::visible::is_unsafe(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }
@@ -117,5 +119,6 @@ mod tests {
             "a&lt;b&gt;&amp;&quot;c&quot;&apos;&#10;"
         );
         assert_eq!(escape_text("x\ny\u{0}<"), "x\ny&lt;");
+        assert_eq!(escape_text("a\u{202e}b\u{9b}"), "a\\u{202e}b\\u{9b}");
     }
 }

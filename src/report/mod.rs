@@ -13,6 +13,7 @@ mod human;
 mod json;
 mod junit;
 mod sarif;
+mod visible;
 
 pub use human::IndexedSource;
 

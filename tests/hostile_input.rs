@@ -1,0 +1,204 @@
+//! Hostile input through the binary: nothing a chart holds drives the reader's terminal, no
+//! file read blocks, a discovered configuration cannot reach outside its repository, and the
+//! work grows linearly with the input.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+/// Runs the binary, killing it after `limit`; `None` when it had to be killed.
+fn run_with_timeout(args: &[&str], cwd: &Path, limit: Duration) -> Option<Output> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let start = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return Some(child.wait_with_output().unwrap());
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn run(args: &[&str], cwd: &Path) -> Output {
+    run_with_timeout(args, cwd, Duration::from_secs(60)).expect("the run ends")
+}
+
+const CHART: &str = "apiVersion: v2\nname: demo\ndescription: demo\nversion: 1.0.0\nappVersion: \"1.0\"\nicon: https://example.com/i.svg\n";
+
+#[test]
+fn control_characters_from_a_chart_never_reach_the_output_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "demo/Chart.yaml", CHART);
+    // A key and a value with escape sequences, and a bidirectional override, in a finding's
+    // message, label and snippet.
+    write(
+        dir.path(),
+        "demo/values.yaml",
+        r#""k\e[2J\u202e": 1
+"k\e[2J\u202e": 2
+enabled: "\e]0;owned\atrue"
+"#,
+    );
+    let evil = "demo/templates/x\u{1b}[31m.yaml";
+    write(
+        dir.path(),
+        evil,
+        "kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: {{ .Values.nope.x }}\n",
+    );
+    for format in ["human", "compact", "github", "junit", "json", "sarif"] {
+        let out = run(
+            &["lint", "demo", "--format", format, "--color", "never"],
+            dir.path(),
+        );
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert!(stdout.contains("Duplicate key"), "{format}: {stdout}");
+        // JSON and SARIF carry text as data (controls as `\u001b`); bidirectional overrides
+        // are valid characters there, for the consumer to show safely.
+        let data = matches!(format, "json" | "sarif");
+        for c in ['\u{1b}', '\u{7}', '\u{202e}', '\u{9b}'] {
+            if data && c == '\u{202e}' {
+                continue;
+            }
+            assert!(!stdout.contains(c), "{format} printed {c:?} raw:\n{stdout}");
+        }
+    }
+    let out = run(&["lint", "demo", "--format", "compact"], dir.path());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("\\u{1b}[2J"),
+        "the escape is shown, visibly: {stdout}"
+    );
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_never_block_a_run() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "demo/Chart.yaml", CHART);
+    write(dir.path(), "demo/values.yaml", "a: 1\n");
+    mkfifo(&dir.path().join("fifo.yaml"));
+    let limit = Duration::from_secs(20);
+    for args in [
+        vec!["lint", "demo", "--values", "fifo.yaml"],
+        vec!["lint", "demo", "--config", "fifo.yaml"],
+        vec!["lint", "demo", "--rules", "fifo.yaml"],
+    ] {
+        let out = run_with_timeout(&args, dir.path(), limit)
+            .unwrap_or_else(|| panic!("{args:?} blocked on a FIFO"));
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("not a regular file"), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    }
+    // A discovered configuration naming a FIFO as its rule pack.
+    write(
+        dir.path(),
+        "demo/.plimsoll.yaml",
+        "rulePacks: [../fifo.yaml]\n",
+    );
+    let out = run_with_timeout(&["lint", "demo"], dir.path(), limit).expect("no block");
+    assert_eq!(out.status.code(), Some(2));
+    // A chart file that is a FIFO is a located finding; the rest is linted.
+    std::fs::remove_file(dir.path().join("demo/.plimsoll.yaml")).unwrap();
+    std::fs::create_dir_all(dir.path().join("demo/templates")).unwrap();
+    mkfifo(&dir.path().join("demo/templates/pipe.yaml"));
+    let out = run_with_timeout(&["lint", "demo", "--format", "compact"], dir.path(), limit)
+        .expect("no block");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("pipe.yaml"), "{stdout}");
+}
+
+#[test]
+fn a_discovered_config_cannot_name_packs_outside_its_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    write(&repo, "demo/Chart.yaml", CHART);
+    write(&repo, "demo/values.yaml", "a: 1\n");
+    write(dir.path(), "outside/pack.yaml", "rules: []\n");
+    write(
+        &repo,
+        ".plimsoll.yaml",
+        "rulePacks: [../outside/pack.yaml]\n",
+    );
+    let out = run(&["lint", "demo"], &repo);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("outside the repository"), "{stderr}");
+    write(&repo, ".plimsoll.yaml", "rulePacks: [/dev/zero]\n");
+    let out = run(&["lint", "demo"], &repo);
+    assert_eq!(out.status.code(), Some(2));
+    // Named explicitly, the same configuration may point anywhere (here: a valid pack).
+    write(&repo, "ci.yaml", "rulePacks: [../outside/pack.yaml]\n");
+    let out = run(&["lint", "demo", "--config", "ci.yaml"], &repo);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("outside the repository"), "{stderr}");
+}
+
+/// Seconds for one run of `plimsoll lint` on a chart whose values.yaml is `values`.
+fn lint_seconds(values: &str) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "demo/Chart.yaml", CHART);
+    write(dir.path(), "demo/values.yaml", values);
+    let start = Instant::now();
+    let out = run(
+        &["lint", "demo", "--format", "compact", "--fail-on", "never"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    start.elapsed().as_secs_f64()
+}
+
+/// The ratio of the time at 4n to the time at 2n, best of three at each size (a doubling).
+fn doubling_ratio(make: impl Fn(usize) -> String, n: usize) -> f64 {
+    let best = |k: usize| {
+        let text = make(k);
+        (0..3).map(|_| lint_seconds(&text)).fold(f64::MAX, f64::min)
+    };
+    let small = best(2 * n);
+    let large = best(4 * n);
+    large / small.max(1e-3)
+}
+
+#[test]
+fn many_aliases_cost_linear_time() {
+    let make = |n: usize| {
+        let mut s = String::from("base: &a x\n");
+        for i in 0..n {
+            s.push_str(&format!("k{i}: *a\n"));
+        }
+        for i in 0..n {
+            s.push_str(&format!("p{i}: v\n"));
+        }
+        s
+    };
+    let ratio = doubling_ratio(make, 4_000);
+    assert!(ratio < 2.5, "time per doubling of aliases grew {ratio:.2}x");
+}
