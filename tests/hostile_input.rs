@@ -202,3 +202,82 @@ fn many_aliases_cost_linear_time() {
     let ratio = doubling_ratio(make, 4_000);
     assert!(ratio < 2.5, "time per doubling of aliases grew {ratio:.2}x");
 }
+
+/// A `.tgz` holding a header record of `kind` (`L` GNU long name, `x` PAX) of `size` bytes
+/// (NULs, or `data` when given), then `demo/Chart.yaml`.
+fn archive_with_record(kind: u8, size: usize, data: Option<&[u8]>) -> Vec<u8> {
+    use std::io::Write;
+    let mut builder = tar::Builder::new(Vec::new());
+    let mut h = tar::Header::new_gnu();
+    h.as_gnu_mut().unwrap().name[..13].copy_from_slice(b"././@LongLink");
+    h.set_entry_type(tar::EntryType::new(kind));
+    let body = data.map(<[u8]>::to_vec).unwrap_or_else(|| vec![0; size]);
+    h.set_size(body.len() as u64);
+    h.set_mode(0o644);
+    h.set_cksum();
+    builder.append(&h, body.as_slice()).unwrap();
+    let mut h = tar::Header::new_gnu();
+    h.set_path("demo/Chart.yaml").unwrap();
+    h.set_size(CHART.len() as u64);
+    h.set_mode(0o644);
+    h.set_cksum();
+    builder.append(&h, CHART.as_bytes()).unwrap();
+    let tar = builder.into_inner().unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&tar).unwrap();
+    gz.finish().unwrap()
+}
+
+#[test]
+fn archive_header_records_are_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    for (kind, name) in [(b'L', "long.tgz"), (b'x', "pax.tgz")] {
+        let bytes = archive_with_record(kind, 64 << 20, None);
+        assert!(bytes.len() < 1 << 20, "the archive itself is small");
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+        let out = run(&["lint", name, "--format", "compact"], dir.path());
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.len() < 10_000,
+            "{name}: {} bytes of output",
+            stdout.len()
+        );
+        assert!(
+            stdout.contains("header record of 67108864 bytes"),
+            "{name}: {stdout}"
+        );
+    }
+    // A long name of 300 characters within the limits names its entry, as tar does.
+    let long = format!("demo/templates/{}.yaml", "n".repeat(300));
+    let mut builder = tar::Builder::new(Vec::new());
+    for (path, data) in [
+        ("demo/Chart.yaml", CHART),
+        (long.as_str(), "x: {{ .Values.a\n"),
+    ] {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        builder.append_data(&mut h, path, data.as_bytes()).unwrap();
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, &builder.into_inner().unwrap()).unwrap();
+    std::fs::write(dir.path().join("ok.tgz"), gz.finish().unwrap()).unwrap();
+    let out = run(&["lint", "ok.tgz", "--format", "compact"], dir.path());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!("ok.tgz/{long}:2:1: error"))
+            && stdout.contains("[templates/syntax]"),
+        "{stdout}"
+    );
+    // A name longer than the limit is skipped, and shown cut short.
+    let huge = format!("demo/{}", "n".repeat(10_000));
+    std::fs::write(
+        dir.path().join("huge.tgz"),
+        archive_with_record(b'L', 0, Some(huge.as_bytes())),
+    )
+    .unwrap();
+    let out = run(&["lint", "huge.tgz", "--format", "compact"], dir.path());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("longer than 4096"), "{stdout}");
+    assert!(stdout.len() < 2_000, "{stdout}");
+}

@@ -32,6 +32,43 @@ pub const MAX_ENTRIES: usize = 100_000;
 /// Size of a tar header block, counted against the decompression budget.
 const HEADER: u64 = 512;
 
+/// Largest GNU long-name or PAX header record read.
+const MAX_HEADER_RECORD: u64 = 64 * 1024;
+
+/// Longest member name accepted, in bytes (Linux's PATH_MAX).
+const MAX_NAME: usize = 4096;
+
+/// Longest member name shown in a message, in characters.
+const SHOWN_NAME: usize = 200;
+
+/// A member name for a message: cut after [`SHOWN_NAME`] characters.
+fn shown(name: &str) -> String {
+    match name.char_indices().nth(SHOWN_NAME) {
+        Some((cut, _)) => format!("{}…", &name[..cut]),
+        None => name.to_string(),
+    }
+}
+
+/// The `path` of a PAX extended header (`LEN path=VALUE\n` records).
+fn pax_path(record: &[u8]) -> Option<Vec<u8>> {
+    let mut rest = record;
+    let mut found = None;
+    while !rest.is_empty() {
+        let space = rest.iter().position(|b| *b == b' ')?;
+        let len: usize = std::str::from_utf8(&rest[..space]).ok()?.parse().ok()?;
+        if len <= space || len > rest.len() {
+            return found;
+        }
+        let body = &rest[space + 1..len];
+        let body = body.strip_suffix(b"\n").unwrap_or(body);
+        if let Some(value) = body.strip_prefix(b"path=") {
+            found = Some(value.to_vec());
+        }
+        rest = &rest[len..];
+    }
+    found
+}
+
 /// Whether a path names a packaged chart.
 pub fn is_archive_name(path: &Path) -> bool {
     let name = path
@@ -99,7 +136,9 @@ fn read_members(loader: &mut Loader, archive: &File, bytes: &[u8]) -> Option<Mem
     let gz = flate2::read::MultiGzDecoder::new(bytes);
     let mut tar = tar::Archive::new(gz);
     let entries = match tar.entries() {
-        Ok(e) => e,
+        // Raw entries: GNU long-name and PAX records are read here, within the limits, rather
+        // than by the tar reader, which would hold a record of any size in memory.
+        Ok(e) => e.raw(true),
         Err(e) => {
             corrupt(loader, archive, format!("cannot unpack the archive: {e}"));
             return None;
@@ -109,6 +148,8 @@ fn read_members(loader: &mut Loader, archive: &File, bytes: &[u8]) -> Option<Mem
     let mut files = Vec::new();
     let mut unloaded = Vec::new();
     let mut count = 0usize;
+    // The name a GNU long-name or PAX `path` record gives the next entry.
+    let mut next_name: Option<Vec<u8>> = None;
     for entry in entries {
         let mut entry = match entry {
             Ok(e) => e,
@@ -127,13 +168,67 @@ fn read_members(loader: &mut Loader, archive: &File, bytes: &[u8]) -> Option<Mem
             return None;
         }
         loader.archive_budget = loader.archive_budget.saturating_sub(HEADER);
-        let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-        match entry.header().entry_type() {
-            EntryType::Directory
-            | EntryType::XGlobalHeader
-            | EntryType::XHeader
-            | EntryType::GNULongName
-            | EntryType::GNULongLink => continue,
+        let kind = entry.header().entry_type();
+        if matches!(
+            kind,
+            EntryType::GNULongName
+                | EntryType::GNULongLink
+                | EntryType::XHeader
+                | EntryType::XGlobalHeader
+        ) {
+            let size = entry.header().size().unwrap_or(u64::MAX);
+            if size > MAX_HEADER_RECORD || size > loader.archive_budget {
+                corrupt(
+                    loader,
+                    archive,
+                    format!(
+                        "the archive has a header record of {size} bytes, more than the limit of {} KiB; not read",
+                        MAX_HEADER_RECORD / 1024
+                    ),
+                );
+                return None;
+            }
+            loader.archive_budget -= size;
+            let mut record = Vec::with_capacity(size as usize);
+            if let Err(e) = (&mut entry).take(size).read_to_end(&mut record) {
+                corrupt(loader, archive, format!("cannot unpack the archive: {e}"));
+                return None;
+            }
+            match kind {
+                EntryType::GNULongName => {
+                    while record.last() == Some(&0) {
+                        record.pop();
+                    }
+                    next_name = Some(record);
+                }
+                EntryType::XHeader => {
+                    if let Some(path) = pax_path(&record) {
+                        next_name = Some(path);
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        let path_bytes = next_name
+            .take()
+            .unwrap_or_else(|| entry.header().path_bytes().into_owned());
+        let raw = shown(&String::from_utf8_lossy(&path_bytes));
+        if path_bytes.len() > MAX_NAME {
+            unsafe_entry(
+                loader,
+                archive,
+                &raw,
+                &format!(
+                    "has a name of {} bytes, longer than {MAX_NAME}",
+                    path_bytes.len()
+                ),
+            );
+            continue;
+        }
+        let full = String::from_utf8_lossy(&path_bytes).into_owned();
+        match kind {
+            EntryType::Directory => continue,
             EntryType::Regular | EntryType::Continuous | EntryType::GNUSparse => {}
             EntryType::Symlink => {
                 unsafe_entry(loader, archive, &raw, "is a symbolic link");
@@ -148,7 +243,7 @@ fn read_members(loader: &mut Loader, archive: &File, bytes: &[u8]) -> Option<Mem
                 continue;
             }
         }
-        let name = raw.replace('\\', "/");
+        let name = full.replace('\\', "/");
         if is_absolute(&name) {
             unsafe_entry(loader, archive, &raw, "has an absolute path");
             continue;
