@@ -7,6 +7,7 @@ pub mod probes;
 pub mod quantity;
 pub mod resources;
 pub mod secrets;
+pub mod selection;
 
 use crate::chart::YamlDoc;
 use crate::source::File;

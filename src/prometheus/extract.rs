@@ -532,7 +532,9 @@ fn cached(file: &File, kind: u8, f: impl FnOnce() -> Vec<PromRule>) -> Arc<Vec<P
     }
     let rules = Arc::new(f());
     if let Ok(mut map) = cache.lock() {
-        if map.len() > 256 {
+        // Sweep entries of dropped files when the map reaches a power of two in size, so the
+        // sweeps cost constant time per insert however many files stay alive.
+        if map.len() >= 256 && map.len().is_power_of_two() {
             map.retain(|_, (w, _)| w.strong_count() > 0);
         }
         map.insert(key, (Arc::downgrade(file), rules.clone()));

@@ -1,6 +1,7 @@
 use crate::chart::YamlDoc;
 use crate::diagnostic::{RuleMeta, Severity, Sink};
-use crate::k8s::{labels_match, objects};
+use crate::k8s::objects;
+use crate::k8s::selection::PodSelection;
 use crate::rules::{ChartCheck, Ctx, ManifestCheck};
 
 pub static META: RuleMeta = RuleMeta {
@@ -33,7 +34,7 @@ pub const MANIFESTS: Option<ManifestCheck> = Some(check_manifests);
 
 fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
     let objs = objects(docs);
-    let pod_labels: Vec<_> = objs.iter().filter_map(|o| o.pod_labels()).collect();
+    let pods = PodSelection::new(&objs);
     if !objs.iter().any(|o| o.is_workload()) {
         return;
     }
@@ -44,7 +45,7 @@ fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
         if sel.as_map().is_none_or(|m| m.is_empty()) || svc.file.slice(sel.span).contains("{{") {
             continue;
         }
-        if pod_labels.iter().any(|l| labels_match(sel, l)) {
+        if pods.any_selected(sel) {
             continue;
         }
         sink.report(

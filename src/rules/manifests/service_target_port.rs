@@ -1,6 +1,7 @@
 use crate::chart::YamlDoc;
 use crate::diagnostic::{RuleMeta, Severity, Sink};
-use crate::k8s::{labels_match, objects};
+use crate::k8s::objects;
+use crate::k8s::selection::PodSelection;
 use crate::rules::{ChartCheck, Ctx, ManifestCheck};
 use crate::yaml::Node;
 
@@ -33,6 +34,7 @@ pub const MANIFESTS: Option<ManifestCheck> = Some(check_manifests);
 
 fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
     let objs = objects(docs);
+    let pods = PodSelection::new(&objs);
     for svc in objs.iter().filter(|o| o.kind == "Service") {
         let Some(sel) = svc.root.get_path(&["spec", "selector"]) else {
             continue;
@@ -40,10 +42,7 @@ fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
         if sel.as_map().is_none_or(|m| m.is_empty()) {
             continue;
         }
-        let selected: Vec<_> = objs
-            .iter()
-            .filter(|o| o.pod_labels().is_some_and(|l| labels_match(sel, l)))
-            .collect();
+        let selected: Vec<_> = pods.selected(sel).into_iter().map(|i| &objs[i]).collect();
         if selected.is_empty() {
             continue;
         }

@@ -1,6 +1,7 @@
 use crate::chart::YamlDoc;
 use crate::diagnostic::{RuleMeta, Severity, Sink};
-use crate::k8s::{labels_match, objects};
+use crate::k8s::objects;
+use crate::k8s::selection::PodSelection;
 use crate::rules::{ChartCheck, Ctx, ManifestCheck};
 
 pub static META: RuleMeta = RuleMeta {
@@ -44,16 +45,22 @@ pub const MANIFESTS: Option<ManifestCheck> = Some(check_manifests);
 
 fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
     let objs = objects(docs);
-    let services: Vec<_> = objs.iter().filter(|o| o.kind == "Service").collect();
-    for obj in objs.iter().filter(|o| o.is_long_running()) {
-        let Some(labels) = obj.pod_labels() else {
+    let pods = PodSelection::new(&objs);
+    // The first Service (in set order) that selects each object's pods.
+    let mut service_of: Vec<Option<usize>> = vec![None; objs.len()];
+    for (s, svc) in objs.iter().enumerate().filter(|(_, o)| o.kind == "Service") {
+        let Some(sel) = svc.root.get_path(&["spec", "selector"]) else {
             continue;
         };
-        let Some(service) = services.iter().find(|s| {
-            s.root.get_path(&["spec", "selector"]).is_some_and(|sel| {
-                sel.as_map().is_some_and(|m| !m.is_empty()) && labels_match(sel, labels)
-            })
-        }) else {
+        for i in pods.selected(sel) {
+            service_of[i].get_or_insert(s);
+        }
+    }
+    for (i, obj) in objs.iter().enumerate() {
+        if !obj.is_long_running() || pods.labels(i).is_none() {
+            continue;
+        }
+        let Some(service) = service_of[i].map(|s| &objs[s]) else {
             continue;
         };
         for c in obj.containers().into_iter().filter(|c| !c.init) {
