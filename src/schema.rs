@@ -97,8 +97,103 @@ pub fn span_in(root: &Node, err: &SchemaError) -> Option<Span> {
 /// the JSON Pointer of the offending keyword).
 #[derive(Debug)]
 pub enum SchemaProblem {
-    Json { at: usize, message: String },
-    Schema { pointer: String, message: String },
+    Json {
+        at: usize,
+        message: String,
+    },
+    Schema {
+        pointer: String,
+        message: String,
+    },
+    /// The schema is valid but its references expand it beyond [`MAX_SCHEMA_COST`]
+    /// subschemas: the pointer names the subschema whose expansion is largest.
+    TooComplex {
+        pointer: String,
+        message: String,
+    },
+}
+
+/// Most subschemas a schema may expand to when every `$ref` is followed (recursion counted
+/// once). A validator may evaluate each of them for every value, so a chain of definitions
+/// that each reference the next twice (`anyOf: [{$ref: next}, {$ref: next}]`) doubles the
+/// work per level; real chart schemas, Kubernetes definitions included, stay far below.
+pub const MAX_SCHEMA_COST: u64 = 200_000;
+
+/// When the schema expands beyond [`MAX_SCHEMA_COST`]: the JSON Pointer of the local
+/// reference target that expands most, and the expanded size. Linear in the schema's size:
+/// each reference target is sized once.
+fn too_complex(schema: &serde_json::Value) -> Option<(String, u64)> {
+    use serde_json::Value;
+    use std::collections::HashMap;
+    enum Memo {
+        InProgress,
+        Done(u64),
+    }
+    struct Sizer<'a> {
+        root: &'a Value,
+        memo: HashMap<&'a str, Memo>,
+        worst: Option<(String, u64)>,
+        depth: usize,
+    }
+    impl<'a> Sizer<'a> {
+        fn size(&mut self, v: &'a Value) -> u64 {
+            self.depth += 1;
+            let n = if self.depth > 512 {
+                1
+            } else {
+                match v {
+                    Value::Object(m) => {
+                        let mut n: u64 = 1;
+                        for (k, child) in m {
+                            n = n.saturating_add(match (k.as_str(), child) {
+                                ("$ref", Value::String(r)) => self.reference(r),
+                                _ => self.size(child),
+                            });
+                        }
+                        n
+                    }
+                    Value::Array(a) => a
+                        .iter()
+                        .fold(0u64, |n, child| n.saturating_add(self.size(child))),
+                    _ => 0,
+                }
+            };
+            self.depth -= 1;
+            n
+        }
+
+        fn reference(&mut self, r: &'a str) -> u64 {
+            let Some(pointer) = r.strip_prefix('#') else {
+                return 1;
+            };
+            match self.memo.get(r) {
+                Some(Memo::InProgress) => return 1,
+                Some(Memo::Done(n)) => return *n,
+                None => {}
+            }
+            let Some(target) = self.root.pointer(pointer) else {
+                return 1;
+            };
+            self.memo.insert(r, Memo::InProgress);
+            let n = self.size(target);
+            self.memo.insert(r, Memo::Done(n));
+            if self.worst.as_ref().is_none_or(|(_, w)| n > *w) {
+                self.worst = Some((pointer.to_string(), n));
+            }
+            n
+        }
+    }
+    let mut sizer = Sizer {
+        root: schema,
+        memo: HashMap::new(),
+        worst: None,
+        depth: 0,
+    };
+    let total = sizer.size(schema);
+    (total > MAX_SCHEMA_COST).then(|| {
+        let pointer = sizer.worst.map(|(p, _)| p).unwrap_or_default();
+        (pointer, total)
+    })
 }
 
 /// Compiles a JSON Schema file (draft from `$schema`, 2020-12 when absent).
@@ -109,6 +204,14 @@ pub fn compile(file: &crate::source::SourceFile) -> Result<jsonschema::Validator
                 .min(file.text.len()),
             message: e.to_string(),
         })?;
+    if let Some((pointer, cost)) = too_complex(&json) {
+        return Err(SchemaProblem::TooComplex {
+            pointer,
+            message: format!(
+                "through its references it expands to {cost} subschemas, more than the limit of {MAX_SCHEMA_COST}; values are not validated against it"
+            ),
+        });
+    }
     jsonschema::validator_for(&json).map_err(|e| SchemaProblem::Schema {
         pointer: e.instance_path().as_str().to_string(),
         message: e.to_string(),

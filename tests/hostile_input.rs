@@ -327,3 +327,31 @@ fn archive_header_records_are_bounded() {
     assert!(stdout.contains("longer than 4096"), "{stdout}");
     assert!(stdout.len() < 2_000, "{stdout}");
 }
+
+#[test]
+fn an_exponential_schema_is_reported_not_evaluated() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "demo/Chart.yaml", CHART);
+    write(dir.path(), "demo/values.yaml", "a: {b: 1}\n");
+    // 22 definitions, each `anyOf` two references to the next, ending in a type the value
+    // fails: a validator that follows them all evaluates 4 million subschemas.
+    let mut defs: Vec<String> = (0..22)
+        .map(|i| {
+            format!(
+                "\"d{i}\": {{\"anyOf\": [{{\"$ref\": \"#/definitions/d{n}\"}}, {{\"$ref\": \"#/definitions/d{n}\"}}]}}",
+                n = i + 1
+            )
+        })
+        .collect();
+    defs.push("\"d22\": {\"type\": \"string\"}".into());
+    let schema = format!(
+        "{{\"properties\": {{\"a\": {{\"$ref\": \"#/definitions/d0\"}}}}, \"definitions\": {{{}}}}}",
+        defs.join(", ")
+    );
+    write(dir.path(), "demo/values.schema.json", &schema);
+    let args = ["lint", "demo", "--format", "compact", "--fail-on", "never"];
+    let out = run_with_timeout(&args, dir.path(), Duration::from_secs(30)).expect("the run ends");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("[values/schema-too-complex]"), "{stdout}");
+    assert!(cpu_seconds(&args, dir.path()) < 2.0);
+}

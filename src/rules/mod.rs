@@ -97,6 +97,7 @@ registry![
     values::name_invalid,
     values::plaintext_secret,
     values::schema_invalid,
+    values::schema_too_complex,
     values::schema_violation,
     docs::type_mismatch,
     docs::default_mismatch,

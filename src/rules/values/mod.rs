@@ -9,6 +9,7 @@ pub mod negative_count;
 pub mod plaintext_secret;
 pub mod port_range;
 pub mod schema_invalid;
+pub mod schema_too_complex;
 pub mod schema_violation;
 pub mod seconds_not_integer;
 pub mod string_bool;

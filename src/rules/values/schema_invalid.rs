@@ -57,20 +57,24 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
             .label("syntax error");
         }
         SchemaProblem::Schema { pointer, message } => {
-            // JSON is YAML: the spanned tree locates the offending keyword.
-            let tree = crate::yaml::parse(&file.text);
-            let span = tree
-                .root()
-                .and_then(|root| crate::schema::locate(root, pointer))
-                .map(|(node, _)| node.span)
-                .unwrap_or(Span::new(0, 0));
             sink.report(
                 &META,
                 file,
-                span,
+                locate(file, pointer),
                 format!("values.schema.json is not a valid schema: {message}"),
             )
             .label("invalid schema keyword");
         }
+        SchemaProblem::TooComplex { .. } => {}
     }
+}
+
+/// The span of the schema keyword at a JSON Pointer (JSON is YAML: the spanned tree locates
+/// it); the file's start when it cannot be found.
+pub(crate) fn locate(file: &crate::source::SourceFile, pointer: &str) -> Span {
+    let tree = crate::yaml::parse(&file.text);
+    tree.root()
+        .and_then(|root| crate::schema::locate(root, pointer))
+        .map(|(node, _)| node.span)
+        .unwrap_or(Span::new(0, 0))
 }
