@@ -125,6 +125,7 @@ pub fn lint_unit(
         .chain(config.packs.iter())
         .chain(cli_packs.iter())
         .collect();
+    crate::suggest::reset_budget();
     let (unit, mut diags) = discover::load(src);
     let mut sink = Sink::default();
     let files = match &unit {

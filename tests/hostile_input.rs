@@ -355,3 +355,23 @@ fn an_exponential_schema_is_reported_not_evaluated() {
     assert!(stdout.contains("[values/schema-too-complex]"), "{stdout}");
     assert!(cpu_seconds(&args, dir.path()) < 2.0);
 }
+
+#[test]
+fn did_you_mean_costs_linear_time() {
+    // N template reads of keys that are all near misses of N values keys.
+    let make = |dir: &Path, n: usize| {
+        let values: String = (0..n)
+            .map(|i| format!("settingnumber{i:05}: 1\n"))
+            .collect();
+        let reads: String = (0..n)
+            .map(|i| format!("k{i}: {{{{ .Values.settingnumbr{i:05} }}}}\n"))
+            .collect();
+        write(dir, "demo/templates/cm.yaml", &reads);
+        chart_with_values(dir, &values)
+    };
+    let ratio = doubling_ratio(make, 2_000);
+    assert!(
+        ratio < 2.5,
+        "time per doubling of near-miss names grew {ratio:.2}x"
+    );
+}
