@@ -67,7 +67,14 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
     line_starts: Vec<u32>,
+    /// For text that is not all ASCII: `(byte offset, characters before it)` every
+    /// [`CHAR_MARK_STEP`] bytes, so a column is counted from the nearest mark rather than from
+    /// the start of a possibly very long line. Empty for ASCII text, where bytes are columns.
+    char_marks: Vec<(u32, u32)>,
 }
+
+/// Bytes between two character-count marks of a non-ASCII file.
+const CHAR_MARK_STEP: usize = 4096;
 
 pub type File = Arc<SourceFile>;
 
@@ -80,10 +87,21 @@ impl SourceFile {
                 line_starts.push((i + 1) as u32);
             }
         }
+        let mut char_marks = Vec::new();
+        if !text.is_ascii() {
+            let mut next = 0;
+            for (chars, (i, _)) in text.char_indices().enumerate() {
+                if i >= next {
+                    char_marks.push((i as u32, chars as u32));
+                    next = i + CHAR_MARK_STEP;
+                }
+            }
+        }
         Arc::new(SourceFile {
             path: path.into(),
             text,
             line_starts,
+            char_marks,
         })
     }
 
@@ -141,20 +159,32 @@ impl SourceFile {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
         let line = self.line_index(offset);
         let start = self.line_start(line);
-        let mut prefix = &self.text[start..offset];
-        // Editors do not show a byte order mark: columns on the first line start after it.
-        if start == 0 {
-            prefix = prefix.strip_prefix('\u{feff}').unwrap_or(prefix);
-        }
-        let col = if prefix.is_ascii() {
-            prefix.len()
+        let mut col = if self.char_marks.is_empty() {
+            offset - start
         } else {
-            prefix.chars().count()
+            self.chars_before(offset) - self.chars_before(start)
         };
+        // Editors do not show a byte order mark: columns on the first line start after it.
+        if start == 0 && offset >= 3 && self.text.starts_with('\u{feff}') {
+            col -= 1;
+        }
         LineCol {
             line: line + 1,
             col: col + 1,
         }
+    }
+
+    /// Characters before a byte offset on a char boundary (non-ASCII text only).
+    fn chars_before(&self, offset: usize) -> usize {
+        let i = match self
+            .char_marks
+            .binary_search_by_key(&(offset as u32), |m| m.0)
+        {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let (at, chars) = self.char_marks.get(i).copied().unwrap_or((0, 0));
+        chars as usize + self.text[at as usize..offset].chars().count()
     }
 
     pub fn slice(&self, span: Span) -> &str {
@@ -202,6 +232,25 @@ mod tests {
         let f = SourceFile::new("x.yaml", "\u{feff}a: 1\n".to_string());
         assert_eq!(f.line_col(3), LineCol { line: 1, col: 1 });
         assert_eq!(f.line_col(6), LineCol { line: 1, col: 4 });
+    }
+
+    #[test]
+    fn columns_count_characters_on_long_non_ascii_lines() {
+        let line: String = (0..3000)
+            .map(|i| if i % 7 == 0 { 'é' } else { 'a' })
+            .collect();
+        let text = format!("x\n{line}{line}\nz");
+        let f = SourceFile::new("t", text.clone());
+        for (k, (i, _)) in text.char_indices().enumerate().step_by(997) {
+            let expect_line = text[..i].matches('\n').count() + 1;
+            let line_start = text[..i].rfind('\n').map_or(0, |p| p + 1);
+            let expect_col = text[line_start..i].chars().count() + 1;
+            assert_eq!(
+                (f.line_col(i).line, f.line_col(i).col),
+                (expect_line, expect_col),
+                "char {k} at byte {i}"
+            );
+        }
     }
 
     #[test]

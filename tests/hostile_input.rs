@@ -375,3 +375,18 @@ fn did_you_mean_costs_linear_time() {
         "time per doubling of near-miss names grew {ratio:.2}x"
     );
 }
+
+#[test]
+fn many_template_actions_on_one_line_of_a_rule_cost_linear_time() {
+    // A PrometheusRule template whose expression holds N actions on one line.
+    let make = |dir: &Path, n: usize| {
+        let actions: String = (0..n).map(|i| format!("{{{{ .Values.a{i} }}}}+")).collect();
+        let rule = format!(
+            "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: r\nspec:\n  groups:\n    - name: g\n      rules:\n        - alert: A\n          expr: up{{job=\"x\"}} > {actions}1\n"
+        );
+        write(dir, "demo/templates/rule.yaml", &rule);
+        chart_with_values(dir, "a0: 1\n")
+    };
+    let ratio = doubling_ratio(make, 5_000);
+    assert!(ratio < 2.5, "time per doubling of actions grew {ratio:.2}x");
+}

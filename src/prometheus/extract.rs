@@ -179,11 +179,19 @@ fn prepare_template(src: &str) -> Prepared {
                 breaks.push((text.len(), end));
             }
             None => {
-                let line_start = src[..start].rfind('\n').map(|p| p + 1).unwrap_or(0);
-                let line_end = src[end..].find('\n').map(|p| end + p).unwrap_or(src.len());
-                let alone = src[line_start..start].trim().is_empty()
-                    && (src[end..line_end].trim().is_empty()
-                        || src[end..line_end].trim_start().starts_with("{{"));
+                // Alone on its line: only white space before it on the line, and after it
+                // only white space or another action. Both scans stop at the first other
+                // character, so many actions on one line cost linear time.
+                let before = src[..start]
+                    .bytes()
+                    .rev()
+                    .find(|c| *c == b'\n' || !c.is_ascii_whitespace());
+                let after = src[end..]
+                    .bytes()
+                    .position(|c| c == b'\n' || !c.is_ascii_whitespace())
+                    .map(|p| &src[end + p..]);
+                let alone = before.is_none_or(|c| c == b'\n')
+                    && after.is_none_or(|rest| rest.starts_with('\n') || rest.starts_with("{{"));
                 let ts = text.len();
                 for &c in &b[start..end] {
                     text.push(if c == b'\n' {
