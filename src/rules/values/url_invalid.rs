@@ -17,8 +17,9 @@ left alone.
 
 A host value may carry a port (`0.0.0.0:8200`), and a URL under a host key is checked as a URL.
 Not checked, because they are not literal addresses: environment substitutions (`${DNS_NAME}`,
-`$HOSTNAME`), `<placeholders>`, regular expressions (`.*`, `^$`), and RabbitMQ virtual hosts
-(`vhost`). JDBC URLs are checked after their `jdbc:` prefix.
+`$HOSTNAME`), `<placeholders>`, a port written as a word to fill in
+(`http://exporter_url:exporter_port/`), regular expressions (`.*`, `^$`), and RabbitMQ
+virtual hosts (`vhost`). JDBC URLs are checked after their `jdbc:` prefix.
 
 ## Why it matters
 `mongodb://-:27017` is what a documented default looks like after the template part
@@ -73,6 +74,9 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
             continue;
         };
         let Some(problem) = problem else { continue };
+        if placeholder_address(text) {
+            continue;
+        }
         sink.report(&META, v.file, v.node.span, format!("`{}`: {problem}", v.path))
             .label("invalid")
             .help("write a real host name, or a tpl string such as `{{ .Release.Name }}-db` that the templates render with `tpl`");
@@ -104,6 +108,17 @@ fn check_host_port(text: &str) -> Option<String> {
 /// `<placeholders>`.
 fn substituted(text: &str) -> bool {
     text.contains('$') || (text.starts_with('<') && text.ends_with('>'))
+}
+
+/// `http://exporter_host:exporter_port/x`: a host and port written as names to fill in (a port
+/// that is a word, not a number) is a placeholder, not an address.
+fn placeholder_address(text: &str) -> bool {
+    let rest = text.split_once("://").map(|(_, r)| r).unwrap_or(text);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    authority.rsplit_once(':').is_some_and(|(_, port)| {
+        port.contains(|c: char| c.is_ascii_alphabetic())
+            && port.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    })
 }
 
 /// A regular expression or glob where a host name is matched rather than written (`.*`,
