@@ -101,6 +101,8 @@ pub(crate) fn placeholder(value: &str) -> bool {
             "replaceme",
             "replacewith",
             "changethis",
+            "valuehere",
+            "goeshere",
         ]
         .iter()
         .any(|w| squeezed.contains(w))

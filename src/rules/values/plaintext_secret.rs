@@ -20,7 +20,8 @@ Left alone, because they are not secrets:
   value that repeats its key such as `token: token`), or
   something about a secret (`tsigSecretAlg`, `secretFieldSelector`, `credentialsConfig`);
 - `*Secret` keys whose value reads like the name of a Secret (`tlsSecret: web-tls`,
-  `nodeSecret: cockroachdb-node`);
+  `nodeSecret: cockroachdb-node`), except the secrets of a protocol (`clientSecret`,
+  `cookieSecret`, `jwtSecret`, `oidcSecret`, …), which are always values;
 - empty values, template strings and placeholders meant to be replaced: `changeme`,
   `changeit`, `REPLACE_ME`, `YOUR_API_TOKEN`, `your-api-key`, `<password>`, `xxxx`, a PEM
   block with no key between its `BEGIN` and `END` lines.
@@ -144,10 +145,31 @@ fn names_something(key: &str, text: &str) -> bool {
     if k.ends_with("tlssecret") || k.ends_with("certsecret") || k.ends_with("certssecret") {
         return true;
     }
-    // `*Secret` keys name a Secret when the value reads like a Kubernetes object name made of
-    // several words (`git-creds`, `etcd-peer-tls`, `grafana.local-tls`).
+    // `clientSecret`, `cookieSecret`, `jwtSecret`: the secret of a protocol, whatever it
+    // looks like.
+    if VALUE_SECRETS.contains(&k.as_str()) {
+        return false;
+    }
+    // Other `*Secret` keys name a Secret when the value reads like a Kubernetes object name
+    // made of several words (`git-creds`, `etcd-peer-tls`, `grafana.local-tls`).
     t.contains(['-', '.']) && crate::k8s::names::is_dns1123_subdomain(t)
 }
+
+/// `*Secret` keys whose value is the secret of a protocol, never the name of a Secret.
+const VALUE_SECRETS: [&str; 12] = [
+    "clientsecret",
+    "cookiesecret",
+    "sessionsecret",
+    "jwtsecret",
+    "sharedsecret",
+    "webhooksecret",
+    "signingsecret",
+    "encryptionsecret",
+    "hmacsecret",
+    "oidcsecret",
+    "appsecret",
+    "apisecret",
+];
 
 const FILE_EXTENSIONS: [&str; 14] = [
     "yaml", "yml", "json", "key", "pem", "crt", "cert", "txt", "conf", "p12", "jks", "cfg", "ini",
