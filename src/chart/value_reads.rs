@@ -496,8 +496,14 @@ impl<'a> Walker<'a> {
                             spans.push(s);
                         }
                         let i = self.push_read(path.clone(), spans.clone(), own_from);
-                        if use_ != Use::Value {
-                            self.mark(&[i], |r| r.whole = false);
+                        // `if index .Values.conf "single-node"` tests the value it reads.
+                        match use_ {
+                            Use::Test => self.mark(&[i], |r| {
+                                r.whole = false;
+                                r.test = true;
+                            }),
+                            Use::Bind => self.mark(&[i], |r| r.whole = false),
+                            Use::Value => {}
                         }
                         (Val::Values { path, spans }, vec![i])
                     }

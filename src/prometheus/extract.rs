@@ -340,6 +340,15 @@ impl Ctx<'_> {
                 r.templated.push(key.to_string());
                 continue;
             }
+            // A values expression with template actions is a `tpl` string: its PromQL exists
+            // only once the chart renders it.
+            if key == "expr"
+                && self.origin == Origin::Values
+                && e.value.scalar_text().is_some_and(|t| t.contains("{{"))
+            {
+                r.templated.push(key.to_string());
+                continue;
+            }
             let f = || self.field(e);
             match key {
                 "alert" => r.alert = Some(f()),
@@ -583,6 +592,18 @@ mod tests {
         let at = a.value.find("pod").unwrap();
         assert_eq!(&src[a.span_of(at, at + 3).range()], "pod");
         assert_eq!(rules[1].annotations[0].value.value, "{{ $labels.pod }}");
+        assert!(rules[1].ast().is_some());
+    }
+
+    #[test]
+    fn values_expressions_with_template_actions_are_templated() {
+        let src = "prometheus:\n  rules:\n    - alert: Down\n      expr: up{service=\"{{ template \"x.fullname\" . }}\"} == 0\n    - alert: Up\n      expr: up == 1\n";
+        let f = SourceFile::new("values.yaml", src.to_string());
+        let y = crate::yaml::parse(src);
+        let rules = values_rules(&f, &y);
+        assert_eq!(rules.len(), 2);
+        assert!(rules[0].expr.is_none() && rules[0].parsed.is_none());
+        assert_eq!(rules[0].templated, vec!["expr".to_string()]);
         assert!(rules[1].ast().is_some());
     }
 }

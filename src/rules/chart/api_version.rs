@@ -13,9 +13,11 @@ Checks `apiVersion` in Chart.yaml: it must be present and be `v2` (Helm 3 and la
 `requirements.yaml` there.
 
 ## Why it matters
-Helm refuses to load a chart without a valid `apiVersion`, and ignores or rejects fields that
-its apiVersion does not support (`helm lint`: `apiVersion is required. The value must be either
-"v1" or "v2"`).
+`helm lint` fails the chart (`apiVersion is required. The value must be either "v1" or "v2"`),
+so a CI gate built on it fails too. Helm 3 still installs a chart without `apiVersion`, reading
+it as `v1` (a Helm 2 chart: dependencies come from `requirements.yaml`), and ignores or rejects
+fields that the apiVersion does not support. `apiVersion: v1` itself is valid: Helm 3 reads
+and installs v1 charts.
 
 ## Example
 ```yaml
@@ -25,7 +27,8 @@ version: 1.0.0
 ```
 
 ## Fix
-Use `apiVersion: v2` for charts written for Helm 3 or later.
+Use `apiVersion: v2` for charts written for Helm 3 or later; add `apiVersion: v1` to a Helm 2
+chart that keeps `requirements.yaml`.
 "#,
 };
 

@@ -8,6 +8,7 @@ pub mod dependency_duplicate;
 pub mod dependency_invalid;
 pub mod dependency_not_vendored;
 pub mod field_type;
+pub mod helm2_field;
 pub mod helmignore_inline_comment;
 pub mod helmignore_invalid_pattern;
 pub mod icon_missing;

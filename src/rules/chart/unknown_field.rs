@@ -10,7 +10,8 @@ pub static META: RuleMeta = RuleMeta {
     summary: "Chart.yaml has a field Helm does not know (often a typo)",
     doc: r#"## What it does
 Reports top-level fields of Chart.yaml that are not part of Helm's chart metadata, and unknown
-fields in `maintainers` and `dependencies` entries, with the closest known name.
+fields in `maintainers` and `dependencies` entries, with the closest known name. Helm 2's
+`engine` and `tillerVersion` are not typos: `chart/helm2-field` reports them at `info`.
 
 ## Why it matters
 Helm silently drops unknown fields (Helm 4 warns `failed to strictly parse chart metadata
@@ -53,6 +54,8 @@ pub(crate) const TOP_LEVEL: &[&str] = &[
     "condition",
     "tags",
 ];
+/// Fields of Helm 2's chart metadata that Helm 3 ignores; `chart/helm2-field` reports them.
+pub(crate) const HELM2_ONLY: &[&str] = &["engine", "tillerVersion"];
 const MAINTAINER: &[&str] = &["name", "email", "url"];
 pub(crate) const DEPENDENCY: &[&str] = &[
     "name",
@@ -65,12 +68,12 @@ pub(crate) const DEPENDENCY: &[&str] = &[
     "alias",
 ];
 
-fn check_keys(map: &Node, known: &[&str], what: &str, file: &File, sink: &mut Sink) {
+fn check_keys(map: &Node, known: &[&str], also: &[&str], what: &str, file: &File, sink: &mut Sink) {
     for e in map.as_map().unwrap_or(&[]) {
         let Some(key) = e.key.as_scalar().map(|s| s.text.as_str()) else {
             continue;
         };
-        if known.contains(&key) {
+        if known.contains(&key) || also.contains(&key) {
             continue;
         }
         let d = sink.report(
@@ -100,14 +103,14 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
         return;
     };
     let file = m.file();
-    check_keys(m.root, TOP_LEVEL, "in Chart.yaml", file, sink);
+    check_keys(m.root, TOP_LEVEL, HELM2_ONLY, "in Chart.yaml", file, sink);
     for (key, known, what) in [
         ("maintainers", MAINTAINER, "in a maintainer entry"),
         ("dependencies", DEPENDENCY, "in a dependency entry"),
     ] {
         for item in m.get(key).and_then(Node::as_seq).unwrap_or(&[]) {
             if item.as_map().is_some() {
-                check_keys(item, known, what, file, sink);
+                check_keys(item, known, &[], what, file, sink);
             }
         }
     }
@@ -145,6 +148,10 @@ mod tests {
         assert!(run(CHART, &c).is_empty());
         let c = chart("web")
             .chart_yaml("apiVersion: v2\ndeprecated: false\ndependencies:\n  - name: a\n    version: 1.0.0\n    alias: b\n    enabled: true\n    import-values: [x]\n    tags: [t]\n")
+            .build();
+        assert!(run(CHART, &c).is_empty());
+        let c = chart("web")
+            .chart_yaml("apiVersion: v1\nname: web\nengine: gotpl\ntillerVersion: \">=2.8.0\"\n")
             .build();
         assert!(run(CHART, &c).is_empty());
     }

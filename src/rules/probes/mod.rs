@@ -9,6 +9,7 @@ pub mod liveness_missing;
 pub mod port_undeclared;
 pub mod readiness_missing;
 pub mod success_threshold;
+pub mod timeout_equals_period;
 pub mod timeout_exceeds_period;
 
 use crate::k8s::probes::{Probe, ProbeGroup, ProbeKind};

@@ -6,15 +6,16 @@ use crate::rules::{ChartCheck, Ctx, ManifestCheck};
 pub static META: RuleMeta = RuleMeta {
     name: "probes/timeout-exceeds-period",
     severity: Severity::Warning,
-    summary: "A probe's timeoutSeconds is not below its periodSeconds",
+    summary: "A probe's timeoutSeconds is above its periodSeconds",
     doc: r#"## What it does
-Reports a probe whose `timeoutSeconds` is greater than or equal to its `periodSeconds`
-(Kubernetes defaults: timeout 1 s, period 10 s), in manifests and in probe settings in values.
+Reports a probe whose `timeoutSeconds` is greater than its `periodSeconds` (Kubernetes
+defaults: timeout 1 s, period 10 s), in manifests and in probe settings in values. A timeout
+equal to the period is valid and common; `probes/timeout-equals-period` reports it at `info`.
 
 ## Why it matters
-The kubelet does not start a probe while the previous one still runs, so a timeout at or above
-the period stretches every failure detection: a hung container is found later than the
-settings suggest, and a liveness restart comes late.
+The kubelet does not start a probe while the previous one still runs, so a timeout above the
+period silently stretches the period: a hung container is found later than the settings
+suggest, and a liveness restart comes late. The two settings contradict each other.
 
 ## Example
 ```yaml
@@ -42,6 +43,24 @@ fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
 }
 
 fn check(group: &ProbeGroup, sink: &mut Sink) {
+    compare(
+        group,
+        sink,
+        &META,
+        |timeout, period| timeout > period,
+        "above",
+    );
+}
+
+/// Reports each probe of the group whose timeout and period (defaults included, one of them
+/// set) satisfy `hit`; `relation` words the message (`above`, `equal to`).
+pub(crate) fn compare(
+    group: &ProbeGroup,
+    sink: &mut Sink,
+    meta: &'static RuleMeta,
+    hit: fn(i64, i64) -> bool,
+    relation: &str,
+) {
     for probe in group.probes() {
         if !probe.is_set("timeoutSeconds") && !probe.is_set("periodSeconds") {
             continue;
@@ -52,15 +71,15 @@ fn check(group: &ProbeGroup, sink: &mut Sink) {
         ) else {
             continue;
         };
-        if timeout < period {
+        if !hit(timeout, period) {
             continue;
         }
         let d = sink.report(
-            &META,
+            meta,
             group.file,
             super::field_span(probe, "timeoutSeconds"),
             format!(
-                "`timeoutSeconds` ({timeout}) is not below `periodSeconds` ({period}) in the {}",
+                "`timeoutSeconds` ({timeout}) is {relation} `periodSeconds` ({period}) in the {}",
                 super::describe(group, probe)
             ),
         );

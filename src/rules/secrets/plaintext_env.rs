@@ -67,9 +67,12 @@ pub(crate) fn secret_name(name: &str) -> bool {
     NAME_WORDS.iter().any(|w| upper.contains(w)) && !NOT_SECRET.iter().any(|s| upper.ends_with(s))
 }
 
-/// Values that are clearly not real secrets.
+/// Values that are clearly not real secrets: empty, references and template text, and the
+/// placeholders people write for "put yours here" (`changeme`, `changeit`, `REPLACE_ME`,
+/// `YOUR_API_TOKEN`, `your-api-key`, `<password>`, `xxxx`, a PEM block with no key in it).
 pub(crate) fn placeholder(value: &str) -> bool {
     let v = value.trim().to_ascii_lowercase();
+    let squeezed: String = v.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
     v.is_empty()
         || v.contains("{{")
         || v.starts_with("$(")
@@ -77,8 +80,9 @@ pub(crate) fn placeholder(value: &str) -> bool {
         || v.starts_with("${")
         || [
             "changeme",
-            "change-me",
-            "change_me",
+            "changeit",
+            "changethis",
+            "changethisvalue",
             "xxx",
             "placeholder",
             "secret",
@@ -89,8 +93,59 @@ pub(crate) fn placeholder(value: &str) -> bool {
             "todo",
             "-",
         ]
-        .contains(&v.as_str())
+        .contains(&squeezed.as_str())
         || v.chars().all(|c| c == '*' || c == 'x')
+        || [
+            "changeme",
+            "changeit",
+            "replaceme",
+            "replacewith",
+            "changethis",
+            "valuehere",
+            "goeshere",
+        ]
+        .iter()
+        .any(|w| squeezed.contains(w))
+        || squeezed.starts_with("your")
+        || constant_name(value.trim())
+        || empty_pem(value)
+}
+
+/// `REPLACE_ME`, `YOUR_API_TOKEN`, `CLIENT_SECRET`: an upper-case identifier of several words
+/// stands for a value to fill in.
+fn constant_name(v: &str) -> bool {
+    v.contains('_')
+        && v.starts_with(|c: char| c.is_ascii_uppercase())
+        && v.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// A value with PEM blocks none of which holds a key (`-----BEGIN RSA PRIVATE KEY-----` right
+/// before its `-----END`, or a few characters of filler between them).
+fn empty_pem(v: &str) -> bool {
+    let mut rest = v;
+    let mut blocks = 0;
+    while let Some(i) = rest.find("-----BEGIN") {
+        let after = &rest[i + 10..];
+        let Some(open_end) = after.find("-----") else {
+            return false;
+        };
+        let body_start = &after[open_end + 5..];
+        let Some(end) = body_start.find("-----END") else {
+            return false;
+        };
+        let body = body_start[..end].replace("\\n", "");
+        let payload = body
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/' || *c == '=')
+            .count();
+        if payload >= 40 {
+            return false;
+        }
+        blocks += 1;
+        rest = &body_start[end + 8..];
+    }
+    blocks > 0
 }
 
 fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {

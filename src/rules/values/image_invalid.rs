@@ -12,7 +12,9 @@ pub static META: RuleMeta = RuleMeta {
 Reports image values that no registry accepts: `repository` (and `image` when it is a plain
 string without a separate tag) under image settings, checked against the image reference
 grammar: lowercase path components separated by `/`, no empty components, no trailing `/`,
-a valid registry host. Template strings and empty values are left alone.
+a valid registry host. A `repository` may hold a tag (`graylog/graylog:3.1`) only when no
+`tag` (or `digest`) value sits beside it: then it is the whole reference. Template strings and
+empty values are left alone.
 
 ## Why it matters
 The kubelet cannot pull the image (`InvalidImageName`), so the pod never starts. A trailing
@@ -33,7 +35,14 @@ pub const CHART: Option<ChartCheck> = Some(check);
 pub const MANIFESTS: Option<ManifestCheck> = None;
 
 fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
-    for v in all(chart) {
+    let values = all(chart);
+    // Mappings that give the tag separately: a `repository` beside them must not carry one.
+    let with_tag: std::collections::HashSet<&str> = values
+        .iter()
+        .filter(|v| matches!(v.key, Some("tag" | "digest")))
+        .map(|v| v.path.rsplit_once('.').map(|(p, _)| p).unwrap_or(""))
+        .collect();
+    for v in &values {
         let Some(key) = v.key else { continue };
         let Some(text) = v.node.as_str() else {
             continue;
@@ -49,7 +58,9 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
                     || parent.is_empty()
                     || parent.ends_with("container")
                     || parent == "curl",
-                false,
+                // `repository: graylog/graylog:3.1` with no `tag` beside it is the whole
+                // reference, the way the chart's templates print it.
+                !with_tag.contains(v.path.rsplit_once('.').map(|(p, _)| p).unwrap_or("")),
             ),
             "image" => (true, true),
             _ => (

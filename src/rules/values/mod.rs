@@ -78,3 +78,70 @@ pub(crate) fn plain_value(node: &Node) -> Option<(&str, &Value)> {
     let s = node.as_scalar()?;
     Some((s.text.as_str(), &s.value))
 }
+
+/// How a chart's own templates use a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TemplateUse {
+    /// Tested for truth somewhere (`if`, `with`, `and`, `or`, `not`, `hasKey`), or named by a
+    /// dependency's `condition`; not when every test only guards printing the value itself
+    /// (`{{ if .Values.x }}x: {{ .Values.x | quote }}{{ end }}`, an optional text setting).
+    Tested,
+    /// Read, but only printed, quoted, compared or passed on (a parent printed with `toYaml`
+    /// or ranged over included).
+    Read,
+    /// No read of it was found (a subchart's or global value, or a read the analysis cannot
+    /// place).
+    Unknown,
+}
+
+/// How the chart's templates use the value at `path` (a dotted values path as
+/// [`crate::chart::values::all`] writes it).
+pub(crate) fn template_use(chart: &Chart, path: &str) -> TemplateUse {
+    let conditions = chart
+        .chart_yaml
+        .as_ref()
+        .and_then(|c| c.yaml.root())
+        .and_then(|r| r.get("dependencies"))
+        .and_then(Node::as_seq)
+        .unwrap_or(&[]);
+    if conditions.iter().any(|d| {
+        d.get("condition")
+            .and_then(Node::as_str)
+            .is_some_and(|c| c.split(',').any(|p| p.trim() == path))
+    }) {
+        return TemplateUse::Tested;
+    }
+    let reads = chart.value_reads();
+    let (mut read, mut tested, mut printed_unguarded) = (false, false, false);
+    for r in reads.reads.iter().filter(|r| r.checkable) {
+        let p = r.path.join(".");
+        if p == path {
+            if r.test {
+                tested = true;
+            } else if r.guard_len < r.path.len() {
+                printed_unguarded = true;
+            }
+            read = true;
+        } else if (r.whole || !r.test)
+            && (p.is_empty()
+                || path
+                    .strip_prefix(p.as_str())
+                    .is_some_and(|rest| rest.starts_with(['.', '['])))
+        {
+            read = true;
+        }
+    }
+    // `{{ if .Values.x }}…{{ .Values.x | quote }}{{ end }}`: tested only for presence before it is
+    // printed, the way an optional text setting is written.
+    let only_guards =
+        reads.reads.iter().any(|r| {
+            r.checkable && !r.test && r.guard_len >= r.path.len() && r.path.join(".") == path
+        }) && !printed_unguarded;
+    if tested && !only_guards {
+        TemplateUse::Tested
+    } else if read {
+        TemplateUse::Read
+    } else {
+        TemplateUse::Unknown
+    }
+}

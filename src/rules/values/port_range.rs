@@ -11,8 +11,8 @@ pub static META: RuleMeta = RuleMeta {
     doc: r#"## What it does
 Reports values under port keys (`port`, `*Port`, `containerPort`, `targetPort`, `nodePort`)
 that are numbers outside 1-65535 or not whole numbers, and node ports (`nodePort`) outside
-30000-32767. Empty values (`nodePort: ""`, `null`) are left alone: they mean "let Kubernetes
-choose".
+30000-32767. Empty values (`nodePort: ""`, `null`) and `0` are left alone: they mean "unset"
+("let Kubernetes choose" for a node port, "none" for a host or debug port).
 
 ## Why it matters
 The rendered Service or container is rejected by the API server.
@@ -51,6 +51,11 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
             Value::Float(f) => f,
             _ => continue,
         };
+        // 0 is how charts say "unset": Kubernetes allocates a node port for `nodePort: 0`,
+        // and templates skip a `hostPort` or `debugPort` of 0.
+        if n == 0.0 {
+            continue;
+        }
         let node_port = k == "nodeport";
         let (lo, hi) = if node_port {
             (30000.0, 32767.0)

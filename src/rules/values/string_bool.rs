@@ -11,7 +11,12 @@ pub static META: RuleMeta = RuleMeta {
     doc: r#"## What it does
 Reports values under switch-like keys (`enabled`, `create`, `*Enabled`, `use*`, `disable*`)
 that hold a string instead of `true` or `false`: `enabled: ""`, `enabled: "false"`,
-`enabled: "no"`.
+`enabled: "no"`, when the chart's templates test the value for truth (`if`, `and`, `or`,
+`not`, `with`) or a dependency's `condition` names it. A string the templates only print,
+quote or compare (`{{ .Values.config.enabled | quote }}` into an application's config file,
+`eq .Values.useAOF "yes"`, a map ranged over into a config file) is text the application
+reads, and is left alone. A value no template of the chart reads (a global or a subchart's
+switch) is judged by its key.
 
 ## Why it matters
 Templates test switches with `{{ if .Values.x.enabled }}`, where every non-empty string is
@@ -37,6 +42,13 @@ pub const MANIFESTS: Option<ManifestCheck> = None;
 /// Whether a key names an on/off switch.
 pub(crate) fn is_switch(key: &str) -> bool {
     let k = norm(key);
+    // `useExistingClusterRoleName`, `enableLogsPath`: a name or a path, not a switch.
+    if ["name", "names", "path", "file", "url", "dir"]
+        .iter()
+        .any(|s| k.ends_with(s))
+    {
+        return false;
+    }
     k == "enabled"
         || k == "create"
         || k.ends_with("enabled")
@@ -54,6 +66,12 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
             continue;
         };
         if s.value != Value::Str || !is_switch(key) || crate::chart::values::is_template(&s.text) {
+            continue;
+        }
+        // A value the templates only print or quote (`{{ .Values.x.enabled | quote }}` into a
+        // config file) is text. One they test, or that no template of this chart reads (a
+        // global or subchart switch), is taken as the switch its key says it is.
+        if super::template_use(chart, &v.path) == super::TemplateUse::Read {
             continue;
         }
         let lower = s.text.trim().to_ascii_lowercase();

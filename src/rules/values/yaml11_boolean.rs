@@ -9,7 +9,9 @@ pub static META: RuleMeta = RuleMeta {
     summary: "Unquoted yes/no/on/off/y/n in values.yaml is a boolean for Helm",
     doc: r#"## What it does
 Reports unquoted `yes`, `no`, `on`, `off`, `y`, `n` (in any of their YAML 1.1 spellings) in
-values.yaml, as values and as keys.
+values.yaml, as values and as keys. A value the chart's templates test for truth
+(`{{ if .Values.tls.enabled }}` with `enabled: yes`), or a switch (`enabled`, `create`) that no
+template of the chart reads, is meant as a boolean and is left alone.
 
 ## Why it matters
 Helm reads YAML 1.1, where these words are booleans: `country: no` becomes `false`, a key `on:`
@@ -52,6 +54,18 @@ fn is_yaml11_word(text: &str) -> bool {
     )
 }
 
+/// A `yes`/`no` the templates test for truth, or under a switch key (`enabled`, `create`)
+/// that no template of the chart reads, is meant as the boolean Helm reads.
+fn meant_as_boolean(chart: &Chart, path: &str, entry: Option<&crate::yaml::Entry>) -> bool {
+    match super::template_use(chart, path) {
+        super::TemplateUse::Tested => true,
+        super::TemplateUse::Read => false,
+        super::TemplateUse::Unknown => entry
+            .and_then(|e| e.key_str())
+            .is_some_and(super::string_bool::is_switch),
+    }
+}
+
 fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
     super::walk_values(chart, &mut |doc, path, entry, node| {
         if let Some(e) = entry
@@ -68,6 +82,7 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
         }
         if let Some((text, Value::Bool(b))) = super::plain_value(node)
             && is_yaml11_word(text)
+            && !meant_as_boolean(chart, path, entry)
         {
             let shown = if path.is_empty() {
                 String::new()
