@@ -271,14 +271,9 @@ fn cells(line: &str, line_start: usize) -> Vec<(String, Span)> {
     let bytes = body.as_bytes();
     let mut start = 0;
     let mut i = 0;
-    let mut in_code = false;
+    // As in GitHub's tables, an unescaped `|` splits cells even inside a code span.
     while i <= bytes.len() {
-        if i < bytes.len() && bytes[i] == b'`' {
-            in_code = !in_code;
-        }
-        let split =
-            i == bytes.len() || (bytes[i] == b'|' && (i == 0 || bytes[i - 1] != b'\\') && !in_code);
-        if split {
+        if i == bytes.len() || (bytes[i] == b'|' && (i == 0 || bytes[i - 1] != b'\\')) {
             let raw = &body[start..i];
             let lead = raw.len() - raw.trim_start().len();
             let text = raw.trim();
@@ -291,10 +286,13 @@ fn cells(line: &str, line_start: usize) -> Vec<(String, Span)> {
     out
 }
 
+/// A cell without its backticks (an unclosed one included).
 fn strip_ticks(s: &str) -> &str {
     let t = s.trim();
     if t.len() >= 2 && t.starts_with('`') && t.ends_with('`') {
         t[1..t.len() - 1].trim()
+    } else if t.starts_with('`') && !t[1..].contains('`') {
+        t[1..].trim()
     } else {
         t
     }

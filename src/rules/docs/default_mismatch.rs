@@ -60,6 +60,10 @@ fn same(doc: &Value, actual: &Value) -> bool {
 fn classic(text: &str) -> Option<Value> {
     let t = text.trim();
     let lower = t.to_ascii_lowercase();
+    let word: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
+    if ["unset", "notset", "none", "empty", "required"].contains(&word.as_str()) {
+        return None;
+    }
     // Placeholders and words that describe a default rather than state it.
     if t.is_empty()
         || t.contains(['`', '<', '(', '{', '$'])
@@ -165,6 +169,9 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
                 // An unset value documented with what the application then does
                 // (`serviceAccount.name: ~` documented as `default`) describes, not states.
                 if node.is_null() || node.as_str() == Some("") {
+                    continue;
+                }
+                if node.scalar_text() == Some(t) {
                     continue;
                 }
                 match classic(t).filter(|v| !collection || v.is_null()) {

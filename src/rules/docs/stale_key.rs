@@ -20,6 +20,8 @@ when:
 - values.yaml shows it as a commented-out example (`# fsGroup: 1000`);
 - the templates read it (an optional setting without a default), or it sits below a value
   they consume whole;
+- it is the tail of an existing key (a table under a component's heading that names keys
+  relative to the component: `enabled` for `frontend.enabled`);
 - it belongs to a subchart (its first segment names a dependency or an alias);
 - it is a Bitnami `## @extra`, which documents a key values.yaml does not set on purpose, or a
   `## @param` named relative to its block in a chart that names its params that way.
@@ -85,9 +87,18 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
         .map(|v| v.path)
         .filter(|p| !p.is_empty())
         .collect();
+    let all_segs: Vec<Vec<Seg>> = paths.iter().filter_map(|p| pattern(p)).collect();
     let mut report = |key: &str, file: &crate::source::File, span| {
         let Some(segs) = pattern(key) else { return };
         if exists(root, &segs) || open(root, &segs) || extras.contains(&segs) {
+            return;
+        }
+        // A table under a component's heading names keys relative to that component
+        // (`enabled` for `frontend.enabled`).
+        if all_segs
+            .iter()
+            .any(|p| p.len() > segs.len() && p.ends_with(&segs))
+        {
             return;
         }
         // A key the templates read (or that sits below a value they consume whole) is an
