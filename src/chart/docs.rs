@@ -152,6 +152,32 @@ impl Docs {
             .any(|p| p.len() > path.len() && prefix_of(path, p))
     }
 
+    /// For a path with quoted keys (`a."b.c"`), whether a documented key written without the
+    /// quotes (`a.b.c`) covers it (`Some(true)`), lies below it (`Some(false)`) or neither.
+    pub fn unquoted(&self, path: &str) -> Option<bool> {
+        if !path.contains('"') {
+            return None;
+        }
+        let plain = path.replace('"', "");
+        let under = |a: &str, b: &str| {
+            a.strip_prefix(b)
+                .is_some_and(|r| r.is_empty() || r.starts_with(['.', '[']))
+        };
+        let keys = self
+            .rows
+            .iter()
+            .map(|r| r.key.as_str())
+            .chain(self.comments.iter().map(|c| c.key.as_str()));
+        let mut below = false;
+        for k in keys {
+            if under(&plain, k) {
+                return Some(true);
+            }
+            below |= under(k, &plain);
+        }
+        below.then_some(false)
+    }
+
     /// The Bitnami comment for `key`, if any.
     pub fn comment(&self, key: &str) -> Option<&Commented> {
         self.comments.iter().find(|c| c.key == key)

@@ -119,8 +119,24 @@ fn classic_same(doc: &Value, node: &Node) -> bool {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    node.scalar_text()
-        .is_some_and(|t| t == doc_text || t.eq_ignore_ascii_case(&doc_text))
+    let unquote = |t: &str| {
+        for q in ['\'', '"'] {
+            if let Some(inner) = t.strip_prefix(q).and_then(|r| r.strip_suffix(q)) {
+                return inner.to_string();
+            }
+        }
+        t.to_string()
+    };
+    node.scalar_text().is_some_and(|t| {
+        t == doc_text
+            || t.eq_ignore_ascii_case(&doc_text)
+            // `'""'` in values.yaml documented as `''`: both mean empty.
+            || unquote(t) == unquote(&doc_text)
+            // An image documented by its repository alone (`postgres` for `postgres:9.6`).
+            || t.strip_prefix(doc_text.as_str()).is_some_and(|r| r.starts_with(':') && doc_text.contains(char::is_alphabetic) && !doc_text.contains(':'))
+            // `${VAR}` is filled in by the environment at run time.
+            || t.contains("${")
+    })
 }
 
 fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {

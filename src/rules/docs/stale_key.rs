@@ -93,6 +93,13 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
         if exists(root, &segs) || open(root, &segs) || extras.contains(&segs) {
             return;
         }
+        // `a.b.c` written without the quotes of `a."b.c"`.
+        if paths
+            .iter()
+            .any(|p| p.contains('"') && p.replace('"', "") == key)
+        {
+            return;
+        }
         // A table under a component's heading names keys relative to that component
         // (`enabled` for `frontend.enabled`).
         if all_segs

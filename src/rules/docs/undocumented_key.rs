@@ -87,10 +87,11 @@ fn visit(
         push_key(path, &key);
         let n = rows(&e.value);
         let nested = e.value.as_map().is_some_and(|m| !m.is_empty()) && e.value.alias.is_none();
-        if docs.covers(segs) {
+        let unquoted = docs.unquoted(path);
+        if docs.covers(segs) || unquoted == Some(true) {
             t.total += n;
             t.documented += n;
-        } else if docs.documents_below(segs) {
+        } else if docs.documents_below(segs) || unquoted == Some(false) {
             if nested {
                 visit(docs, &[], &e.value, segs, path, t);
             } else {
