@@ -490,13 +490,18 @@ fn bitnami_tag<'a>(rest: &'a str, tag: &str) -> Option<(&'a str, bool)> {
 }
 
 /// Whether a documented path exists in values.yaml. Indices and wildcards into lists always
-/// match: they describe the items users provide.
+/// match: they describe the items users provide; a key after a list (`providers.name`) is
+/// looked up in its items.
 pub fn exists(root: &Node, segs: &[Seg]) -> bool {
     let Some((first, rest)) = segs.split_first() else {
         return true;
     };
-    if root.as_seq().is_some() && matches!(first, Seg::Index(_) | Seg::Any) {
-        return true;
+    if let Some(items) = root.as_seq() {
+        return match first {
+            Seg::Index(_) | Seg::Any => true,
+            // `providers.name` for the `name` of each item of `providers`.
+            Seg::Key(_) => items.iter().any(|i| exists(i, segs)),
+        };
     }
     match first {
         Seg::Key(k) => root

@@ -87,7 +87,16 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
         .map(|v| v.path)
         .filter(|p| !p.is_empty())
         .collect();
-    let all_segs: Vec<Vec<Seg>> = paths.iter().filter_map(|p| pattern(p)).collect();
+    let keys_only = |segs: Vec<Seg>| -> Vec<Seg> {
+        segs.into_iter()
+            .filter(|s| matches!(s, Seg::Key(_)))
+            .collect()
+    };
+    let all_segs: Vec<Vec<Seg>> = paths
+        .iter()
+        .filter_map(|p| pattern(p))
+        .map(keys_only)
+        .collect();
     let mut report = |key: &str, file: &crate::source::File, span| {
         let Some(segs) = pattern(key) else { return };
         if exists(root, &segs) || open(root, &segs) || extras.contains(&segs) {
@@ -102,9 +111,11 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
         }
         // A table under a component's heading names keys relative to that component
         // (`enabled` for `frontend.enabled`).
-        if all_segs
-            .iter()
-            .any(|p| p.len() > segs.len() && p.ends_with(&segs))
+        let tail = keys_only(segs.clone());
+        if !tail.is_empty()
+            && all_segs
+                .iter()
+                .any(|p| p.len() > tail.len() && p.ends_with(&tail))
         {
             return;
         }
