@@ -415,29 +415,43 @@ pub fn table(file: &File) -> Vec<Row> {
         let Some((key, key_span)) = h.cell(&cs, h.key) else {
             continue;
         };
-        // Bold keys: `**rbac.create**`.
-        let inner = strip_ticks(key);
-        let unbold = inner
-            .strip_prefix("**")
-            .and_then(|k| k.strip_suffix("**"))
-            .unwrap_or(inner);
-        let key_text = strip_ticks(unbold);
-        if !path_like(key_text) {
-            continue;
+        // One cell may name several keys: `` `extraVolumes`, `extraVolumeMounts` ``.
+        let parts: Vec<(usize, &str)> = key
+            .split(',')
+            .scan(0, |at, part| {
+                let start = *at;
+                *at += part.len() + 1;
+                Some((start, part))
+            })
+            .collect();
+        let several = parts.len() > 1;
+        for (start, part) in parts {
+            // Bold keys: `**rbac.create**`.
+            let inner = strip_ticks(part);
+            let unbold = inner
+                .strip_prefix("**")
+                .and_then(|k| k.strip_suffix("**"))
+                .unwrap_or(inner);
+            let key_text = strip_ticks(unbold);
+            if !path_like(key_text) {
+                continue;
+            }
+            let key_offset = start + part.find(key_text).unwrap_or(0);
+            rows.push(Row {
+                key: key_text.to_string(),
+                key_span: key_span.sub(key_offset, key_offset + key_text.len()),
+                ty: h
+                    .ty
+                    .and_then(|t| h.cell(&cs, t))
+                    .map(|(s, sp)| (s.clone(), *sp)),
+                // A default shared by several keys is not compared.
+                default: h
+                    .cell(&cs, h.default)
+                    .filter(|_| !several)
+                    .map(|(s, sp)| (strip_ticks(s).to_string(), *sp)),
+                layout: h.layout,
+            });
         }
-        let key_offset = key.find(key_text).unwrap_or(0);
-        rows.push(Row {
-            key: key_text.to_string(),
-            key_span: key_span.sub(key_offset, key_offset + key_text.len()),
-            ty: h
-                .ty
-                .and_then(|t| h.cell(&cs, t))
-                .map(|(s, sp)| (s.clone(), *sp)),
-            default: h
-                .cell(&cs, h.default)
-                .map(|(s, sp)| (strip_ticks(s).to_string(), *sp)),
-            layout: h.layout,
-        });
     }
     rows
 }
@@ -726,11 +740,13 @@ mod tests {
 
     #[test]
     fn reads_classic_tables_and_shifted_cells() {
-        let text = "| Parameter | Description | Default |\n|---|---|---|\n| `**rbac.create**` | Create RBAC | `true` |\n| `tde.algo` | Allowed: A, B | default: A | `B` |\n| not a key | prose | x |\n\n| Name | Version |\n|---|---|\n| mongodb | 1.0 |\n";
+        let text = "| Parameter | Description | Default |\n|---|---|---|\n| `**rbac.create**` | Create RBAC | `true` |\n| `tde.algo` | Allowed: A, B | default: A | `B` |\n| not a key | prose | x |\n| `a`, `b` | Two keys | `1` |\n\n| Name | Version |\n|---|---|\n| mongodb | 1.0 |\n";
         let f = SourceFile::new("README.md", text.to_string());
         let rows = table(&f);
         let keys: Vec<_> = rows.iter().map(|r| r.key.as_str()).collect();
-        assert_eq!(keys, ["rbac.create", "tde.algo"]);
+        assert_eq!(keys, ["rbac.create", "tde.algo", "a", "b"]);
+        assert_eq!(&f.text[rows[3].key_span.range()], "b");
+        assert!(rows[3].default.is_none());
         assert_eq!(rows[0].layout, Layout::Classic);
         // The unescaped `|` in the description does not shift the default.
         assert_eq!(rows[1].default.as_ref().unwrap().0, "B");
