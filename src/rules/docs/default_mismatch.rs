@@ -18,7 +18,8 @@ reads it, reading each table the way its generator writes it:
   null; a `## @param` with a modifier (`[array]`, `[object]`, `[string]`, `[nullable]`,
   `[default: …]`) prints a placeholder on purpose and is not compared, nor is an `## @extra`;
 - hand-written `Parameter | Description | Default` tables: only scalars are compared, quoted
-  or bare; `nil` stands for any empty value; placeholders (`{TAG_NAME}`, `<name>`), prose and
+  or bare (a path with or without its trailing slash is the same); `nil` stands for any empty
+  value; placeholders (`{TAG_NAME}`, `<name>`), prose and
   defaults of unset values (what the application then does) are not compared.
 Defaults documented with `# @default --` are descriptions, not values, and are not compared;
 nor are multi-line strings, which every generator shortens. An unescaped `|` in a description
@@ -130,6 +131,8 @@ fn classic_same(doc: &Value, node: &Node) -> bool {
     node.scalar_text().is_some_and(|t| {
         t == doc_text
             || t.eq_ignore_ascii_case(&doc_text)
+            // A path with or without its trailing slash.
+            || (t.len() > 1 && t.trim_end_matches('/') == doc_text.trim_end_matches('/'))
             // `'""'` in values.yaml documented as `''`: both mean empty.
             || unquote(t) == unquote(&doc_text)
             // An image documented by its repository alone (`postgres` for `postgres:9.6`).
@@ -179,8 +182,7 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
                 same(&v, &actual) || node.scalar_text() == Some(t)
             }
             (Layout::Classic, t) => {
-                // Tables written by hand summarise lists and maps; only scalars (and `nil`
-                // for an empty one) are compared.
+                // Tables written by hand summarise lists and maps; only scalars are compared.
                 let collection = node.as_map().is_some() || node.as_seq().is_some();
                 // An unset value documented with what the application then does
                 // (`serviceAccount.name: ~` documented as `default`) describes, not states.
@@ -190,7 +192,10 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
                 if node.scalar_text() == Some(t) {
                     continue;
                 }
-                match classic(t).filter(|v| !collection || v.is_null()) {
+                if collection {
+                    continue;
+                }
+                match classic(t) {
                     Some(v) => classic_same(&v, node),
                     None => continue,
                 }
