@@ -1,16 +1,27 @@
-//! Documented values: the README values table (helm-docs `Key | Type | Default | Description`
-//! and Bitnami `Name | Description | Value`) and the documentation comments in values.yaml
+//! Documented values: the README values tables (helm-docs `Key | Type | Default | Description`,
+//! Bitnami `Name | Description | Value`, and the classic hand-written
+//! `Parameter | Description | Default`) and the documentation comments in values.yaml
 //! (helm-docs `# --`, `# -- (type)`, `# @default --`, old-style `# key -- text`; Bitnami
-//! `## @param key [modifiers] text` and `## @skip key`).
+//! `## @param key [modifiers] text`, `## @extra key text` and `## @skip key`).
+//!
+//! `## @param` names are absolute paths in the Bitnami layout; some charts name the key
+//! relative to the block the comment sits in (`## @param enabled` above `enabled:` inside
+//! `processAgent:`). A name that does not resolve as an absolute path but resolves relative to
+//! the comment's block is read that way.
 
 use super::Chart;
 use crate::source::{File, Span};
 use crate::yaml::{Node, walk};
+use std::collections::HashMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Layout {
+    /// helm-docs: `Key | Type | Default | Description`, defaults as JSON in backticks.
     HelmDocs,
+    /// readme-generator-for-helm: `Name | Description | Value`, values in backticks.
     Bitnami,
+    /// Hand-written `Parameter | Description | Default`: defaults written loosely.
+    Classic,
 }
 
 /// One row of a README values table.
@@ -27,17 +38,27 @@ pub struct Row {
 /// A key documented by a comment in values.yaml.
 #[derive(Debug, Clone)]
 pub struct Commented {
+    /// The absolute path of the key.
     pub key: String,
     /// The comment's span.
     pub span: Span,
     /// helm-docs `(type)` hint.
     pub ty: Option<String>,
-    /// helm-docs `@default` text or Bitnami `[default: …]`: the default is described, not compared.
+    /// helm-docs `@default`, or a Bitnami modifier (`[array]`, `[object]`, `[string]`,
+    /// `[nullable]`, `[default: …]`): the README prints a placeholder or a description on
+    /// purpose, not the value.
     pub custom_default: bool,
     /// Bitnami `@skip`: the key and its children need no documentation.
     pub skip: bool,
     /// Bitnami `@param` (a documented key that must exist).
     pub param: bool,
+    /// Bitnami `@extra`: documents a key values.yaml does not set on purpose.
+    pub extra: bool,
+    /// A `@param` named relative to its block.
+    pub relative: bool,
+    /// A `@param` whose name matched nothing, neither as an absolute path nor relative to its
+    /// block.
+    pub unresolved: bool,
 }
 
 /// Everything a chart documents about its values.
@@ -46,6 +67,70 @@ pub struct Docs {
     pub readme: Option<File>,
     pub rows: Vec<Row>,
     pub comments: Vec<Commented>,
+    /// `@param` names are relative to their block in this chart (more of them resolve that way
+    /// than as absolute paths).
+    pub relative_params: bool,
+    /// Key names that appear in commented-out YAML in values.yaml (`# fsGroup: 1000`).
+    pub commented_keys: std::collections::HashSet<String>,
+    patterns: Vec<Vec<Seg>>,
+}
+
+/// One segment of a documented path; `Any` stands for `*`, `[*]` and `[]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+    Any,
+}
+
+impl Seg {
+    fn matches(&self, other: &Seg) -> bool {
+        match (self, other) {
+            (Seg::Any, _) | (_, Seg::Any) => true,
+            (a, b) => a == b,
+        }
+    }
+}
+
+/// Splits a documented path (`a."b.c".d[0]`, `a[*].b`, `a.*`) into segments.
+pub fn pattern(path: &str) -> Option<Vec<Seg>> {
+    let mut out = Vec::new();
+    let b = path.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'.' => i += 1,
+            b'"' => {
+                let end = path[i + 1..].find('"')? + i + 1;
+                out.push(Seg::Key(path[i + 1..end].to_string()));
+                i = end + 1;
+            }
+            b'[' => {
+                let end = path[i..].find(']')? + i;
+                let inner = path[i + 1..end].trim();
+                out.push(match inner {
+                    "" | "*" => Seg::Any,
+                    n => Seg::Index(n.parse().ok()?),
+                });
+                i = end + 1;
+            }
+            _ => {
+                let end = path[i..].find(['.', '[']).map(|e| e + i).unwrap_or(b.len());
+                let k = &path[i..end];
+                out.push(if k == "*" {
+                    Seg::Any
+                } else {
+                    Seg::Key(k.to_string())
+                });
+                i = end;
+            }
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+fn prefix_of(short: &[Seg], long: &[Seg]) -> bool {
+    short.len() <= long.len() && short.iter().zip(long).all(|(a, b)| a.matches(b))
 }
 
 impl Docs {
@@ -54,21 +139,48 @@ impl Docs {
         !self.rows.is_empty() || self.comments.iter().any(|c| !c.skip)
     }
 
-    /// Whether `path` or one of its ancestors is documented (or skipped).
-    pub fn covers(&self, path: &str) -> bool {
-        let documented = |p: &str| {
-            self.rows.iter().any(|r| r.key == p) || self.comments.iter().any(|c| c.key == p)
-        };
-        let mut p = path;
-        loop {
-            if documented(p) {
-                return true;
-            }
-            match parent_path(p) {
-                Some(parent) => p = parent,
-                None => return false,
-            }
+    /// Whether the value at `path` is documented, itself or through a documented (or
+    /// skipped) parent.
+    pub fn covers(&self, path: &[Seg]) -> bool {
+        self.patterns.iter().any(|p| prefix_of(p, path))
+    }
+
+    /// Whether some documented key lies below `path`.
+    pub fn documents_below(&self, path: &[Seg]) -> bool {
+        self.patterns
+            .iter()
+            .any(|p| p.len() > path.len() && prefix_of(path, p))
+    }
+
+    /// For a path with quoted keys (`a."b.c"`), whether a documented key written without the
+    /// quotes (`a.b.c`) covers it (`Some(true)`), lies below it (`Some(false)`) or neither.
+    pub fn unquoted(&self, path: &str) -> Option<bool> {
+        if !path.contains('"') {
+            return None;
         }
+        let plain = path.replace('"', "");
+        let under = |a: &str, b: &str| {
+            a.strip_prefix(b)
+                .is_some_and(|r| r.is_empty() || r.starts_with(['.', '[']))
+        };
+        let keys = self
+            .rows
+            .iter()
+            .map(|r| r.key.as_str())
+            .chain(self.comments.iter().map(|c| c.key.as_str()));
+        let mut below = false;
+        for k in keys {
+            if under(&plain, k) {
+                return Some(true);
+            }
+            below |= under(k, &plain);
+        }
+        below.then_some(false)
+    }
+
+    /// The Bitnami comment for `key`, if any.
+    pub fn comment(&self, key: &str) -> Option<&Commented> {
+        self.comments.iter().find(|c| c.key == key)
     }
 }
 
@@ -101,9 +213,74 @@ fn read_uncached(chart: &Chart) -> Docs {
         }
     }
     if let Some(values) = &chart.values {
-        docs.comments = comments(&values.file, values.yaml.root());
+        let root = values.yaml.root();
+        docs.comments = comments(&values.file, root);
+        let relative = docs
+            .comments
+            .iter()
+            .filter(|c| c.param && c.relative)
+            .count();
+        let absolute = docs
+            .comments
+            .iter()
+            .filter(|c| c.param && !c.relative && !c.unresolved)
+            .count();
+        docs.relative_params = relative > absolute;
+        docs.commented_keys = commented_keys(&values.file);
     }
+    docs.patterns = docs
+        .rows
+        .iter()
+        .map(|r| r.key.as_str())
+        .chain(docs.comments.iter().map(|c| c.key.as_str()))
+        .filter_map(pattern)
+        .collect();
     docs
+}
+
+/// Names under which subcharts read their values: dependency names and aliases (Chart.yaml or
+/// requirements.yaml) and the charts present in `charts/`.
+pub fn subchart_keys(chart: &Chart) -> Vec<String> {
+    let mut out: Vec<String> = chart
+        .subcharts
+        .iter()
+        .map(|s| s.name().to_string())
+        .collect();
+    let declared = chart.chart_yaml.iter().filter_map(|c| c.yaml.root());
+    for root in declared {
+        for d in root
+            .get("dependencies")
+            .and_then(Node::as_seq)
+            .unwrap_or(&[])
+        {
+            for k in ["name", "alias"] {
+                if let Some(n) = d.get(k).and_then(Node::as_str) {
+                    out.push(n.to_string());
+                }
+            }
+        }
+    }
+    for f in chart
+        .files
+        .iter()
+        .filter(|f| f.display_path().ends_with("requirements.yaml"))
+    {
+        let json = crate::yaml::parse(&f.text).root().map(Node::to_json);
+        for d in json
+            .as_ref()
+            .and_then(|j| j.get("dependencies"))
+            .and_then(|d| d.as_array())
+            .into_iter()
+            .flatten()
+        {
+            for k in ["name", "alias"] {
+                if let Some(n) = d.get(k).and_then(|n| n.as_str()) {
+                    out.push(n.to_string());
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Cells of a Markdown table row with their byte ranges (`\|` does not split).
@@ -120,6 +297,7 @@ fn cells(line: &str, line_start: usize) -> Vec<(String, Span)> {
     let bytes = body.as_bytes();
     let mut start = 0;
     let mut i = 0;
+    // As in GitHub's tables, an unescaped `|` splits cells even inside a code span.
     while i <= bytes.len() {
         if i == bytes.len() || (bytes[i] == b'|' && (i == 0 || bytes[i - 1] != b'\\')) {
             let raw = &body[start..i];
@@ -134,117 +312,305 @@ fn cells(line: &str, line_start: usize) -> Vec<(String, Span)> {
     out
 }
 
+/// A cell without its backticks (an unclosed one included).
 fn strip_ticks(s: &str) -> &str {
     let t = s.trim();
     if t.len() >= 2 && t.starts_with('`') && t.ends_with('`') {
-        &t[1..t.len() - 1]
+        t[1..t.len() - 1].trim()
+    } else if t.starts_with('`') && !t[1..].contains('`') {
+        t[1..].trim()
     } else {
         t
+    }
+}
+
+/// Whether a key cell names a value path (`image.tag`, `a."b.c"`, `env[0].name`, `a.*`).
+fn path_like(key: &str) -> bool {
+    !key.is_empty()
+        && !key.starts_with(['.', '-', '['])
+        && key.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '[' | ']' | '*' | '"' | '/')
+        })
+        && pattern(key).is_some()
+}
+
+struct Header {
+    layout: Layout,
+    width: usize,
+    key: usize,
+    default: usize,
+    ty: Option<usize>,
+    description: Option<usize>,
+}
+
+impl Header {
+    fn parse(names: &[String]) -> Option<Header> {
+        let col = |ns: &[&str]| names.iter().position(|x| ns.contains(&x.as_str()));
+        let description = col(&["description"]);
+        let ty = col(&["type"]);
+        let key = col(&["key", "parameter", "parameters", "name"])?;
+        let default = col(&["default", "default value", "defaults"])
+            .or(col(&["value"]).filter(|_| names[key] == "name"))?;
+        let layout = if ty.is_some() && names[key] == "key" {
+            Layout::HelmDocs
+        } else if names[key] == "name" && names[default] == "value" {
+            Layout::Bitnami
+        } else if description.is_some() {
+            Layout::Classic
+        } else {
+            return None;
+        };
+        Some(Header {
+            layout,
+            width: names.len(),
+            key,
+            default,
+            ty,
+            description,
+        })
+    }
+
+    /// The cell of column `c` in a row; an unescaped `|` in the description adds cells, so
+    /// the columns after the description are counted from the end.
+    fn cell<'a>(&self, cs: &'a [(String, Span)], c: usize) -> Option<&'a (String, Span)> {
+        match self.description {
+            Some(d) if c > d && cs.len() > self.width => cs.get(cs.len() - (self.width - c)),
+            _ => cs.get(c),
+        }
     }
 }
 
 /// Parses every values table of a README.
 pub fn table(file: &File) -> Vec<Row> {
     let mut rows = Vec::new();
-    let mut layout: Option<(Layout, usize, usize, Option<usize>)> = None; // layout, key col, default col, type col
+    let mut header: Option<Header> = None;
     for line_no in 0..file.line_count() {
         let range = file.line_range(line_no);
         let line = &file.text[range.clone()];
         if !line.trim_start().starts_with('|') {
-            layout = None;
+            header = None;
             continue;
         }
         let cs = cells(line, range.start);
-        let names: Vec<String> = cs.iter().map(|(t, _)| t.to_ascii_lowercase()).collect();
+        let names: Vec<String> = cs
+            .iter()
+            .map(|(t, _)| strip_ticks(t).trim_matches('*').to_ascii_lowercase())
+            .collect();
         if names
             .iter()
             .all(|n| n.chars().all(|c| c == '-' || c == ':' || c == ' '))
         {
             continue;
         }
-        let col = |n: &str| names.iter().position(|x| x == n);
-        if let (Some(k), Some(d)) = (col("key"), col("default")) {
-            layout = Some((Layout::HelmDocs, k, d, col("type")));
+        if header.is_none() {
+            header = Header::parse(&names);
+            if header.is_some() {
+                continue;
+            }
+        }
+        let Some(h) = &header else { continue };
+        if cs.len() < h.width {
             continue;
         }
-        if let (Some(k), Some(d)) = (col("name"), col("value").or(col("default")))
-            && col("description").is_some()
-        {
-            layout = Some((Layout::Bitnami, k, d, None));
-            continue;
-        }
-        let Some((lay, k, d, t)) = layout else {
+        let Some((key, key_span)) = h.cell(&cs, h.key) else {
             continue;
         };
-        let Some((key, key_span)) = cs.get(k) else {
-            continue;
-        };
-        let key_text = strip_ticks(key);
-        if key_text.is_empty() {
-            continue;
+        // One cell may name several keys: `` `extraVolumes`, `extraVolumeMounts` ``.
+        let parts: Vec<(usize, &str)> = key
+            .split(',')
+            .scan(0, |at, part| {
+                let start = *at;
+                *at += part.len() + 1;
+                Some((start, part))
+            })
+            .collect();
+        let several = parts.len() > 1;
+        for (start, part) in parts {
+            // Bold keys: `**rbac.create**`.
+            let inner = strip_ticks(part);
+            let unbold = inner
+                .strip_prefix("**")
+                .and_then(|k| k.strip_suffix("**"))
+                .unwrap_or(inner);
+            let key_text = strip_ticks(unbold);
+            if !path_like(key_text) {
+                continue;
+            }
+            let key_offset = start + part.find(key_text).unwrap_or(0);
+            rows.push(Row {
+                key: key_text.to_string(),
+                key_span: key_span.sub(key_offset, key_offset + key_text.len()),
+                ty: h
+                    .ty
+                    .and_then(|t| h.cell(&cs, t))
+                    .map(|(s, sp)| (s.clone(), *sp)),
+                // A default shared by several keys is not compared.
+                default: h
+                    .cell(&cs, h.default)
+                    .filter(|_| !several)
+                    .map(|(s, sp)| (strip_ticks(s).to_string(), *sp)),
+                layout: h.layout,
+            });
         }
-        let key_offset = key.find(key_text).unwrap_or(0);
-        rows.push(Row {
-            key: key_text.to_string(),
-            key_span: key_span.sub(key_offset, key_offset + key_text.len()),
-            ty: t.and_then(|t| cs.get(t)).map(|(s, sp)| (s.clone(), *sp)),
-            default: cs.get(d).map(|(s, sp)| (strip_ticks(s).to_string(), *sp)),
-            layout: lay,
-        });
     }
     rows
+}
+
+/// Whether a comment body opens a helm-docs description: `--` followed by a space or the end
+/// of the comment (not `---` separators, `--set` usage notes or `-----BEGIN` blocks).
+fn helm_docs_marker(body: &str) -> Option<&str> {
+    let rest = body.strip_prefix("--")?;
+    if rest.is_empty() {
+        return Some(rest);
+    }
+    rest.starts_with([' ', '\t']).then(|| rest.trim_start())
+}
+
+/// Key names in commented-out YAML (`#   fsGroup: 1000`, `# - name: x`).
+fn commented_keys(file: &File) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    for line_no in 0..file.line_count() {
+        let line = file.text[file.line_range(line_no)].trim_start();
+        let Some(body) = line.strip_prefix('#') else {
+            continue;
+        };
+        let body = body.trim_start_matches('#').trim_start();
+        let body = body.strip_prefix("- ").unwrap_or(body).trim_start();
+        if let Some((k, rest)) = body.split_once(':')
+            && (rest.is_empty() || rest.starts_with(' '))
+        {
+            let k = k.trim_matches(['"', '\'']);
+            if !k.is_empty()
+                && k.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
+            {
+                out.insert(k.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Bitnami `## @tag key [modifiers] text` → (key, whether modifiers are present).
+fn bitnami_tag<'a>(rest: &'a str, tag: &str) -> Option<(&'a str, bool)> {
+    let p = rest.strip_prefix(tag)?;
+    if !p.starts_with([' ', '\t']) {
+        return None;
+    }
+    let mut parts = p.split_whitespace();
+    let key = parts.next()?;
+    let modifiers = parts.next().is_some_and(|m| m.starts_with('['));
+    Some((key, modifiers))
+}
+
+/// Whether a documented path exists in values.yaml. Indices and wildcards into lists always
+/// match: they describe the items users provide; a key after a list (`providers.name`) is
+/// looked up in its items.
+pub fn exists(root: &Node, segs: &[Seg]) -> bool {
+    let Some((first, rest)) = segs.split_first() else {
+        return true;
+    };
+    if let Some(items) = root.as_seq() {
+        return match first {
+            Seg::Index(_) | Seg::Any => true,
+            // `providers.name` for the `name` of each item of `providers`.
+            Seg::Key(_) => items.iter().any(|i| exists(i, segs)),
+        };
+    }
+    match first {
+        Seg::Key(k) => root
+            .entries()
+            .find(|e| e.key_json_string() == *k)
+            .is_some_and(|e| exists(&e.value, rest)),
+        Seg::Any => root.entries().any(|e| exists(&e.value, rest)),
+        Seg::Index(_) => false,
+    }
 }
 
 /// Documentation comments in values.yaml.
 pub fn comments(file: &File, root: Option<&Node>) -> Vec<Commented> {
     let mut out = Vec::new();
+    // The path of the key on each line, for reading `@param` names relative to their block.
+    let mut key_at: HashMap<usize, String> = HashMap::new();
+    if let Some(root) = root {
+        walk(root, &mut |path, entry, _| {
+            if let Some(e) = entry {
+                key_at.insert(file.line_index(e.key.span.start as usize), path.to_string());
+            }
+        });
+    }
+    let next_key = |from: usize| -> Option<&String> {
+        let mut l = from + 1;
+        while l < file.line_count() {
+            let t = file.text[file.line_range(l)].trim();
+            if !t.is_empty() && !t.starts_with('#') {
+                return key_at.get(&l);
+            }
+            l += 1;
+        }
+        None
+    };
+    let blank = |key: &str, span| Commented {
+        key: key.to_string(),
+        span,
+        ty: None,
+        custom_default: false,
+        skip: false,
+        param: false,
+        extra: false,
+        relative: false,
+        unresolved: false,
+    };
     // Bitnami tags and old-style helm-docs comments name their key.
     for line_no in 0..file.line_count() {
         let range = file.line_range(line_no);
         let line = file.text[range.clone()].trim_start();
         let span = Span::new(range.start + (range.len() - line.len()), range.end);
         if let Some(rest) = line.strip_prefix("##").map(str::trim_start) {
-            if let Some(p) = rest.strip_prefix("@param") {
-                let mut parts = p.split_whitespace();
-                if let Some(key) = parts.next() {
-                    let rest: String = parts.collect::<Vec<_>>().join(" ");
-                    out.push(Commented {
-                        key: key.to_string(),
-                        span,
-                        ty: None,
-                        custom_default: rest.starts_with('[') && rest.contains("default"),
-                        skip: false,
-                        param: true,
-                    });
+            if let Some((key, modifiers)) = bitnami_tag(rest, "@param") {
+                let mut c = blank(key, span);
+                c.param = true;
+                c.custom_default = modifiers;
+                if let Some(root) = root
+                    && !pattern(key).is_some_and(|p| exists(root, &p))
+                {
+                    let mut block = next_key(line_no).and_then(|k| parent_path(k));
+                    let mut found = None;
+                    while let Some(b) = block {
+                        let full = format!("{b}.{key}");
+                        if pattern(&full).is_some_and(|p| exists(root, &p)) {
+                            found = Some(full);
+                            break;
+                        }
+                        block = parent_path(b);
+                    }
+                    match found {
+                        Some(full) => {
+                            c.key = full;
+                            c.relative = true;
+                        }
+                        None => c.unresolved = true,
+                    }
                 }
-            } else if let Some(p) = rest.strip_prefix("@skip")
-                && let Some(key) = p.split_whitespace().next()
-            {
-                out.push(Commented {
-                    key: key.to_string(),
-                    span,
-                    ty: None,
-                    custom_default: false,
-                    skip: true,
-                    param: false,
-                });
+                out.push(c);
+            } else if let Some((key, _)) = bitnami_tag(rest, "@extra") {
+                let mut c = blank(key, span);
+                c.extra = true;
+                c.custom_default = true;
+                out.push(c);
+            } else if let Some((key, _)) = bitnami_tag(rest, "@skip") {
+                let mut c = blank(key, span);
+                c.skip = true;
+                out.push(c);
             }
             continue;
         }
         if let Some(rest) = line.strip_prefix('#').map(str::trim_start)
             && let Some((key, _)) = rest.split_once(" -- ")
-            && !key.is_empty()
-            && !key.contains(' ')
+            && path_like(key)
             && !key.starts_with('@')
         {
-            out.push(Commented {
-                key: key.to_string(),
-                span,
-                ty: None,
-                custom_default: false,
-                skip: false,
-                param: false,
-            });
+            out.push(blank(key, span));
         }
     }
     // New-style helm-docs: `# --` in the comment block directly above a key.
@@ -266,8 +632,7 @@ pub fn comments(file: &File, root: Option<&Node>) -> Vec<Commented> {
             if body.starts_with("@default") {
                 custom_default = true;
             }
-            if let Some(rest) = body.strip_prefix("--") {
-                let rest = rest.trim_start();
+            if let Some(rest) = helm_docs_marker(body) {
                 let ty = rest
                     .strip_prefix('(')
                     .and_then(|r| r.split_once(')'))
@@ -277,56 +642,13 @@ pub fn comments(file: &File, root: Option<&Node>) -> Vec<Commented> {
             }
         }
         if let Some((span, ty)) = described {
-            out.push(Commented {
-                key: path.to_string(),
-                span,
-                ty,
-                custom_default,
-                skip: false,
-                param: false,
-            });
+            let mut c = blank(path, span);
+            c.ty = ty;
+            c.custom_default = custom_default;
+            out.push(c);
         }
     });
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::source::SourceFile;
-
-    #[test]
-    fn reads_both_table_layouts() {
-        let text = "# x\n\n| Key | Type | Default | Description |\n|-----|------|---------|-------------|\n| image.tag | string | `\"1.0\"` | Tag. |\n| a.\"b.c\" | object | `{}` | pipe \\| inside |\n\nText\n\n| Name | Description | Value |\n|---|---|---|\n| `replicaCount` | Replicas | `1` |\n";
-        let f = SourceFile::new("README.md", text.to_string());
-        let rows = table(&f);
-        assert_eq!(rows.len(), 3);
-        assert_eq!(rows[0].key, "image.tag");
-        assert_eq!(&f.text[rows[0].key_span.range()], "image.tag");
-        assert_eq!(rows[0].default.as_ref().unwrap().0, "\"1.0\"");
-        assert_eq!(rows[1].key, "a.\"b.c\"");
-        assert_eq!(rows[2].layout, Layout::Bitnami);
-        assert_eq!(rows[2].key, "replicaCount");
-        assert_eq!(&f.text[rows[2].key_span.range()], "replicaCount");
-    }
-
-    #[test]
-    fn reads_comment_forms() {
-        let text = "## @param image.tag Image tag\n## @skip extra\nimage:\n  # -- (int) Port.\n  port: 80\n  # old.style -- Described.\n  other: 1\n";
-        let f = SourceFile::new("values.yaml", text.to_string());
-        let y = crate::yaml::parse(&f.text);
-        let c = comments(&f, y.root());
-        let keys: Vec<_> = c
-            .iter()
-            .map(|c| (c.key.as_str(), c.ty.as_deref(), c.skip))
-            .collect();
-        assert!(keys.contains(&("image.tag", None, false)));
-        assert!(keys.contains(&("extra", None, true)));
-        assert!(keys.contains(&("image.port", Some("int"), false)));
-        assert!(keys.contains(&("old.style", None, false)));
-        assert_eq!(parent_path("a.b[0].c"), Some("a.b[0]"));
-        assert_eq!(parent_path("a.\"b.c\""), Some("a"));
-    }
 }
 
 /// Splits a helm-docs path (`a."b.c".d[0]`) into keys and indices.
@@ -376,4 +698,102 @@ pub fn resolve<'a>(root: &'a Node, path: &str) -> Option<&'a Node> {
         };
     }
     Some(node)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    #[test]
+    fn reads_both_table_layouts() {
+        let text = "# x\n\n| Key | Type | Default | Description |\n|-----|------|---------|-------------|\n| image.tag | string | `\"1.0\"` | Tag. |\n| a.\"b.c\" | object | `{}` | pipe \\| inside |\n\nText\n\n| Name | Description | Value |\n|---|---|---|\n| `replicaCount` | Replicas | `1` |\n";
+        let f = SourceFile::new("README.md", text.to_string());
+        let rows = table(&f);
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].key, "image.tag");
+        assert_eq!(&f.text[rows[0].key_span.range()], "image.tag");
+        assert_eq!(rows[0].default.as_ref().unwrap().0, "\"1.0\"");
+        assert_eq!(rows[1].key, "a.\"b.c\"");
+        assert_eq!(rows[2].layout, Layout::Bitnami);
+        assert_eq!(rows[2].key, "replicaCount");
+        assert_eq!(&f.text[rows[2].key_span.range()], "replicaCount");
+    }
+
+    #[test]
+    fn reads_comment_forms() {
+        let text = "## @param image.tag Image tag\n## @skip extra\nimage:\n  # -- (int) Port.\n  port: 80\n  # old.style -- Described.\n  other: 1\n";
+        let f = SourceFile::new("values.yaml", text.to_string());
+        let y = crate::yaml::parse(&f.text);
+        let c = comments(&f, y.root());
+        let keys: Vec<_> = c
+            .iter()
+            .map(|c| (c.key.as_str(), c.ty.as_deref(), c.skip))
+            .collect();
+        assert!(keys.contains(&("image.tag", None, false)));
+        assert!(keys.contains(&("extra", None, true)));
+        assert!(keys.contains(&("image.port", Some("int"), false)));
+        assert!(keys.contains(&("old.style", None, false)));
+        assert_eq!(parent_path("a.b[0].c"), Some("a.b[0]"));
+        assert_eq!(parent_path("a.\"b.c\""), Some("a"));
+    }
+
+    #[test]
+    fn reads_classic_tables_and_shifted_cells() {
+        let text = "| Parameter | Description | Default |\n|---|---|---|\n| `**rbac.create**` | Create RBAC | `true` |\n| `tde.algo` | Allowed: A, B | default: A | `B` |\n| not a key | prose | x |\n| `a`, `b` | Two keys | `1` |\n\n| Name | Version |\n|---|---|\n| mongodb | 1.0 |\n";
+        let f = SourceFile::new("README.md", text.to_string());
+        let rows = table(&f);
+        let keys: Vec<_> = rows.iter().map(|r| r.key.as_str()).collect();
+        assert_eq!(keys, ["rbac.create", "tde.algo", "a", "b"]);
+        assert_eq!(&f.text[rows[3].key_span.range()], "b");
+        assert!(rows[3].default.is_none());
+        assert_eq!(rows[0].layout, Layout::Classic);
+        // The unescaped `|` in the description does not shift the default.
+        assert_eq!(rows[1].default.as_ref().unwrap().0, "B");
+    }
+
+    #[test]
+    fn helm_docs_marker_needs_a_space() {
+        assert_eq!(
+            helm_docs_marker("-- Number of pods"),
+            Some("Number of pods")
+        );
+        assert_eq!(helm_docs_marker("--"), Some(""));
+        for not in [
+            "-----------",
+            "--set a=b",
+            "-----BEGIN CERTIFICATE-----",
+            "---",
+        ] {
+            assert_eq!(helm_docs_marker(not), None, "{not}");
+        }
+    }
+
+    #[test]
+    fn reads_bitnami_modifiers_extra_and_relative_params() {
+        let text = "## @param a [array] List\na: [1]\n## @param b Plain\nb: 1\n## @extra c Extra\nblock:\n  ## @param enabled - boolean\n  enabled: true\n## @param gone Missing\nz: 1\n";
+        let f = SourceFile::new("values.yaml", text.to_string());
+        let y = crate::yaml::parse(&f.text);
+        let c = comments(&f, y.root());
+        let get = |k: &str| c.iter().find(|c| c.key == k).unwrap();
+        assert!(get("a").custom_default);
+        assert!(!get("b").custom_default);
+        assert!(get("c").extra);
+        assert!(get("block.enabled").relative);
+        assert!(get("gone").unresolved);
+    }
+
+    #[test]
+    fn patterns_match_indices_and_wildcards() {
+        let p = pattern("a[*].b").unwrap();
+        assert_eq!(p, [Seg::Key("a".into()), Seg::Any, Seg::Key("b".into())]);
+        assert_eq!(pattern("a.*").unwrap()[1], Seg::Any);
+        assert_eq!(pattern("a[]").unwrap()[1], Seg::Any);
+        let y = crate::yaml::parse("a:\n  - b: 1\nm:\n  x:\n    b: 2\n");
+        let root = y.root().unwrap();
+        assert!(exists(root, &pattern("a[0].b").unwrap()));
+        assert!(exists(root, &pattern("m.*.b").unwrap()));
+        assert!(!exists(root, &pattern("m.*.c").unwrap()));
+        assert!(!exists(root, &pattern("m.y").unwrap()));
+    }
 }
