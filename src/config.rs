@@ -33,6 +33,12 @@ pub struct Config {
     pub select: Vec<String>,
     /// `--ignore`: these rules or domains do not run.
     pub ignore: Vec<String>,
+    /// `dependencyPaths`: folders searched for dependency charts that `charts/` does not hold
+    /// (absolute, or relative to the config file's folder).
+    pub dependency_paths: Vec<PathBuf>,
+    /// `includeSubcharts` (or `--include-subcharts`): report findings in third-party subcharts
+    /// (packaged archives and folders fetched from a chart repository) too.
+    pub include_subcharts: bool,
 }
 
 /// The default target Kubernetes version: the newest release plimsoll's API table knows.
@@ -180,6 +186,14 @@ impl Config {
             .into_iter()
             .map(|p| config.base.join(p))
             .collect();
+        config.dependency_paths = strings(root.get("dependencyPaths"))
+            .into_iter()
+            .map(|p| config.base.join(p))
+            .collect();
+        config.include_subcharts = root
+            .get("includeSubcharts")
+            .and_then(Node::as_bool)
+            .unwrap_or(false);
         config.file = Some(file);
         Ok(config)
     }
