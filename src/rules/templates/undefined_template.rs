@@ -18,7 +18,9 @@ locally (a `file://` repository, a sibling chart folder of that name, or a folde
 `dependencyPaths` in `.plimsoll.yaml`, with a version that satisfies the constraint), so a
 library chart such as `common` next to the charts that use it provides its `define`s. Names
 computed at render time are skipped, and so are charts with a dependency found nowhere (its
-templates are unknown).
+templates are unknown), a `define` that rendering never calls (dead code; unless the chart is
+a library or computes `include` names), and names the README shows in a `define` for users
+to provide (a hook filled in by a parent chart).
 
 ## Why it matters
 Rendering stops with `no template "x" associated with template "gotpl"` as soon as the action

@@ -12,27 +12,41 @@ pub static META: RuleMeta = RuleMeta {
     doc: r#"## What it does
 Follows every `.Values.a.b` the templates read (also `$.Values…`, inside `with` and through
 variables, `index .Values "a" "b"` with literal keys, `hasKey`, `dig`, and named templates
-called with `.`) and reports paths that the chart's values do not have, with the closest
-existing key at that level. A subchart's values include what its parent sets under the
-subchart's name and the parent's `global`; `--values` files count too.
+called with `.`) and compares it with the values Helm renders with: values.yaml, the defaults
+of every dependency under its alias or name (subcharts in `charts/`, and dependencies found
+locally: see `chart/dependency-not-vendored`), the parent's section and `global` for a
+subchart, and `--values` files.
 
-What is reported:
-- a path missing from a mapping that has other keys, read without a guard: it renders as an
-  empty string;
-- a path whose middle is missing (`.Values.a.b.c` without `a.b`): rendering fails with
-  `nil pointer evaluating interface {}.c` unless the user sets it;
-- a field read from a value that is a string, number or list.
+What is reported (a warning):
+- a read through a missing middle key (`.Values.a.b.c` without `a.b`), not guarded: rendering
+  fails with `nil pointer evaluating interface {}.c` as soon as it runs;
+- a field read from a value that is a string, number or list, or `.Values` read where `.` is
+  a value (inside `with`, or a named template called with one);
+- a printed value whose key is missing while a key at the same level looks like a slip for it
+  (`tagg` for `tag`, `existingSecrets` for `existingSecret`, `accessMode` for `accessModes`).
 
-What is not: keys below an empty mapping or `null` (`podAnnotations: {}` is filled in by
-users), reads guarded by an `if`/`with` on the same path or a prefix, or passed to `default`,
-`required`, `hasKey`, `dig`, `empty` or `coalesce` (these are only reported when a key with a
-very similar name exists, which points to a typo), reads the analysis cannot follow (dynamic
-keys, values passed through `dict` or `tpl`), and library charts.
+What is not:
+- guarded reads: inside `if`/`with` on the same path or a prefix, after an earlier argument
+  of `and` that tests it, in a condition (`if`, `and`, `or`, `not`, `eq`, `ne`, also in
+  parentheses: a missing value is false), passed to `default`, `required`, `coalesce`,
+  `ternary`, `empty`, `hasKey`, `dig`, `kindIs` or `typeIs`, ranged over, or read nil-safely
+  (`((.Values.global).imageRegistry)`, through a variable): a similar sibling key does not
+  turn these into typos (`coalesce .Values.service.port .Values.service.ports.http`);
+- a legacy key read where an enclosing condition tests its replacement (`accessMode` in the
+  `else` of `if .Values.persistence.accessModes`);
+- keys below an empty mapping or `null` (`podAnnotations: {}` is filled in by users), and
+  values under a dependency that is found nowhere (its defaults are unknown);
+- named templates nothing calls, charts of partials only and library charts, and reads the
+  analysis cannot follow (dynamic keys, values passed through `dict` or `tpl`).
+
+An optional key read without a guard and absent from values.yaml is
+`templates/values-key-undeclared` (info), and so is a read into a subtree the chart documents
+(as a commented-out block in values.yaml or a dotted path in the README) but leaves unset.
 
 ## Why it matters
 A misspelt path does not fail: Helm renders it as an empty string, so `existingSecrets`
 instead of `existingSecret` silently drops the setting, and a missing middle key stops every
-render of the chart.
+render of the chart that reaches it.
 
 ## Example
 ```yaml
