@@ -8,7 +8,8 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     summary: "A dependency condition names a values path that does not exist or is not a boolean",
     doc: r#"## What it does
-Looks up every path of a dependency's `condition` (a comma-separated list, e.g.
+Looks up every path of a dependency's `condition` (in Chart.yaml, or in requirements.yaml for
+an `apiVersion: v1` chart) (a comma-separated list, e.g.
 `redis.enabled,global.redis.enabled`) in the chart's values.yaml, and in the subchart's own
 values when the path starts with the subchart's name or alias. Helm takes the first path that
 holds a boolean and skips the others, so a missing path is reported only when no path of the
@@ -76,8 +77,10 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
     {
         return;
     }
-    let file = m.file();
-    for dep in m.dependencies() {
+    let _ = m;
+    // Chart.yaml's dependencies, or requirements.yaml's for an `apiVersion: v1` chart.
+    for d in chart.dependencies() {
+        let (dep, file) = (d.node, d.file);
         let Some(cnode) = dep.get("condition") else {
             continue;
         };
@@ -85,10 +88,7 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
             continue;
         };
         let (_, name, alias) = super::dep_names(dep);
-        let sub = chart
-            .subcharts
-            .iter()
-            .find(|s| name.is_some_and(|n| s.name() == n));
+        let sub = name.and_then(|n| chart.dependency_chart(n));
         let mut offset = 0;
         let mut paths = Vec::new();
         for raw in cond.split(',') {
