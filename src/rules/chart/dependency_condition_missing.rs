@@ -64,9 +64,9 @@ fn near_miss<'a>(root: &'a Node, path: &[&str]) -> Option<(usize, Vec<&'a str>)>
 }
 
 fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
-    let Some(m) = super::meta(chart) else {
+    if super::meta(chart).is_none() {
         return;
-    };
+    }
     let values = chart.values_root();
     // Without a parsed values.yaml there is nothing to compare against (see chart/values-missing).
     if chart.values.is_none()
@@ -77,7 +77,6 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
     {
         return;
     }
-    let _ = m;
     // Chart.yaml's dependencies, or requirements.yaml's for an `apiVersion: v1` chart.
     for d in chart.dependencies() {
         let (dep, file) = (d.node, d.file);
