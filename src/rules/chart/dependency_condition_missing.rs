@@ -204,6 +204,19 @@ mod tests {
     }
 
     #[test]
+    fn reads_requirements_yaml_of_v1_charts() {
+        let c = chart("web")
+            .chart_yaml("apiVersion: v1\nname: web\nversion: 1.0.0\n")
+            .requirements("dependencies:\n  - name: etcd-operator\n    version: 0.x\n    condition: etcd.operator.enabled\n")
+            .values("etcd:\n  operatorEnabled: true\n")
+            .build();
+        let d = run(CHART, &c);
+        assert_eq!(d.len(), 1, "{:#?}", summary(&d));
+        assert!(d[0].file.path.ends_with("requirements.yaml"));
+        assert_eq!(at(&d[0]), (4, 16));
+    }
+
+    #[test]
     fn a_later_path_that_exists_is_enough() {
         let c = chart("web")
             .chart_yaml("apiVersion: v2\nname: web\ndependencies:\n  - name: node-exporter\n    version: 1.0.0\n    condition: exporters.enabled,exporters.node-exporter.enabled\n")
