@@ -66,6 +66,10 @@ pub struct LintArgs {
     /// Rule-pack file or folder of packs to apply besides the built-in ones (repeatable).
     #[arg(long = "rules", value_name = "PATH")]
     pub rule_packs: Vec<PathBuf>,
+    /// Also report findings in third-party subcharts (packaged charts in charts/, and subchart
+    /// folders fetched from a chart repository); first-party subchart folders are always linted.
+    #[arg(long)]
+    pub include_subcharts: bool,
     /// Target Kubernetes version for API checks, e.g. 1.31 (overrides the config).
     #[arg(long, value_name = "VERSION")]
     pub kube_version: Option<String>,

@@ -33,6 +33,12 @@ pub struct Config {
     pub select: Vec<String>,
     /// `--ignore`: these rules or domains do not run.
     pub ignore: Vec<String>,
+    /// `dependencyPaths`: folders searched for dependency charts that `charts/` does not hold
+    /// (absolute, or relative to the config file's folder).
+    pub dependency_paths: Vec<PathBuf>,
+    /// `includeSubcharts` (or `--include-subcharts`): report findings in third-party subcharts
+    /// (packaged archives and folders fetched from a chart repository) too.
+    pub include_subcharts: bool,
 }
 
 /// The default target Kubernetes version: the newest release plimsoll's API table knows.
@@ -191,6 +197,27 @@ impl Config {
             config.required_alert_labels = strings(p.get("requiredLabels"));
             config.required_alert_annotations = strings(p.get("requiredAnnotations"));
         }
+        config.dependency_paths = strings(root.get("dependencyPaths"))
+            .into_iter()
+            .map(|p| config.base.join(p))
+            .collect();
+        if let Some(repo) = &repo {
+            for p in &config.dependency_paths {
+                let real = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+                if !real.starts_with(repo) {
+                    return Err(format!(
+                        "invalid config {}: dependency path {} lies outside the repository {} (a configuration found in the linted tree may only name folders inside it; name it with --config)",
+                        file.display_path(),
+                        p.display(),
+                        repo.display()
+                    ));
+                }
+            }
+        }
+        config.include_subcharts = root
+            .get("includeSubcharts")
+            .and_then(Node::as_bool)
+            .unwrap_or(false);
         config.file = Some(file);
         Ok(config)
     }

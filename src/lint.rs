@@ -27,6 +27,8 @@ pub struct LintOptions {
     pub select: Vec<String>,
     /// `--ignore`: do not run these rules or domains.
     pub ignore: Vec<String>,
+    /// `--include-subcharts`: report findings in third-party subcharts too.
+    pub include_subcharts: bool,
 }
 
 #[derive(Debug, Default)]
@@ -80,6 +82,7 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> Result<LintResult, Stri
                 }
                 c.select = options.select.clone();
                 c.ignore = options.ignore.clone();
+                c.include_subcharts |= options.include_subcharts;
                 result.diagnostics.append(&mut c.diagnostics);
                 let c = Arc::new(c);
                 configs.insert(config_path, c.clone());
@@ -126,13 +129,26 @@ pub fn lint_unit(
         .chain(cli_packs.iter())
         .collect();
     crate::suggest::reset_budget();
-    let (unit, mut diags) = discover::load(src);
+    let (mut unit, mut diags) = discover::load(src);
     let mut sink = Sink::default();
+    if let Unit::Chart(chart) = &mut unit {
+        crate::chart::deps::link_local(chart, &config.dependency_paths);
+    }
     let files = match &unit {
         Unit::Chart(chart) => {
             run_chart(chart, None, config, overrides, &packs, &mut sink);
             let mut files = Vec::new();
             collect_chart_files(chart, &mut files);
+            if !config.include_subcharts {
+                let mut third_party = Vec::new();
+                third_party_roots(chart, &mut third_party);
+                if !third_party.is_empty() {
+                    let inside = |p: &Path| third_party.iter().any(|r| p.starts_with(r));
+                    diags.retain(|d| !inside(&d.file.path));
+                    sink.diagnostics.retain(|d| !inside(&d.file.path));
+                    files.retain(|f| !inside(&f.path));
+                }
+            }
             files
         }
         Unit::Manifests(docs) => {
@@ -178,7 +194,24 @@ fn run_chart(
         pack.check_chart(chart, sink);
     }
     for sub in &chart.subcharts {
-        run_chart(sub, Some(chart), config, overrides, packs, sink);
+        if config.include_subcharts || !chart.is_third_party(sub) {
+            run_chart(sub, Some(chart), config, overrides, packs, sink);
+        }
+    }
+}
+
+/// Paths (as shown in findings) of the third-party subcharts under `chart`: archives in
+/// `charts/` and folders fetched from a chart repository (see [`Chart::is_third_party`]).
+fn third_party_roots(chart: &Chart, out: &mut Vec<PathBuf>) {
+    for sub in &chart.subcharts {
+        if chart.is_third_party(sub) {
+            out.push(sub.root.clone());
+            if let Some(a) = &sub.archive {
+                out.push(a.path.clone());
+            }
+        } else {
+            third_party_roots(sub, out);
+        }
     }
 }
 

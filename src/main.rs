@@ -96,6 +96,7 @@ fn run_lint(args: LintArgs) -> ExitCode {
         rule_packs: args.rule_packs.clone(),
         select: args.select.clone(),
         ignore: args.ignore.clone(),
+        include_subcharts: args.include_subcharts,
     };
     let result = match lint(&paths, &options) {
         Ok(r) => r,

@@ -318,3 +318,99 @@ fn select_and_ignore_choose_the_rules_that_run() {
     let out = plimsoll(&["lint", "demo", "--select", "valuez"], dir.path());
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn third_party_subcharts_are_reported_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "demo/Chart.yaml",
+        &format!(
+            "{GOOD_CHART}dependencies:\n  - name: own\n    version: 1.0.0\n  - name: redis\n    version: 17.3.0\n    repository: https://charts.example.com\n"
+        ),
+    );
+    write(dir.path(), "demo/values.yaml", "replicaCount: 1\n");
+    for sub in ["own", "redis"] {
+        let version = if sub == "own" { "1.0.0" } else { "17.3.0" };
+        write(
+            dir.path(),
+            &format!("demo/charts/{sub}/Chart.yaml"),
+            &format!(
+                "apiVersion: v2\nname: {sub}\nversion: {version}\nicon: https://example.com/i.svg\n"
+            ),
+        );
+        write(
+            dir.path(),
+            &format!("demo/charts/{sub}/values.yaml"),
+            "a: 1\na: 2\n",
+        );
+    }
+    let lint = |extra: &[&str]| {
+        let mut args = vec!["lint", "demo", "--format", "compact", "--fail-on", "never"];
+        args.extend_from_slice(extra);
+        String::from_utf8_lossy(&plimsoll(&args, dir.path()).stdout).into_owned()
+    };
+    let out = lint(&[]);
+    assert!(out.contains("charts/own/values.yaml:2:1"), "{out}");
+    assert!(!out.contains("charts/redis/"), "{out}");
+    let out = lint(&["--include-subcharts"]);
+    assert!(out.contains("charts/redis/values.yaml:2:1"), "{out}");
+    write(
+        dir.path(),
+        "demo/.plimsoll.yaml",
+        "includeSubcharts: true\n",
+    );
+    let out = lint(&[]);
+    assert!(out.contains("charts/redis/values.yaml:2:1"), "{out}");
+}
+
+#[test]
+fn dependency_paths_resolve_dependencies_outside_the_repository_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "apps/demo/Chart.yaml",
+        &format!(
+            "{GOOD_CHART}dependencies:\n  - name: lib\n    version: 1.x.x\n    repository: oci://registry.example.com/charts\n"
+        ),
+    );
+    write(dir.path(), "apps/demo/values.yaml", "replicaCount: 1\n");
+    write(
+        dir.path(),
+        "apps/demo/templates/cm.yaml",
+        "name: {{ include \"lib.nmae\" . }}\nok: {{ include \"lib.name\" . }}\n",
+    );
+    write(
+        dir.path(),
+        "shared/lib/Chart.yaml",
+        "apiVersion: v2\nname: lib\nversion: 1.2.0\ntype: library\n",
+    );
+    write(
+        dir.path(),
+        "shared/lib/templates/_n.tpl",
+        "{{- define \"lib.name\" -}}x{{- end -}}\n",
+    );
+    let lint = || {
+        let args = [
+            "lint",
+            "apps/demo",
+            "--format",
+            "compact",
+            "--fail-on",
+            "never",
+        ];
+        String::from_utf8_lossy(&plimsoll(&args, dir.path()).stdout).into_owned()
+    };
+    // Not found: the dependency is unknown, so its defines are too, and nothing is said.
+    let out = lint();
+    assert!(out.contains("Dependency `lib` is missing"), "{out}");
+    assert!(!out.contains("undefined-template"), "{out}");
+    write(dir.path(), ".plimsoll.yaml", "dependencyPaths: [shared]\n");
+    let out = lint();
+    assert!(!out.contains("Dependency `lib` is missing"), "{out}");
+    assert!(
+        out.contains("cm.yaml:1:18: error: `include` names template \"lib.nmae\""),
+        "{out}"
+    );
+    assert_eq!(out.matches("undefined-template").count(), 1, "{out}");
+}

@@ -242,7 +242,13 @@ pub fn describe_io(path: &Path, e: &std::io::Error) -> String {
 fn needs_text(rel: &str) -> bool {
     matches!(
         rel,
-        "Chart.yaml" | "values.yaml" | "values.schema.json" | ".helmignore"
+        "Chart.yaml"
+            | "values.yaml"
+            | "values.schema.json"
+            | ".helmignore"
+            | "requirements.yaml"
+            | "requirements.lock"
+            | "Chart.lock"
     ) || rel.starts_with("templates/")
         || rel.starts_with("crds/")
         || is_readme(rel)
@@ -267,6 +273,9 @@ pub(crate) fn add_file(
     match rel {
         "Chart.yaml" => chart.chart_yaml = Some(YamlDoc::parse(file)),
         "values.yaml" => chart.values = Some(YamlDoc::parse(file)),
+        "requirements.yaml" => chart.requirements = Some(YamlDoc::parse(file)),
+        "Chart.lock" => chart.lock = Some(YamlDoc::parse(file)),
+        "requirements.lock" if chart.lock.is_none() => chart.lock = Some(YamlDoc::parse(file)),
         "values.schema.json" => chart.values_schema = Some(file),
         ".helmignore" if chart.helmignore.is_none() => chart.helmignore = Some(file),
         _ if is_readme(rel) && chart.readme.is_none() => chart.readme = Some(file),

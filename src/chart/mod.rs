@@ -2,6 +2,7 @@
 
 pub mod archive;
 pub mod coalesce;
+pub mod deps;
 pub mod docs;
 pub mod helmignore;
 pub mod load;
@@ -54,6 +55,10 @@ pub struct Chart {
     /// Set when `Chart.yaml` exists but is a directory.
     pub chart_yaml_is_dir: bool,
     pub values: Option<YamlDoc>,
+    /// `requirements.yaml`: the dependencies of an `apiVersion: v1` chart.
+    pub requirements: Option<YamlDoc>,
+    /// `Chart.lock`, or `requirements.lock` for an `apiVersion: v1` chart.
+    pub lock: Option<YamlDoc>,
     pub values_schema: Option<File>,
     pub readme: Option<File>,
     pub helmignore: Option<File>,
@@ -67,6 +72,9 @@ pub struct Chart {
     pub charts_dir: Vec<ChartsDirEntry>,
     /// Subcharts from `charts/` (folders and archives), loaded with their parent.
     pub subcharts: Vec<Chart>,
+    /// Declared dependencies missing from `charts/` but found locally (see [`deps`]): read for
+    /// their `define`s and default values, not linted with this chart.
+    pub linked: Vec<Chart>,
     /// Parsed templates and their analyses, computed on first use (see [`templates`]).
     pub template_cache: templates::TemplateCache,
     /// The documented values, read once for every docs rule.
@@ -102,6 +110,8 @@ impl Chart {
             .iter()
             .map(|d| &d.file)
             .chain(self.values.iter().map(|d| &d.file))
+            .chain(self.requirements.iter().map(|d| &d.file))
+            .chain(self.lock.iter().map(|d| &d.file))
             .chain(self.values_schema.iter())
             .chain(self.readme.iter())
             .chain(self.helmignore.iter())

@@ -38,6 +38,17 @@ pub struct Read {
     pub guard_len: usize,
     /// Read by `dig` or `hasKey`, which cope with missing keys at any depth.
     pub lookup: bool,
+    /// The value is the base of a parenthesised chain (`(.Values.a).b`): a longer read takes
+    /// it further, and a missing value there reads as nothing (Go turns a nil pipeline result
+    /// into an invalid value, whose fields are empty), so this read says nothing about a
+    /// missing leaf on its own.
+    pub chained: bool,
+    /// Ranged over: a missing value renders nothing.
+    pub ranged: bool,
+    /// Keys at the same level as this read's last key that an enclosing `if`/`with` tests
+    /// (`accessModes` for a read of `persistence.accessMode` in the `else` of
+    /// `if .Values.persistence.accessModes`): the read is a deliberate alternative to them.
+    pub sibling_tests: Vec<String>,
     /// First argument of `tpl`.
     pub tpl: bool,
     /// What `.` stands for is known here (false in a named template called from nowhere,
@@ -175,7 +186,7 @@ pub fn analyse(chart: &Chart) -> ValueReads {
     let parsed = chart.parsed_templates();
     let mut dots: HashMap<String, DefDot> = HashMap::new();
     let mut result = ValueReads::default();
-    for _round in 0..5 {
+    for _round in 0..16 {
         let mut reads = Vec::new();
         let mut loose = Vec::new();
         let mut calls = Vec::new();
@@ -327,6 +338,10 @@ impl<'a> Walker<'a> {
                     Use::Test
                 };
                 let val = self.pipe(&b.pipe, use_);
+                if keyword == "range" {
+                    let idxs: Vec<usize> = (first..self.reads.len()).collect();
+                    self.mark(&idxs, |r| r.ranged = true);
+                }
                 let guard: Vec<Vec<String>> = self.reads[first..]
                     .iter()
                     .filter(|r| !r.path.is_empty())
@@ -356,8 +371,19 @@ impl<'a> Walker<'a> {
                     Some(p) => self.pipe(p, Use::Value),
                     None => Val::Unknown,
                 };
-                self.calls.push((t.name.clone(), DefDot::of(&val)));
+                let dot = self.call_dot(&val);
+                self.calls.push((t.name.clone(), dot));
             }
+        }
+    }
+
+    /// What a call from here passes as `.`: nothing is known from a named template that is
+    /// itself called from nowhere (dead code is not checked).
+    fn call_dot(&self, v: &Val) -> DefDot {
+        if self.checkable {
+            DefDot::of(v)
+        } else {
+            DefDot::Assumed
         }
     }
 
@@ -448,11 +474,24 @@ impl<'a> Walker<'a> {
         };
         let mut ranges = Vec::new();
         let mut args: Vec<(Val, Vec<usize>)> = Vec::new();
+        // `and` stops at the first false argument, so each argument is only evaluated when
+        // the ones before it hold: their paths guard it like an enclosing `if`.
+        let short_circuit = name == "and";
+        let guards_before = self.guards.len();
         for op in &cmd.args[1..] {
             let first = self.reads.len();
             args.push(self.operand(op));
             ranges.push(first..self.reads.len());
+            if short_circuit {
+                let g: Vec<Vec<String>> = self.reads[first..]
+                    .iter()
+                    .filter(|r| !r.path.is_empty())
+                    .map(|r| r.path.clone())
+                    .collect();
+                self.guards.push(g);
+            }
         }
+        self.guards.truncate(guards_before);
         let literal = |i: usize| match cmd.args.get(i + 1) {
             Some(Operand::String(s)) => Some((s.value.clone(), s.span)),
             _ => None,
@@ -465,14 +504,20 @@ impl<'a> Walker<'a> {
         if OPTIONAL_FUNCS.contains(&name) {
             self.mark(&all_idxs, |r| r.optional = true);
         }
-        if TEST_FUNCS.contains(&name) && use_ == Use::Test {
-            self.mark(&all_idxs, |r| {
-                r.whole = false;
-                r.test = true;
-            });
+        // `and`, `or` and `not` test their arguments for truth wherever they appear (also in
+        // parentheses inside a condition); a missing value is false.
+        if TEST_FUNCS.contains(&name) {
+            self.mark(&all_idxs, |r| r.test = true);
+            if use_ == Use::Test {
+                self.mark(&all_idxs, |r| r.whole = false);
+            }
         }
         if COMPARE_FUNCS.contains(&name) {
             self.mark(&all_idxs, |r| r.whole = false);
+        }
+        // `eq` and `ne` compare a missing value as unequal without failing.
+        if matches!(name, "eq" | "ne") {
+            self.mark(&all_idxs, |r| r.test = true);
         }
         match name {
             "index" | "get" => {
@@ -587,7 +632,7 @@ impl<'a> Walker<'a> {
                 if let Some((n, _)) = literal(0) {
                     let dot = args
                         .get(1)
-                        .map(|(v, _)| DefDot::of(v))
+                        .map(|(v, _)| self.call_dot(v))
                         .unwrap_or(DefDot::Unknown);
                     self.calls.push((n, dot));
                 }
@@ -606,7 +651,20 @@ impl<'a> Walker<'a> {
             .map(Vec::len)
             .max()
             .unwrap_or(0);
+        let mut sibling_tests: Vec<String> = Vec::new();
+        if let Some((_, parent)) = path.split_last() {
+            for g in self.guards.iter().flatten() {
+                if g.len() > parent.len()
+                    && g.starts_with(parent)
+                    && g[parent.len()] != path[parent.len()]
+                    && !sibling_tests.contains(&g[parent.len()])
+                {
+                    sibling_tests.push(g[parent.len()].clone());
+                }
+            }
+        }
         self.reads.push(Read {
+            sibling_tests,
             template: self.template,
             path,
             spans,
@@ -616,6 +674,8 @@ impl<'a> Walker<'a> {
             optional: false,
             guard_len,
             lookup: false,
+            chained: false,
+            ranged: false,
             tpl: false,
             checkable: self.checkable,
             action: self.action.map(|a| a.0),
@@ -704,7 +764,10 @@ impl<'a> Walker<'a> {
             Operand::Chain { node, fields, .. } => {
                 let (base, idxs) = self.operand(node);
                 if matches!(base, Val::Values { .. }) {
-                    self.mark(&idxs, |r| r.whole = false);
+                    self.mark(&idxs, |r| {
+                        r.whole = false;
+                        r.chained = true;
+                    });
                 }
                 let span = node.span();
                 self.chain(base, fields, span)

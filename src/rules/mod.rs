@@ -158,6 +158,7 @@ registry![
     templates::duplicate_define,
     templates::invalid_extension,
     templates::values_path_missing,
+    templates::values_key_undeclared,
     templates::values_unused,
     values::tpl_invalid,
     secrets::empty_reference,

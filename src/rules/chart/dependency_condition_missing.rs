@@ -8,10 +8,14 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     summary: "A dependency condition names a values path that does not exist or is not a boolean",
     doc: r#"## What it does
-Looks up every path of a dependency's `condition` (a comma-separated list, e.g.
+Looks up every path of a dependency's `condition` (in Chart.yaml, or in requirements.yaml for
+an `apiVersion: v1` chart) (a comma-separated list, e.g.
 `redis.enabled,global.redis.enabled`) in the chart's values.yaml, and in the subchart's own
-values when the path starts with the subchart's name or alias. Reports paths that exist
-nowhere, with the closest existing key, and paths whose default is not a boolean.
+values when the path starts with the subchart's name or alias. Helm takes the first path that
+holds a boolean and skips the others, so a missing path is reported only when no path of the
+condition holds one (`exporters.enabled,exporters.node-exporter.enabled` is fine when the second
+path is set), with the closest existing key; a path whose default is not a boolean is
+reported too.
 
 ## Why it matters
 Helm silently ignores a condition path that does not resolve, and only logs a warning for a
@@ -60,9 +64,9 @@ fn near_miss<'a>(root: &'a Node, path: &[&str]) -> Option<(usize, Vec<&'a str>)>
 }
 
 fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
-    let Some(m) = super::meta(chart) else {
+    if super::meta(chart).is_none() {
         return;
-    };
+    }
     let values = chart.values_root();
     // Without a parsed values.yaml there is nothing to compare against (see chart/values-missing).
     if chart.values.is_none()
@@ -73,8 +77,9 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
     {
         return;
     }
-    let file = m.file();
-    for dep in m.dependencies() {
+    // Chart.yaml's dependencies, or requirements.yaml's for an `apiVersion: v1` chart.
+    for d in chart.dependencies() {
+        let (dep, file) = (d.node, d.file);
         let Some(cnode) = dep.get("condition") else {
             continue;
         };
@@ -82,11 +87,9 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
             continue;
         };
         let (_, name, alias) = super::dep_names(dep);
-        let sub = chart
-            .subcharts
-            .iter()
-            .find(|s| name.is_some_and(|n| s.name() == n));
+        let sub = name.and_then(|n| chart.dependency_chart(n));
         let mut offset = 0;
+        let mut paths = Vec::new();
         for raw in cond.split(',') {
             let path_text = raw.trim();
             let from = offset;
@@ -103,6 +106,17 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
                 }
                 lookup(sub?.values_root()?, &path[1..])
             });
+            paths.push((path_text, path, from, found));
+        }
+        // Helm uses the first path that holds a boolean and skips the others: a missing path
+        // is only a problem when no path of the condition holds one.
+        let any_found = paths
+            .iter()
+            .any(|p| p.3.is_some_and(|n| n.as_bool().is_some()));
+        for (path_text, path, from, found) in paths {
+            if found.is_none() && any_found {
+                continue;
+            }
             let span = super::sub_span(file, cnode, path_text, from.min(cond.len()));
             match found {
                 Some(node) if node.as_bool().is_some() => {}
@@ -158,11 +172,19 @@ mod tests {
     fn fires_on_missing_path_with_suggestion() {
         let c = chart("web")
             .chart_yaml(CHART_YAML)
-            .values("redis:\n  enabled: false\nglobal:\n  redis:\n    enabled: true\n")
+            .values("redis:\n  enabled: false\nglobal:\n  redis: {}\n")
             .build();
         let d = run(CHART, &c);
-        assert_one(&d, META.name, (6, 16), "`redis.enable` does not exist");
+        assert_eq!(d.len(), 2, "{:#?}", summary(&d));
+        assert_eq!(at(&d[0]), (6, 16));
+        assert!(d[0].message.contains("`redis.enable` does not exist"));
         assert_eq!(d[0].help.as_deref(), Some("did you mean `redis.enabled`?"));
+        // When a later path holds a boolean, Helm uses it: nothing to say.
+        let c = chart("web")
+            .chart_yaml(CHART_YAML)
+            .values("redis:\n  enabled: false\nglobal:\n  redis:\n    enabled: true\n")
+            .build();
+        assert!(run(CHART, &c).is_empty());
     }
 
     #[test]
@@ -179,6 +201,33 @@ mod tests {
             d[1].message
                 .contains("`global.redis.enabled` does not exist")
         );
+    }
+
+    #[test]
+    fn reads_requirements_yaml_of_v1_charts() {
+        let c = chart("web")
+            .chart_yaml("apiVersion: v1\nname: web\nversion: 1.0.0\n")
+            .requirements("dependencies:\n  - name: etcd-operator\n    version: 0.x\n    condition: etcd.operator.enabled\n")
+            .values("etcd:\n  operatorEnabled: true\n")
+            .build();
+        let d = run(CHART, &c);
+        assert_eq!(d.len(), 1, "{:#?}", summary(&d));
+        assert!(d[0].file.path.ends_with("requirements.yaml"));
+        assert_eq!(at(&d[0]), (4, 16));
+    }
+
+    #[test]
+    fn a_later_path_that_exists_is_enough() {
+        let c = chart("web")
+            .chart_yaml("apiVersion: v2\nname: web\ndependencies:\n  - name: node-exporter\n    version: 1.0.0\n    condition: exporters.enabled,exporters.node-exporter.enabled\n")
+            .values("exporters:\n  node-exporter:\n    enabled: true\n")
+            .build();
+        assert!(run(CHART, &c).is_empty());
+        let c = chart("web")
+            .chart_yaml("apiVersion: v2\nname: web\ndependencies:\n  - name: node-exporter\n    version: 1.0.0\n    condition: exporters.enabled,exporters.node-exporter.enabled\n")
+            .values("exporters: {}\n")
+            .build();
+        assert_eq!(run(CHART, &c).len(), 2);
     }
 
     #[test]

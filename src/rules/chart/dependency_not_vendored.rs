@@ -4,18 +4,29 @@ use crate::rules::{ChartCheck, Ctx, ManifestCheck};
 
 pub static META: RuleMeta = RuleMeta {
     name: "chart/dependency-not-vendored",
-    severity: Severity::Warning,
-    summary: "A declared dependency is not present in charts/",
+    severity: Severity::Info,
+    summary: "A declared dependency is not present in charts/ nor found locally",
     doc: r#"## What it does
-Reports a dependency of Chart.yaml for which `charts/` holds no chart of that name (neither a
-folder nor a packaged `.tgz`), as `helm lint` does (`chart directory is missing these
-dependencies`).
+Reports a dependency (of Chart.yaml, or of requirements.yaml for an `apiVersion: v1` chart)
+for which `charts/` holds no chart of that name (neither a folder nor a packaged `.tgz`), as
+`helm lint` does (`chart directory is missing these dependencies`), unless the dependency
+resolves locally:
+- its `repository` is a `file://` path to a chart folder that exists;
+- a sibling folder of the chart has a chart of that name whose version satisfies the
+  constraint (a monorepo of charts, such as a `common` library chart next to the charts that
+  use it);
+- a folder listed in `dependencyPaths` in `.plimsoll.yaml` holds such a chart.
+
+A dependency found locally also provides its `define`s and default values to
+`templates/undefined-template` and `templates/values-path-missing`.
+
+It is information, not a warning: in a source repository, dependencies are normally fetched
+by `helm dependency build` in CI and not committed.
 
 ## Why it matters
 `helm install`, `helm template` and `helm package` fail or package an incomplete chart until
-`helm dependency build` has fetched the subcharts. In a repository that does not commit
-`charts/`, this finding is expected before the build step: switch the rule off in
-`.plimsoll.yaml` for such pipelines.
+`helm dependency build` has fetched the subcharts, and until then plimsoll cannot see the
+dependency's templates and values either (checks that need them stay silent).
 
 ## Example
 ```yaml
@@ -27,7 +38,8 @@ dependencies:
 ```
 
 ## Fix
-Run `helm dependency build` (or `helm dependency update`) in the chart folder.
+Run `helm dependency build` (or `helm dependency update`) in the chart folder before linting,
+or list the folder that holds the dependency's chart in `dependencyPaths`.
 "#,
 };
 
@@ -35,27 +47,34 @@ pub const CHART: Option<ChartCheck> = Some(check);
 pub const MANIFESTS: Option<ManifestCheck> = None;
 
 fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
-    let Some(m) = super::meta(chart) else {
-        return;
-    };
-    if m.is_v1() {
+    if super::meta(chart).is_none() {
         return;
     }
     let present = super::present_subcharts(chart);
-    for dep in m.dependencies() {
-        let (Some(node), Some(name), _) = super::dep_names(dep) else {
-            continue;
-        };
-        if present.iter().any(|p| p.name == name) {
+    for dep in chart.dependencies() {
+        let name = dep.name;
+        if chart.dependency_chart(name).is_some() || present.iter().any(|p| p.name == name) {
             continue;
         }
+        // A `file://` repository that points at a chart folder resolves locally.
+        if let Some(rest) = dep.repository.and_then(|r| r.strip_prefix("file://"))
+            && chart.archive.is_none()
+            && chart.root.join(rest).join("Chart.yaml").is_file()
+        {
+            continue;
+        }
+        let span = dep
+            .node
+            .get("name")
+            .map(|n| n.span)
+            .unwrap_or(dep.node.span);
         sink.report(
             &META,
-            m.file(),
-            node.span,
+            dep.file,
+            span,
             format!("Dependency `{name}` is missing from the chart's `charts/` directory"),
         )
-        .help("run `helm dependency build` in the chart folder");
+        .help("run `helm dependency build` in the chart folder, or list the folder that holds it in `dependencyPaths` in .plimsoll.yaml");
     }
 }
 

@@ -40,6 +40,12 @@ impl ChartBuilder {
         self
     }
 
+    pub fn requirements(mut self, text: &str) -> Self {
+        let path = self.chart.root.join("requirements.yaml");
+        self.chart.requirements = Some(YamlDoc::parse(SourceFile::new(path, text.to_string())));
+        self
+    }
+
     pub fn template(mut self, name: &str, text: &str) -> Self {
         let path = self.chart.root.join("templates").join(name);
         self.chart

@@ -6,5 +6,6 @@ pub mod invalid_extension;
 pub mod syntax;
 pub mod undefined_template;
 pub mod unknown_function;
+pub mod values_key_undeclared;
 pub mod values_path_missing;
 pub mod values_unused;

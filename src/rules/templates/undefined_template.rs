@@ -12,8 +12,15 @@ pub static META: RuleMeta = RuleMeta {
     doc: r#"## What it does
 Reports `{{ include "x" … }}` and `{{ template "x" … }}` with a literal name that no `define`
 or `block` provides in the chart, its subcharts or its parent charts (Helm parses all of them
-into one set). Names computed at render time are skipped, and so are charts whose declared
-dependencies are not in `charts/` (their templates are unknown).
+into one set), including dependencies declared in Chart.yaml or, for `apiVersion: v1` charts,
+in `requirements.yaml`. A dependency that `charts/` does not hold counts when it is found
+locally (a `file://` repository, a sibling chart folder of that name, or a folder listed in
+`dependencyPaths` in `.plimsoll.yaml`, with a version that satisfies the constraint), so a
+library chart such as `common` next to the charts that use it provides its `define`s. Names
+computed at render time are skipped, and so are charts with a dependency found nowhere (its
+templates are unknown), a `define` that rendering never calls (dead code; unless the chart is
+a library or computes `include` names), and names the README shows in a `define` for users
+to provide (a hook filled in by a parent chart).
 
 ## Why it matters
 Rendering stops with `no template "x" associated with template "gotpl"` as soon as the action
@@ -41,12 +48,21 @@ fn check_chart(chart: &Chart, ctx: &Ctx, sink: &mut Sink) {
         return;
     }
     let charts = tree(chart);
-    if charts.iter().any(|(_, c)| missing_dependencies(c)) {
+    if charts.iter().any(|(_, c)| !c.dependencies_known()) {
         return;
     }
     let mut defined: HashSet<&str> = HashSet::new();
     let mut unparsed: Vec<&str> = Vec::new();
-    for (_, c) in &charts {
+    let mut providers: Vec<&Chart> = charts.iter().map(|(_, c)| *c).collect();
+    let mut i = 0;
+    while i < providers.len() && i < 512 {
+        let c = providers[i];
+        for l in &c.linked {
+            providers.extend(tree(l).into_iter().map(|(_, c)| c));
+        }
+        i += 1;
+    }
+    for c in &providers {
         for t in c.parsed_templates() {
             match &t.tree {
                 Ok(tree) => defined.extend(tree.define_names()),
@@ -54,11 +70,35 @@ fn check_chart(chart: &Chart, ctx: &Ctx, sink: &mut Sink) {
             }
         }
     }
+    let live = reachable(&charts);
+    // Names the READMEs show in a `define` are hooks for users to provide (in a parent chart).
+    let hooks: Vec<&str> = charts
+        .iter()
+        .filter_map(|(_, c)| c.readme.as_ref())
+        .map(|r| r.text.as_str())
+        .collect();
     for (_, c) in &charts {
         for t in c.parsed_templates() {
             let Ok(tree) = &t.tree else { continue };
             for r in tree.template_refs(&["include"]) {
                 if r.kind == TemplateRefKind::Block || defined.contains(r.name.as_str()) {
+                    continue;
+                }
+                // Never executed: a `define` nothing calls, or the top level of a partial.
+                if let Some(live) = &live {
+                    let runs = match &r.define {
+                        Some(d) => live.contains(d.as_str()),
+                        None => !t.partial,
+                    };
+                    if !runs {
+                        continue;
+                    }
+                }
+                let quoted = format!("\"{}\"", r.name);
+                if hooks
+                    .iter()
+                    .any(|text| text.contains("define") && text.contains(&quoted))
+                {
                     continue;
                 }
                 // A file that does not parse may still hold the define.
@@ -93,18 +133,68 @@ fn check_chart(chart: &Chart, ctx: &Ctx, sink: &mut Sink) {
     }
 }
 
-/// Chart.yaml declares a dependency that is not loaded from `charts/`.
-fn missing_dependencies(chart: &Chart) -> bool {
-    let Some(root) = chart.chart_yaml.as_ref().and_then(|d| d.yaml.root()) else {
-        return false;
-    };
-    let Some(deps) = root.get("dependencies").and_then(|d| d.as_seq()) else {
-        return false;
-    };
-    deps.iter().any(|d| {
-        let Some(name) = d.get("name").and_then(|n| n.as_str()) else {
-            return false;
-        };
-        !chart.subcharts.iter().any(|s| s.name() == name)
-    })
+/// The `define`s that rendering can run: those called, directly or through other `define`s,
+/// from the rendered templates, or named in a values.yaml (for `tpl`). `None` when any may
+/// run: a library chart (other charts call its `define`s), a chart of partials only, or an
+/// `include` whose name is computed.
+fn reachable<'a>(charts: &[(String, &'a Chart)]) -> Option<HashSet<&'a str>> {
+    let top = charts.first()?.1;
+    if crate::rules::chart::is_library(top) || top.parsed_templates().iter().all(|t| t.partial) {
+        return None;
+    }
+    let mut edges: Vec<(Option<String>, String)> = Vec::new();
+    let mut names: HashSet<&'a str> = HashSet::new();
+    for (_, c) in charts {
+        for t in c.parsed_templates() {
+            let Ok(tree) = &t.tree else { return None };
+            names.extend(tree.define_names());
+            let refs = tree.template_refs(&["include"]);
+            let literal = refs
+                .iter()
+                .filter(|r| matches!(&r.kind, TemplateRefKind::Function(f) if f == "include"))
+                .count();
+            let calls = tree
+                .function_calls()
+                .iter()
+                .filter(|f| f.name == "include")
+                .count();
+            if calls > literal {
+                return None;
+            }
+            for r in refs {
+                match (&r.define, t.partial) {
+                    (None, true) => {}
+                    (d, _) => edges.push((d.clone(), r.name)),
+                }
+            }
+        }
+    }
+    let mut live: HashSet<&'a str> = HashSet::new();
+    let mut todo: Vec<&str> = Vec::new();
+    for (from, to) in &edges {
+        if from.is_none() {
+            todo.push(to);
+        }
+    }
+    for (_, c) in charts {
+        if let Some(v) = &c.values {
+            for n in &names {
+                if v.file.text.contains(n) {
+                    todo.push(n);
+                }
+            }
+        }
+    }
+    while let Some(n) = todo.pop() {
+        let Some(&name) = names.get(n) else { continue };
+        if !live.insert(name) {
+            continue;
+        }
+        for (from, to) in &edges {
+            if from.as_deref() == Some(name) {
+                todo.push(to);
+            }
+        }
+    }
+    Some(live)
 }

@@ -1,5 +1,5 @@
 use crate::chart::Chart;
-use crate::chart::coalesce::{effective, for_subchart, subchart_key};
+use crate::chart::coalesce::{for_subchart, subchart_key, with_dependencies};
 use crate::diagnostic::{RuleMeta, Severity, Sink};
 use crate::rules::{ChartCheck, Ctx, ManifestCheck};
 use serde_json::Value;
@@ -12,27 +12,41 @@ pub static META: RuleMeta = RuleMeta {
     doc: r#"## What it does
 Follows every `.Values.a.b` the templates read (also `$.Values…`, inside `with` and through
 variables, `index .Values "a" "b"` with literal keys, `hasKey`, `dig`, and named templates
-called with `.`) and reports paths that the chart's values do not have, with the closest
-existing key at that level. A subchart's values include what its parent sets under the
-subchart's name and the parent's `global`; `--values` files count too.
+called with `.`) and compares it with the values Helm renders with: values.yaml, the defaults
+of every dependency under its alias or name (subcharts in `charts/`, and dependencies found
+locally: see `chart/dependency-not-vendored`), the parent's section and `global` for a
+subchart, and `--values` files.
 
-What is reported:
-- a path missing from a mapping that has other keys, read without a guard: it renders as an
-  empty string;
-- a path whose middle is missing (`.Values.a.b.c` without `a.b`): rendering fails with
-  `nil pointer evaluating interface {}.c` unless the user sets it;
-- a field read from a value that is a string, number or list.
+What is reported (a warning):
+- a read through a missing middle key (`.Values.a.b.c` without `a.b`), not guarded: rendering
+  fails with `nil pointer evaluating interface {}.c` as soon as it runs;
+- a field read from a value that is a string, number or list, or `.Values` read where `.` is
+  a value (inside `with`, or a named template called with one);
+- a printed value whose key is missing while a key at the same level looks like a slip for it
+  (`tagg` for `tag`, `existingSecrets` for `existingSecret`, `accessMode` for `accessModes`).
 
-What is not: keys below an empty mapping or `null` (`podAnnotations: {}` is filled in by
-users), reads guarded by an `if`/`with` on the same path or a prefix, or passed to `default`,
-`required`, `hasKey`, `dig`, `empty` or `coalesce` (these are only reported when a key with a
-very similar name exists, which points to a typo), reads the analysis cannot follow (dynamic
-keys, values passed through `dict` or `tpl`), and library charts.
+What is not:
+- guarded reads: inside `if`/`with` on the same path or a prefix, after an earlier argument
+  of `and` that tests it, in a condition (`if`, `and`, `or`, `not`, `eq`, `ne`, also in
+  parentheses: a missing value is false), passed to `default`, `required`, `coalesce`,
+  `ternary`, `empty`, `hasKey`, `dig`, `kindIs` or `typeIs`, ranged over, or read nil-safely
+  (`((.Values.global).imageRegistry)`, through a variable): a similar sibling key does not
+  turn these into typos (`coalesce .Values.service.port .Values.service.ports.http`);
+- a legacy key read where an enclosing condition tests its replacement (`accessMode` in the
+  `else` of `if .Values.persistence.accessModes`);
+- keys below an empty mapping or `null` (`podAnnotations: {}` is filled in by users), and
+  values under a dependency that is found nowhere (its defaults are unknown);
+- named templates nothing calls, charts of partials only and library charts, and reads the
+  analysis cannot follow (dynamic keys, values passed through `dict` or `tpl`).
+
+An optional key read without a guard and absent from values.yaml is
+`templates/values-key-undeclared` (info), and so is a read into a subtree the chart documents
+(as a commented-out block in values.yaml or a dotted path in the README) but leaves unset.
 
 ## Why it matters
 A misspelt path does not fail: Helm renders it as an empty string, so `existingSecrets`
 instead of `existingSecret` silently drops the setting, and a missing middle key stops every
-render of the chart.
+render of the chart that reaches it.
 
 ## Example
 ```yaml
@@ -87,7 +101,27 @@ fn type_name(v: &Value) -> &'static str {
 }
 
 fn check_chart(chart: &Chart, ctx: &Ctx, sink: &mut Sink) {
+    check_reads(chart, ctx, sink, Kind::Broken);
+}
+
+/// Which findings of the shared analysis a rule emits.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Reads that fail rendering or that look like a typo of an existing key (this rule).
+    Broken,
+    /// Optional values read without a guard and without a default in values.yaml
+    /// (`templates/values-key-undeclared`).
+    Undeclared,
+}
+
+/// The analysis behind this rule and `templates/values-key-undeclared`.
+pub(crate) fn check_reads(chart: &Chart, ctx: &Ctx, sink: &mut Sink, kind: Kind) {
     if crate::rules::chart::is_library(chart) || chart.templates.is_empty() {
+        return;
+    }
+    // A chart of partials only renders nothing itself: its `define`s are for other charts,
+    // whose values they read (a library chart from before `type: library`).
+    if chart.parsed_templates().iter().all(|t| t.partial) {
         return;
     }
     let reads = chart.value_reads();
@@ -95,24 +129,37 @@ fn check_chart(chart: &Chart, ctx: &Ctx, sink: &mut Sink) {
         return;
     }
     let (values, source) = match ctx.parent {
-        None => (effective(chart, ctx.overrides), "values.yaml".to_string()),
+        None => (
+            with_dependencies(chart, ctx.overrides),
+            "values.yaml".to_string(),
+        ),
         Some(parent) => {
             let key = subchart_key(parent, chart);
             (
-                for_subchart(&effective(parent, ctx.overrides), &key, chart),
+                for_subchart(&with_dependencies(parent, ctx.overrides), &key, chart),
                 format!("values.yaml or the parent's `{key}` section"),
             )
         }
     };
+    // Values under a dependency that is found nowhere come from its unknown defaults.
+    let unknown: Vec<&str> = chart
+        .dependencies()
+        .iter()
+        .filter(|d| chart.dependency_chart(d.name).is_none())
+        .map(|d| d.key())
+        .collect();
     let parsed = chart.parsed_templates();
     let mut seen = HashSet::new();
     for r in &reads.reads {
-        if !r.checkable || r.path.is_empty() {
+        if !r.checkable || r.path.is_empty() || unknown.contains(&r.path[0].as_str()) {
             continue;
         }
         let Some((i, miss)) = find_miss(&values, &r.path) else {
             continue;
         };
+        // A miss before this read's own segments was judged at the read it came from (a
+        // variable, `.` or a parenthesised value: Go hands on a nil there as an invalid
+        // value, whose fields read as nothing).
         if i < r.own_from {
             continue;
         }
@@ -122,19 +169,17 @@ fn check_chart(chart: &Chart, ctx: &Ctx, sink: &mut Sink) {
         let Some(&span) = r.spans.get(i) else {
             continue;
         };
-        if !seen.insert((r.template, span)) {
-            continue;
-        }
         let shown = format!(".Values.{}", r.path[..=i].join("."));
         let deeper = i + 1 < r.path.len();
         let prefix_guard = r.guard_len > i;
-        let (message, label, suggestion) = match miss {
+        let (rule, message, label, suggestion) = match miss {
             Miss::NotMap(v) => {
-                if r.optional || prefix_guard {
+                if r.optional || prefix_guard || r.lookup {
                     continue;
                 }
                 let parent = r.path[..i].join(".");
                 (
+                    Kind::Broken,
                     format!(
                         "`.Values.{parent}` is {} in {source}, so `.{}` cannot be read from it",
                         type_name(v),
@@ -151,6 +196,9 @@ fn check_chart(chart: &Chart, ctx: &Ctx, sink: &mut Sink) {
                     continue;
                 }
                 if i > 0 && i == r.own_from && r.path[i] == "Values" {
+                    if kind != Kind::Broken || !seen.insert((r.template, span)) {
+                        continue;
+                    }
                     let dot = r.path[..i].join(".");
                     let rest = r.path[i + 1..].join(".");
                     let d = sink.report(
@@ -170,15 +218,32 @@ fn check_chart(chart: &Chart, ctx: &Ctx, sink: &mut Sink) {
                     Miss::Missing(m) => closest(&r.path[i], m),
                     _ => None,
                 };
-                (
-                    format!(
-                        "`{shown}` is not set in {source}, so reading `.{}` from it fails (nil pointer evaluating interface {{}}.{})",
-                        r.path[i + 1],
-                        r.path[i + 1]
-                    ),
-                    "not in values".to_string(),
-                    siblings.map(Ok),
-                )
+                // A subtree the chart documents (in a comment of values.yaml or in the
+                // README) without setting it is for users to fill in: reading into it fails
+                // only for a user who enables the feature without configuring it.
+                if siblings.is_none() && documented(chart, &r.path[..=i + 1]) {
+                    (
+                        Kind::Undeclared,
+                        format!(
+                            "`{shown}` is documented but not set in {source}, so reading `.{}` from it fails (nil pointer evaluating interface {{}}.{}) unless users set it",
+                            r.path[i + 1],
+                            r.path[i + 1]
+                        ),
+                        "not in values".to_string(),
+                        None,
+                    )
+                } else {
+                    (
+                        Kind::Broken,
+                        format!(
+                            "`{shown}` is not set in {source}, so reading `.{}` from it fails (nil pointer evaluating interface {{}}.{})",
+                            r.path[i + 1],
+                            r.path[i + 1]
+                        ),
+                        "not in values".to_string(),
+                        siblings.map(Ok),
+                    )
+                }
             }
             Miss::NullParent => continue,
             Miss::Missing(m) => {
@@ -186,19 +251,48 @@ fn check_chart(chart: &Chart, ctx: &Ctx, sink: &mut Sink) {
                 if m.is_empty() {
                     continue;
                 }
-                let suggestion = closest(&r.path[i], m);
-                let optional = prefix_guard || r.optional || r.test;
-                if optional && suggestion.is_none() {
+                // Guarded, tested, defaulted, ranged over or read nil-safely: a missing value
+                // is expected there, however alike a sibling key looks.
+                if prefix_guard || r.optional || r.lookup || r.chained || r.ranged {
                     continue;
                 }
-                (
-                    format!("`{shown}` is not set in {source}; it renders as an empty value"),
-                    "not in values".to_string(),
-                    suggestion.map(Ok),
-                )
+                let typo = closest(&r.path[i], m)
+                    .filter(|s| likely_typo(&r.path[i], s) && !r.sibling_tests.contains(s));
+                // A condition on an undeclared key is the usual optional setting, and an
+                // alternative to a similar key (`or .Values.ldap.url .Values.ldap.uri`, a
+                // check for a deprecated spelling) as often as a slip: silent.
+                if r.test {
+                    continue;
+                }
+                match typo {
+                    Some(s) => (
+                        Kind::Broken,
+                        format!(
+                            "`{shown}` is not set in {source}, but `{}` is; it renders as an empty value",
+                            s
+                        ),
+                        "not in values".to_string(),
+                        Some(Ok(s)),
+                    ),
+                    None => (
+                        Kind::Undeclared,
+                        format!(
+                            "`{shown}` is not declared in {source}; unless users set it, it renders as an empty value"
+                        ),
+                        "not in values".to_string(),
+                        None,
+                    ),
+                }
             }
         };
-        let d = sink.report(&META, &t.file, span, message);
+        if rule != kind || !seen.insert((r.template, span)) {
+            continue;
+        }
+        let meta = match kind {
+            Kind::Broken => &META,
+            Kind::Undeclared => &super::values_key_undeclared::META,
+        };
+        let d = sink.report(meta, &t.file, span, message);
         d.label(label);
         if let Some(Err(help)) = suggestion {
             d.help(help);
@@ -208,11 +302,61 @@ fn check_chart(chart: &Chart, ctx: &Ctx, sink: &mut Sink) {
             d.help(format!("did you mean `.Values.{}`?", p.join(".")));
         } else {
             d.help(format!(
-                "add `{}` to values.yaml with a default, or guard the read with `default`, `if` or `with`",
+                "declare `{}` in values.yaml (with a default and a comment), or guard the read with `default`, `if` or `with`",
                 r.path[..=i].join(".")
             ));
         }
     }
+}
+
+/// Whether `word` (read) looks like a slip for `key` (set): the same key up to case and
+/// separators, singular for plural (`accessMode` / `accessModes`), or a difference of one
+/// character (two changed characters in longer keys). Renamings such as `existingCASecret` / `existingTLSSecret`,
+/// `statdPort` / `statdNodePort` or `fluentdUserConfig` / `fluentdUserConfigDir` name another
+/// setting, not a typo.
+fn likely_typo(word: &str, key: &str) -> bool {
+    let norm = |s: &str| {
+        s.chars()
+            .filter(|c| !matches!(c, '_' | '-'))
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    let (a, b) = (norm(word), norm(key));
+    let plural = |x: &str, y: &str| x.strip_suffix('s') == Some(y);
+    if a == b || plural(&a, &b) || plural(&b, &a) {
+        return true;
+    }
+    let d = crate::suggest::distance(&a, &b);
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    d <= 1 || (d == 2 && la == lb && la >= 6)
+}
+
+/// Whether the chart documents the values path `path` without setting it: a commented-out
+/// key of that name in values.yaml (`# s3:` / `#   region:`), or the dotted path in the
+/// README or in a values.yaml comment (`s3.region`).
+fn documented(chart: &Chart, path: &[String]) -> bool {
+    let dotted = path.join(".");
+    if chart
+        .readme
+        .as_ref()
+        .is_some_and(|r| r.text.contains(&dotted))
+    {
+        return true;
+    }
+    let Some(values) = &chart.values else {
+        return false;
+    };
+    let Some(parent) = path.len().checked_sub(2).and_then(|i| path.get(i)) else {
+        return false;
+    };
+    let parent_key = format!("{parent}:");
+    values.file.text.lines().any(|l| {
+        let Some(c) = l.trim_start().strip_prefix('#') else {
+            return false;
+        };
+        let c = c.trim_start_matches('#').trim_start();
+        c.contains(&dotted) || c.starts_with(&parent_key)
+    })
 }
 
 fn closest(word: &str, m: &serde_json::Map<String, Value>) -> Option<String> {

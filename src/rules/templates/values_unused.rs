@@ -17,7 +17,8 @@ them (`toYaml .Values.resources`, `range .Values.hosts`, `.Values.x` passed to a
 and so do values read by `tpl` strings.
 
 Nothing is reported for `global`, `tags`, `exports`, keys consumed by a subchart or a declared
-dependency (its name or alias), dependency conditions, library charts, charts without
+dependency (its name or alias, from Chart.yaml or, for `apiVersion: v1` charts,
+requirements.yaml), dependency conditions, library charts, charts without
 templates or whose templates read no values, charts with a template that does not parse, and
 charts that use `.Values` in a way that cannot be followed (`index .Values $key`,
 `toYaml .Values`).
@@ -61,25 +62,17 @@ fn check_chart(chart: &Chart, _: &Ctx, sink: &mut Sink) {
         .map(String::from)
         .collect();
     let mut conditions: Vec<Vec<String>> = Vec::new();
-    if let Some(deps) = chart
-        .chart_yaml
-        .as_ref()
-        .and_then(|d| d.yaml.root())
-        .and_then(|r| r.get("dependencies"))
-        .and_then(|d| d.as_seq())
-    {
-        for d in deps {
-            for k in ["name", "alias"] {
-                if let Some(n) = d.get(k).and_then(|n| n.as_str()) {
-                    skip.insert(n.to_string());
-                }
-            }
-            if let Some(c) = d.get("condition").and_then(|c| c.as_str()) {
-                conditions.extend(
-                    c.split(',')
-                        .map(|p| p.trim().split('.').map(String::from).collect()),
-                );
-            }
+    // Dependencies from Chart.yaml, or requirements.yaml for `apiVersion: v1` charts.
+    for d in chart.dependencies() {
+        skip.insert(d.name.to_string());
+        if let Some(a) = d.alias {
+            skip.insert(a.to_string());
+        }
+        if let Some(c) = d.node.get("condition").and_then(|c| c.as_str()) {
+            conditions.extend(
+                c.split(',')
+                    .map(|p| p.trim().split('.').map(String::from).collect()),
+            );
         }
     }
     for sub in &chart.subcharts {
@@ -157,5 +150,22 @@ impl Walk<'_> {
         sink.report(&META, self.file, key.span, message)
             .label("unused value")
             .help("remove it, or read it in a template; a value used only by another chart can be suppressed here with a comment saying so");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::chart::test_support::*;
+
+    #[test]
+    fn requirements_yaml_dependencies_consume_their_values() {
+        let c = chart("web")
+            .chart_yaml("apiVersion: v1\nname: web\nversion: 1.0.0\n")
+            .requirements("dependencies:\n  - name: postgresql\n    version: 8.x\n    repository: https://charts.example.com\n    condition: postgresql.enabled\n  - name: redis\n    alias: cache\n    version: 10.x\n")
+            .values("image: nginx\nleftover: 1\npostgresql:\n  enabled: true\n  auth: {}\ncache:\n  size: 1\n")
+            .template("cm.yaml", "image: {{ .Values.image }}\n")
+            .build();
+        let d = run(super::CHART, &c);
+        assert_one(&d, super::META.name, (2, 1), "`leftover` is not read");
     }
 }
