@@ -29,6 +29,8 @@ pub struct Read {
     pub whole: bool,
     /// Only tested for truth (`if`, `with`, `and`, `or`, `not`).
     pub test: bool,
+    /// Compared with `eq` or `ne`, which take a missing value as unequal without failing.
+    pub compared: bool,
     /// Argument of a function that copes with a missing value (`default`, `required`,
     /// `hasKey`, `dig`, `empty`, `coalesce`, `kindIs`, `typeIs`, `ternary`).
     pub optional: bool,
@@ -517,7 +519,7 @@ impl<'a> Walker<'a> {
         }
         // `eq` and `ne` compare a missing value as unequal without failing.
         if matches!(name, "eq" | "ne") {
-            self.mark(&all_idxs, |r| r.test = true);
+            self.mark(&all_idxs, |r| r.compared = true);
         }
         match name {
             "index" | "get" => {
@@ -671,6 +673,7 @@ impl<'a> Walker<'a> {
             own_from,
             whole: true,
             test: false,
+            compared: false,
             optional: false,
             guard_len,
             lookup: false,

@@ -261,7 +261,7 @@ pub(crate) fn check_reads(chart: &Chart, ctx: &Ctx, sink: &mut Sink, kind: Kind)
                 // A condition on an undeclared key is the usual optional setting, and an
                 // alternative to a similar key (`or .Values.ldap.url .Values.ldap.uri`, a
                 // check for a deprecated spelling) as often as a slip: silent.
-                if r.test {
+                if r.test || r.compared {
                     continue;
                 }
                 match typo {
