@@ -40,7 +40,7 @@ verdicts = {}
 for f in sorted(glob.glob(os.path.join(vdir, "*.tsv"))):
     for n, line in enumerate(open(f, encoding="utf-8"), 1):
         line = line.rstrip("\n")
-        if not line.strip() or line.startswith("#"):
+        if not line.strip() or line.startswith("#") or line.startswith("repo\t"):
             continue
         cols = line.split("\t")
         if len(cols) < 5 or cols[4] not in ("true", "false"):
@@ -105,10 +105,14 @@ lost = [k for k, (v, _) in verdicts.items() if v and k not in reported]
 print(f"true verdicts no longer reported (possible misses): {len(lost)}")
 for k in sorted(lost)[:40]:
     print("  lost:", "\t".join(map(str, k)))
-vols = [charts.get(c, 0) for c in sorted(chart_dirs)]
-if vols:
-    clean = sum(1 for v in vols if v == 0)
-    print(f"charts: {len(vols)}; warnings and errors per chart: median {statistics.median(vols)}, max {max(vols)}; charts that pass --strict: {clean} ({100*clean/len(vols):.0f}%)")
+def volume(label, dirs):
+    vols = [charts.get(c, 0) for c in sorted(dirs)]
+    if vols:
+        clean = sum(1 for v in vols if v == 0)
+        print(f"{label}: {len(vols)} charts; warnings and errors per chart: median {statistics.median(vols)}, max {max(vols)}; charts that pass --strict: {clean} ({100*clean/len(vols):.0f}%)")
+volume("all", chart_dirs)
+for repo in sorted({r for r, _ in chart_dirs}):
+    volume(f"  {repo}", [c for c in chart_dirs if c[0] == repo])
 if todo:
     print("\n# unlabelled findings to judge (verdict column '?')")
     for rule in sorted(by_rule):
