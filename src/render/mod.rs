@@ -12,3 +12,4 @@
 pub mod funcs;
 pub mod gofmt;
 pub mod value;
+pub mod yaml_in;
