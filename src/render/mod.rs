@@ -16,4 +16,7 @@ pub mod engine;
 mod exec;
 pub mod funcs;
 pub mod gofmt;
+pub mod json_out;
 pub mod value;
+pub mod yaml_in;
+pub mod yaml_out;
