@@ -14,6 +14,7 @@ use plimsoll::render::funcs;
 use plimsoll::render::value::{Elem, Kind, Map, MapType, Value};
 use plimsoll::render::yaml_in::{self, Target};
 use plimsoll::source::SourceFile;
+use plimsoll::template::ParseOptions;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -447,34 +448,15 @@ fn helm_binary() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// The functions a template calls (a rough scan: identifiers after `{{`, `(` or `|`).
-fn needs_functions(c: &Case) -> Vec<&'static str> {
-    const MINE: &[&str] = &[
-        "and", "or", "include", "tpl", "call", "template", "define", "block", "if", "else", "with",
-        "range", "end", "break", "continue", "nil", "true", "false",
-    ];
+/// The library functions the case's templates call.
+fn needs_functions(c: &Case) -> Vec<String> {
+    const ENGINE: &[&str] = &["and", "or", "include", "tpl", "call"];
     let mut out = Vec::new();
     for text in [c.tpl, c.helpers] {
-        for (i, _) in text.match_indices(['{', '(', '|']) {
-            let rest = text[i + 1..].trim_start_matches(['{', '-', ' ']);
-            let word: String = rest
-                .chars()
-                .take_while(|ch| ch.is_ascii_alphanumeric())
-                .collect();
-            if !word.is_empty()
-                && word
-                    .chars()
-                    .next()
-                    .is_some_and(|ch| ch.is_ascii_lowercase())
-                && !MINE.contains(&word.as_str())
-            {
-                if let Some(&name) = plimsoll::template::HELM_FUNCTIONS
-                    .iter()
-                    .chain(plimsoll::template::GO_BUILTINS)
-                    .find(|n| **n == word)
-                {
-                    out.push(name);
-                }
+        let tree = plimsoll::template::parse(text, &ParseOptions::helm("t")).expect("parses");
+        for f in tree.function_calls() {
+            if !ENGINE.contains(&f.name.as_str()) && !out.contains(&f.name) {
+                out.push(f.name);
             }
         }
     }
