@@ -783,7 +783,6 @@ impl<'u> Frame<'u> {
             }
             _ => {}
         }
-        let typ = recv.static_type();
         let has_args = args.len() > 1 || fin.is_some();
         match &recv.v.kind {
             Kind::Map(m) if m.ty == MapType::ChartValues && values_methods::is_method(name) => {
@@ -821,19 +820,26 @@ impl<'u> Frame<'u> {
                         None if o.field(name).is_some() => Err(self.errorf(format!(
                             "{name} has arguments but cannot be invoked as function"
                         ))),
-                        None => {
-                            Err(self.errorf(format!("can't evaluate field {name} in type {typ}")))
-                        }
+                        None => Err(self.errorf(format!(
+                            "can't evaluate field {name} in type {}",
+                            recv.static_type()
+                        ))),
                     }
                 } else if let Some(v) = o.field(name) {
                     Ok(V::new(v))
                 } else if let Some(r) = o.call(name, &[]) {
                     self.method_result(name, r)
                 } else {
-                    Err(self.errorf(format!("can't evaluate field {name} in type {typ}")))
+                    Err(self.errorf(format!(
+                        "can't evaluate field {name} in type {}",
+                        recv.static_type()
+                    )))
                 }
             }
-            _ => Err(self.errorf(format!("can't evaluate field {name} in type {typ}"))),
+            _ => Err(self.errorf(format!(
+                "can't evaluate field {name} in type {}",
+                recv.static_type()
+            ))),
         }
     }
 
@@ -1064,17 +1070,19 @@ impl<'u> Frame<'u> {
             f.at = call_at;
             f.errorf(msg)
         };
-        let nested = format!(
-            "error calling include: rendering template has a nested reference name: {name}: unable to execute template"
-        );
+        let nested = || {
+            format!(
+                "error calling include: rendering template has a nested reference name: {name}: unable to execute template"
+            )
+        };
         let count = cx.included.get(name).copied();
         if let Some(c) = count
             && c > cx.engine.limits.include_depth
         {
-            return Err(fail(self, nested));
+            return Err(fail(self, nested()));
         }
         if cx.nesting >= cx.engine.limits.max_nesting {
-            return Err(fail(self, nested));
+            return Err(fail(self, nested()));
         }
         let Some(t) = cx.lookup(name) else {
             return Err(fail(
@@ -1082,7 +1090,12 @@ impl<'u> Frame<'u> {
                 format!("error calling include: {}", no_template(name)),
             ));
         };
-        *cx.included.entry(name.to_string()).or_insert(0) += 1;
+        match cx.included.get_mut(name) {
+            Some(c) => *c += 1,
+            None => {
+                cx.included.insert(name.to_string(), 1);
+            }
+        }
         let mut buf = Buf::default();
         let dot = V::new(if data.is_nil() {
             Value::invalid()
