@@ -9,6 +9,9 @@
 //!   builtins other than the short-circuit ones), behind one call interface.
 //! - [`gofmt`]: Go's `fmt` printing of values (`%v`, `Sprint`, `Sprintf` verbs).
 
+pub mod coalesce;
 pub mod funcs;
 pub mod gofmt;
+pub mod output;
+pub mod set_values;
 pub mod value;
