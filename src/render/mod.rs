@@ -15,3 +15,4 @@ pub mod gofmt;
 pub mod output;
 pub mod set_values;
 pub mod value;
+pub mod yaml_in;
