@@ -10,6 +10,7 @@
 //! - [`gofmt`]: Go's `fmt` printing of values (`%v`, `Sprint`, `Sprintf` verbs).
 
 pub mod coalesce;
+pub mod context;
 pub mod funcs;
 pub mod gofmt;
 pub mod output;
