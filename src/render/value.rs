@@ -71,6 +71,7 @@ pub struct Map {
 /// A Go struct or pointer-to-struct the render context exposes (`.Chart`, `.Capabilities`,
 /// `.Files`, a `*semver.Version`, a `time.Time`, a certificate). The executor resolves fields
 /// and methods through this trait.
+#[allow(clippy::len_without_is_empty)]
 pub trait Object: std::fmt::Debug + Send + Sync {
     /// The Go type name as `%T` and `typeOf` print it, e.g. `*chartutil.Capabilities`.
     fn type_name(&self) -> &str;
@@ -86,6 +87,11 @@ pub trait Object: std::fmt::Debug + Send + Sync {
     fn print(&self) -> String;
     /// Whether this is a map-like object (`engine.files`): truthiness and `len` follow.
     fn len(&self) -> Option<usize> {
+        None
+    }
+    /// The (key, element) pairs `range` visits, in order, for a map-like object
+    /// (`engine.files`); `None` when `range` cannot iterate over it.
+    fn range(&self) -> Option<Vec<(Value, Value)>> {
         None
     }
 }
