@@ -676,6 +676,9 @@ impl Object for Files {
     fn len(&self) -> Option<usize> {
         Some(self.files.len())
     }
+    fn range(&self) -> Option<Vec<(Value, Value)>> {
+        Some(self.entries())
+    }
 }
 
 // ---------------------------------------------------------------------------------------

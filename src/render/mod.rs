@@ -12,6 +12,7 @@
 //!   of Go's `text/template` semantics lives in the private `exec` module).
 //! - [`gofmt`]: Go's `fmt` printing of values (`%v`, `Sprint`, `Sprintf` verbs).
 
+pub mod chart;
 pub mod coalesce;
 pub mod context;
 pub mod engine;

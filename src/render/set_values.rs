@@ -26,6 +26,8 @@ pub enum SetKind {
     String,
     /// `--set-json`: JSON values.
     Json,
+    /// `--set-file`: each value names a file whose contents become a string.
+    File,
 }
 
 type Table = BTreeMap<String, Value>;
@@ -34,10 +36,31 @@ type Table = BTreeMap<String, Value>;
 /// `ParseIntoString` or `ParseJSON` do. The error is strvals' own text, without the flag
 /// prefix Helm adds (see [`flag_error`]).
 pub fn parse_into(s: &str, dest: &mut Table, kind: SetKind) -> Result<(), String> {
+    parse_with(s, dest, kind, &|p| {
+        std::fs::read_to_string(p).map_err(|e| format!("open {p}: {}", go_io_error(&e)))
+    })
+}
+
+fn go_io_error(e: &std::io::Error) -> &'static str {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory",
+        std::io::ErrorKind::PermissionDenied => "permission denied",
+        _ => "cannot read",
+    }
+}
+
+/// [`parse_into`] with the reader `--set-file` uses to turn a path into its contents.
+pub fn parse_with(
+    s: &str,
+    dest: &mut Table,
+    kind: SetKind,
+    read_file: &dyn Fn(&str) -> Result<String, String>,
+) -> Result<(), String> {
     let mut p = Parser {
         chars: s.chars().collect(),
         pos: 0,
         kind,
+        read_file,
     };
     loop {
         match p.key(dest, 0) {
@@ -54,6 +77,7 @@ pub fn flag_error(kind: SetKind, arg: &str, err: &str) -> String {
         SetKind::Typed => format!("failed parsing --set data: {err}"),
         SetKind::String => format!("failed parsing --set-string data: {err}"),
         SetKind::Json => format!("failed parsing --set-json data {arg}"),
+        SetKind::File => format!("failed parsing --set-file data: {err}"),
     }
 }
 
@@ -69,10 +93,11 @@ impl From<String> for Stop {
     }
 }
 
-struct Parser {
+struct Parser<'a> {
     chars: Vec<char>,
     pos: usize,
     kind: SetKind,
+    read_file: &'a dyn Fn(&str) -> Result<String, String>,
 }
 
 fn go_type(v: &Value) -> String {
@@ -123,7 +148,7 @@ fn set_index(
     Ok(list)
 }
 
-impl Parser {
+impl Parser<'_> {
     fn read(&mut self) -> Option<char> {
         let c = self.chars.get(self.pos).copied();
         if c.is_some() {
@@ -153,11 +178,12 @@ impl Parser {
         }
     }
 
-    fn typed(&self, s: String) -> Value {
-        if self.kind == SetKind::String {
-            return Value::str(s);
+    fn typed(&self, s: String) -> Result<Value, String> {
+        match self.kind {
+            SetKind::String => Ok(Value::str(s)),
+            SetKind::File => (self.read_file)(&s).map(Value::str),
+            _ => Ok(typed_val(s)),
         }
-        typed_val(s)
     }
 
     fn key(&mut self, data: &mut Table, mut level: usize) -> Result<(), Stop> {
@@ -214,9 +240,16 @@ impl Parser {
                     }
                     Err(ListErr::NotList) => {
                         let (rs, _) = self.until(&[',']);
-                        let v = self.typed(rs);
-                        set(data, k, v);
-                        Ok(())
+                        match self.typed(rs) {
+                            Ok(v) => {
+                                set(data, k, v);
+                                Ok(())
+                            }
+                            Err(e) => {
+                                set(data, k, Value::nil());
+                                Err(Stop::Err(e))
+                            }
+                        }
                     }
                     Err(ListErr::Err(e)) => Err(Stop::Err(e)),
                 }
@@ -302,8 +335,10 @@ impl Parser {
                     Err(ListErr::Eof) => wrap(set_index(list, i, Value::str(""))),
                     Err(ListErr::NotList) => {
                         let (rs, _) = self.until(&[',']);
-                        let v = self.typed(rs);
-                        wrap(set_index(list, i, v))
+                        match self.typed(rs) {
+                            Ok(v) => wrap(set_index(list, i, v)),
+                            Err(e) => Err((list, Stop::Err(e))),
+                        }
                     }
                     Err(ListErr::Err(e)) => Err((list, Stop::Err(e))),
                 }
@@ -397,10 +432,10 @@ impl Parser {
                     {
                         self.unread();
                     }
-                    list.push(self.typed(rs));
+                    list.push(self.typed(rs).map_err(ListErr::Err)?);
                     return Ok(list);
                 }
-                Some(_) => list.push(self.typed(rs)),
+                Some(_) => list.push(self.typed(rs).map_err(ListErr::Err)?),
             }
         }
     }
