@@ -13,7 +13,6 @@
 //! - `.Template`: `chartutil.Values` with `Name` and `BasePath`;
 //! - `.Subcharts`: each subchart's own context, by name or alias.
 
-use super::funcs::{self, FuncCtx};
 use super::value::{Elem, Kind, List, Map, MapType, Object, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -515,41 +514,14 @@ fn arg_type_error(want: &str, got: &Value) -> String {
     }
 }
 
+/// `files.toYAML`: `yaml.Marshal` without the final newline, `""` on error.
 fn to_yaml(v: Value) -> String {
-    match funcs::lookup("toYaml") {
-        Some(f) => match f(&mut FuncCtx::default(), vec![v]) {
-            Ok(out) => out.as_str().map(str::to_string).unwrap_or_default(),
-            Err(_) => String::new(),
-        },
-        None => String::new(),
-    }
+    super::yaml_out::to_yaml(&v)
 }
 
 /// Go's `base64.StdEncoding`.
 pub fn base64_std(data: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        out.push(T[(n >> 18) as usize & 63] as char);
-        out.push(T[(n >> 12) as usize & 63] as char);
-        out.push(if chunk.len() > 1 {
-            T[(n >> 6) as usize & 63] as char
-        } else {
-            '='
-        });
-        out.push(if chunk.len() > 2 {
-            T[n as usize & 63] as char
-        } else {
-            '='
-        });
-    }
-    out
+    super::json_out::base64_std(data)
 }
 
 impl Files {
