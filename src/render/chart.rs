@@ -356,6 +356,17 @@ fn load(
         .map(|f| (rel_name(chart, f), f.clone()))
         .filter(|(n, _)| n.ends_with(".yaml") || n.ends_with(".yml") || n.ends_with(".json"))
         .collect();
+    // Helm reads every other entry of `charts/` as a chart folder, which a plain file is not.
+    if let Some(e) = chart
+        .charts_dir
+        .iter()
+        .find(|e| !e.is_dir && !e.packaged && !e.file_name.ends_with(".prov"))
+    {
+        return Err(TemplateError::new(format!(
+            "error unpacking subchart {} in {}: Chart.yaml file is missing",
+            e.file_name, meta.name
+        )));
+    }
     let idx = out.len();
     out.push(Loaded {
         meta,
