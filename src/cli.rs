@@ -131,7 +131,7 @@ pub struct TemplateArgs {
     /// Set `.Release.IsUpgrade` instead of `.Release.IsInstall`.
     #[arg(long)]
     pub is_upgrade: bool,
-    /// Accepted for compatibility with `helm template` (schemas are not validated here).
+    /// Do not validate values against the charts' values.schema.json.
     #[arg(long)]
     pub skip_schema_validation: bool,
 }

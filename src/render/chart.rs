@@ -34,6 +34,8 @@ pub struct RenderOptions {
     pub api_versions: Vec<String>,
     pub output: OutputOptions,
     pub limits: Limits,
+    /// `--skip-schema-validation`.
+    pub skip_schema_validation: bool,
 }
 
 /// A failure, with the message Helm prints after `Error: `.
@@ -103,6 +105,8 @@ pub struct Rendered {
 
 /// A chart with what the render needs, read once.
 struct Loaded {
+    /// values.schema.json, if any.
+    schema: Option<File>,
     meta: ChartMeta,
     values: Table,
     deps: Option<Vec<Dependency>>,
@@ -369,6 +373,7 @@ fn load(
     }
     let idx = out.len();
     out.push(Loaded {
+        schema: chart.values_schema.clone(),
         meta,
         values,
         deps,
@@ -532,6 +537,69 @@ fn collect_crds(cx: &mut Ctx, node: &ChartNode, full_path: &str) {
     }
 }
 
+/// Values as JSON the way Helm hands them to the schema validator (through YAML, so whole
+/// floats are integers).
+fn to_json(v: &Value) -> serde_json::Value {
+    match &v.kind {
+        Kind::Invalid | Kind::Nil => serde_json::Value::Null,
+        Kind::Bool(b) => serde_json::Value::Bool(*b),
+        Kind::Int(i) | Kind::Int64(i) => serde_json::Value::from(*i),
+        Kind::Float(f) => {
+            if f.fract() == 0.0 && f.abs() < 9.0e15 {
+                serde_json::Value::from(*f as i64)
+            } else {
+                serde_json::Number::from_f64(*f)
+                    .map(serde_json::Value::Number)
+                    .unwrap_or(serde_json::Value::Null)
+            }
+        }
+        Kind::Str(s) => serde_json::Value::String(s.to_string()),
+        Kind::Bytes(b) => serde_json::Value::String(super::json_out::base64_std(b)),
+        Kind::List(l) => serde_json::Value::Array(l.items.iter().map(to_json).collect()),
+        Kind::Map(m) => serde_json::Value::Object(
+            m.entries
+                .iter()
+                .map(|(k, v)| (k.clone(), to_json(v)))
+                .collect(),
+        ),
+        Kind::Object(o) => serde_json::Value::String(o.print()),
+    }
+}
+
+/// `ValidateAgainstSchema`: each enabled chart's values.schema.json against its own values.
+fn validate_schemas(loaded: &[Loaded], node: &ChartNode, values: &Table, report: &mut String) {
+    if let Some(schema) = &loaded[node.id].schema {
+        let problems: Vec<String> = match crate::schema::compile(schema) {
+            Ok(v) => {
+                let instance = to_json(&Value::map(values.clone()));
+                crate::schema::errors(&v, &instance)
+                    .into_iter()
+                    .map(|e| {
+                        let at = if e.pointer.is_empty() {
+                            "(root)".to_string()
+                        } else {
+                            e.pointer.trim_start_matches('/').replace('/', ".")
+                        };
+                        format!("- {at}: {}\n", e.message)
+                    })
+                    .collect()
+            }
+            Err(_) => Vec::new(),
+        };
+        if !problems.is_empty() {
+            report.push_str(&format!("{}:\n", node.name));
+            for p in problems {
+                report.push_str(&p);
+            }
+        }
+    }
+    for sub in &node.charts {
+        if let Some(t) = values.get(&sub.name).and_then(coalesce::table) {
+            validate_schemas(loaded, sub, t, report);
+        }
+    }
+}
+
 /// Metadata of the root chart after dependency processing (names are aliases, `enabled`
 /// set, import-values rewritten).
 fn processed_meta(meta: &ChartMeta, deps: &Option<Vec<Dependency>>) -> ChartMeta {
@@ -609,6 +677,15 @@ pub fn render(
         .map_err(TemplateError::new)?;
     let values =
         coalesce::coalesce_values(&mut log, &root, &user_values).map_err(TemplateError::new)?;
+    if !opts.skip_schema_validation {
+        let mut report = String::new();
+        validate_schemas(&loaded, &root, &values, &mut report);
+        if !report.is_empty() {
+            return Err(TemplateError::new(format!(
+                "values don't meet the specifications of the schema(s) in the following chart(s):\n{report}"
+            )));
+        }
+    }
     let caps = Capabilities::new(opts.kube_version.clone(), &opts.api_versions);
     if !root_meta.kube_version.is_empty()
         && !coalesce::is_compatible_range(&root_meta.kube_version, &caps.kube_version.version)
@@ -808,6 +885,7 @@ pub fn template_command(args: &crate::cli::TemplateArgs) -> Result<String, Templ
             no_hooks: args.no_hooks,
         },
         limits: Limits::default(),
+        skip_schema_validation: args.skip_schema_validation,
     };
     render(&chart, &user, &opts).map(|r| r.text)
 }
