@@ -366,7 +366,8 @@ impl<'u> Frame<'u> {
                 let val = self.eval_pipeline(cx, dot, &a.pipe)?;
                 if a.pipe.decl.is_empty() {
                     self.at = At::Node(node);
-                    self.print(cx, &val, a.tag.span, out)?;
+                    let mapped = !self.recent.is_empty() && may_carry_output(&a.pipe);
+                    self.print(cx, &val, a.tag.span, mapped, out)?;
                 }
                 Ok(())
             }
@@ -380,10 +381,11 @@ impl<'u> Frame<'u> {
     }
 
     /// Go's `printValue`: no value prints `<no value>`, everything else `fmt.Fprint`.
-    fn print(&mut self, cx: &mut Ctx, val: &V, span: Span, out: &mut Buf) -> R<()> {
+    fn print(&mut self, cx: &mut Ctx, val: &V, span: Span, mapped: bool, out: &mut Buf) -> R<()> {
         let text = print_text(&val.v);
         self.count_output(cx, text.len())?;
-        out.write_mapped(&text, self.unit.file_id, span, val.v.origin, &self.recent);
+        let recent: &[Recent] = if mapped { &self.recent } else { &[] };
+        out.write_mapped(&text, self.unit.file_id, span, val.v.origin, recent);
         Ok(())
     }
 
@@ -1065,12 +1067,8 @@ impl<'u> Frame<'u> {
         }
         match r {
             Ok(()) | Err(Flow::Break) | Err(Flow::Continue) => {
-                let text = buf.text.clone();
-                self.remember(Recent {
-                    text: buf.text,
-                    segs: buf.segs,
-                    origin: None,
-                });
+                let text: Arc<str> = buf.text.into();
+                self.remember(Recent::new(text.clone(), buf.segs, None));
                 Ok(V::new(Value::str(text)))
             }
             Err(Flow::Err(e)) => Err(self.errorf(format!("error calling include: {}", e.msg))),
@@ -1128,12 +1126,8 @@ impl<'u> Frame<'u> {
         match r {
             Ok(()) | Err(Flow::Break) | Err(Flow::Continue) => {
                 strip_no_value(&mut buf);
-                let text = buf.text.clone();
-                self.remember(Recent {
-                    text: buf.text,
-                    segs: buf.segs,
-                    origin,
-                });
+                let text: Arc<str> = buf.text.into();
+                self.remember(Recent::new(text.clone(), buf.segs, origin));
                 Ok(V::new(Value::str(text)))
             }
             Err(Flow::Err(e)) => Err(self.errorf(format!(
@@ -1167,6 +1161,21 @@ pub(crate) fn print_text(v: &Value) -> String {
         Kind::Object(o) => o.print(),
         _ => gofmt::sprint_value(v),
     }
+}
+
+/// Whether a pipeline may print the output of an `include` or `tpl` (called in it, or held by
+/// a variable): only then are the printed bytes matched against recent results.
+fn may_carry_output(p: &Pipe) -> bool {
+    fn operand(o: &Operand) -> bool {
+        match o {
+            Operand::Function { name, .. } => name == "include" || name == "tpl",
+            Operand::Variable { .. } => true,
+            Operand::Paren { pipe, .. } => may_carry_output(pipe),
+            Operand::Chain { node, .. } => operand(node),
+            _ => false,
+        }
+    }
+    p.cmds.iter().any(|c| c.args.iter().any(operand))
 }
 
 /// Go's `Pos` of a node.

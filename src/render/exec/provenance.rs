@@ -6,6 +6,7 @@ use super::TPL_FILE;
 use crate::render::engine::Segment;
 use crate::render::value::Origin;
 use crate::source::Span;
+use std::sync::Arc;
 
 /// A rendered text and its segments.
 #[derive(Clone, Debug, Default)]
@@ -18,10 +19,27 @@ pub(crate) struct Buf {
 /// (possibly re-indented) can keep the segments of the bytes it came from.
 #[derive(Clone, Debug)]
 pub(crate) struct Recent {
-    pub text: String,
+    pub text: Arc<str>,
     pub segs: Vec<Segment>,
     /// The origin of the `tpl` text (its values node), given to its bytes that have none.
     pub origin: Option<Origin>,
+    /// Start and content of each line.
+    lines: Vec<(usize, usize)>,
+}
+
+impl Recent {
+    pub fn new(text: Arc<str>, segs: Vec<Segment>, origin: Option<Origin>) -> Recent {
+        let lines = lines(&text)
+            .into_iter()
+            .map(|(start, l)| (start, l.len()))
+            .collect();
+        Recent {
+            text,
+            segs,
+            origin,
+            lines,
+        }
+    }
 }
 
 /// How many `include`/`tpl` results a frame remembers.
@@ -89,14 +107,14 @@ struct Piece {
 /// Lines of `s` matched, in order, to lines of the recent result with the same content after
 /// leading white space: what `indent`, `nindent`, `trim` and friends leave of them.
 fn align(s: &str, r: &Recent) -> Option<Vec<Piece>> {
-    if s == r.text {
+    if s == &*r.text {
         return Some(vec![Piece {
             s_start: 0,
             r_start: 0,
             len: s.len() as u32,
         }]);
     }
-    let rlines = lines(&r.text);
+    let rlines = &r.lines;
     let mut pieces = Vec::new();
     let mut j = 0;
     for (ss, sl) in lines(s) {
@@ -108,7 +126,8 @@ fn align(s: &str, r: &Recent) -> Option<Vec<Piece>> {
         let mut k = j;
         let limit = (j + 64).min(rlines.len());
         while k < limit {
-            let (rs, rl) = rlines[k];
+            let (rs, rlen) = rlines[k];
+            let rl = &r.text[rs..rs + rlen];
             let rcore = rl.trim_start();
             if rcore == score {
                 pieces.push(Piece {
@@ -272,11 +291,7 @@ mod tests {
 
     #[test]
     fn reindented_include_output_keeps_inner_segments() {
-        let r = Recent {
-            text: "a: 1\nb: 2".into(),
-            segs: vec![seg(0, 5, 7), seg(5, 9, 8)],
-            origin: None,
-        };
+        let r = Recent::new("a: 1\nb: 2".into(), vec![seg(0, 5, 7), seg(5, 9, 8)], None);
         let mut b = Buf::default();
         b.write("x:", 0, Span::new(0, 2), None);
         b.write_mapped("\n  a: 1\n  b: 2", 0, Span::new(2, 30), None, &[r]);

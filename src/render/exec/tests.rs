@@ -510,3 +510,38 @@ fn segments_point_at_text_actions_values_and_included_text() {
         .unwrap();
     assert_eq!((s.file, s.value.map(|v| v.file)), (1, Some(9)));
 }
+
+/// `{c: {c: … {c: null}}}` with `depth` maps.
+fn nested(depth: usize) -> Value {
+    let mut v = Value::nil();
+    for _ in 0..depth {
+        v = Value::map([("c".to_string(), v)].into_iter().collect());
+    }
+    v
+}
+
+#[test]
+fn include_allows_1001_nested_calls_of_one_name_as_helm_does() {
+    // Checked with helm v3.17.1: 1001 nested includes render, 1002 fail.
+    let e = engine(&[
+        ("c/templates/t.yaml", "{{ include \"n\" .v }}"),
+        (
+            "c/templates/_h.tpl",
+            "{{ define \"n\" }}{{ with .c }}{{ include \"n\" . }}{{ end }}x{{ end }}",
+        ),
+    ]);
+    let data = |d| {
+        chart_values(Value::map(
+            [("v".to_string(), nested(d))].into_iter().collect(),
+        ))
+    };
+    let out = e.render_file("c/templates/t.yaml", data(1001)).unwrap();
+    assert_eq!(out.text, "x".repeat(1001));
+    let err = e.render_file("c/templates/t.yaml", data(1002)).unwrap_err();
+    assert!(
+        err.message
+            .ends_with("error calling include: rendering template has a nested reference name: n: unable to execute template"),
+        "{}",
+        err.message
+    );
+}

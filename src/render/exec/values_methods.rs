@@ -21,7 +21,7 @@ fn want(name: &str) -> usize {
 
 pub(super) fn call(
     f: &Frame<'_>,
-    cx: &mut Ctx,
+    _cx: &mut Ctx,
     name: &str,
     recv: &Value,
     args: Vec<Value>,
@@ -45,18 +45,10 @@ pub(super) fn call(
             })),
             origin: recv.origin,
         })),
-        "YAML" => {
-            let Some(to_yaml) = (cx.engine.lookup)("toYaml") else {
-                return Err(f.errorf("error calling YAML: toYaml is not available"));
-            };
-            match to_yaml(&mut cx.fctx, vec![recv.clone()]) {
-                Ok(v) => {
-                    let s = v.as_str().unwrap_or("");
-                    Ok(V::new(Value::str(format!("{s}\n"))))
-                }
-                Err(_) => Err(f.errorf("error calling YAML: cannot marshal values")),
-            }
-        }
+        "YAML" => match crate::render::yaml_out::marshal(recv) {
+            Ok(s) => Ok(V::new(Value::str(s))),
+            Err(e) => Err(f.errorf(format!("error calling YAML: {e}"))),
+        },
         "Encode" => match &args[0].kind {
             Kind::Nil | Kind::Invalid => Err(f.errorf(
                 "error calling Encode: runtime error: invalid memory address or nil pointer dereference",
