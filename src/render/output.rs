@@ -162,21 +162,8 @@ fn string_field(n: &Node, field: &str) -> Result<String, String> {
 
 fn read_head(doc: &str) -> Result<Head, String> {
     let parsed = crate::yaml::parse(doc);
-    if let Some(issue) = parsed.issues.iter().find(|i| {
-        !matches!(
-            i.kind,
-            crate::yaml::YamlIssueKind::Tab | crate::yaml::YamlIssueKind::DuplicateKey { .. }
-        )
-    }) {
-        let line = 1 + doc.as_bytes()[..(issue.span.start as usize).min(doc.len())]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        return Err(format!(
-            "error converting YAML to JSON: yaml: line {line}: {}",
-            issue.message
-        ));
-    }
+    // The error text as sigs.k8s.io/yaml gives it, from the same reader as values files.
+    super::yaml_in::load_parsed(doc, &parsed, None, super::yaml_in::Target::Any)?;
     let mut head = Head::default();
     let Some(root) = parsed.documents.first().and_then(|d| d.root.as_ref()) else {
         return Ok(head);
