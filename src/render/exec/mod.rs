@@ -1170,7 +1170,10 @@ impl<'u> Frame<'u> {
                 self.remember(Recent::new(text.clone(), buf.segs, None));
                 Ok(V::new(Value::str(text)))
             }
-            Err(Flow::Err(e)) => Err(fail(self, format!("error calling include: {}", e.msg))),
+            Err(Flow::Err(e)) => Err(fail(
+                self,
+                format!("error calling include: {}", cap_message(&e.msg)),
+            )),
         }
     }
 
@@ -1251,7 +1254,7 @@ impl<'u> Frame<'u> {
                 format!(
                     "error calling tpl: error during tpl function execution for {}: {}",
                     go_quote(text),
-                    e.msg
+                    cap_message(&e.msg)
                 ),
             )),
         }
@@ -1263,6 +1266,27 @@ impl<'u> Frame<'u> {
         }
         self.recent.push(r);
     }
+}
+
+/// Bound on an inner error message wrapped by an outer one: runaway recursion through
+/// `include` and `tpl` nests one message per level, and copying them must stay linear.
+const MAX_INNER_MESSAGE: usize = 256 << 10;
+
+/// The message, with its middle cut out when it is longer than [`MAX_INNER_MESSAGE`].
+fn cap_message(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.len() <= MAX_INNER_MESSAGE {
+        return s.into();
+    }
+    let keep = MAX_INNER_MESSAGE / 2;
+    let mut head = keep;
+    while !s.is_char_boundary(head) {
+        head -= 1;
+    }
+    let mut tail = s.len() - keep;
+    while !s.is_char_boundary(tail) {
+        tail += 1;
+    }
+    format!("{} … {}", &s[..head], &s[tail..]).into()
 }
 
 /// Messages Go produces while checking a call, reported without `error calling`.
