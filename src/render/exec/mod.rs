@@ -905,10 +905,10 @@ impl<'u> Frame<'u> {
         let mut argv = Vec::new();
         for a in args.iter().skip(1) {
             let v = self.eval_arg(cx, dot, a)?.v;
-            argv.push(cx.redirects.deep(&v));
+            argv.push(cx.redirects.shallow_value(&v));
         }
         if let Some(f) = fin {
-            argv.push(cx.redirects.deep(&f.v));
+            argv.push(cx.redirects.shallow_value(&f.v));
         }
         Ok(argv)
     }
@@ -1030,7 +1030,19 @@ impl<'u> Frame<'u> {
                     );
                 };
                 let argv = self.eval_args(cx, dot, rest, fin)?;
-                let argv: Vec<Value> = argv.into_iter().map(|v| cx.redirects.deep(&v.v)).collect();
+                // Functions that read a value's nested maps get every map resolved; the others
+                // only the maps they are given (nested ones resolve when read later).
+                let deep = DEEP_READERS.contains(&name);
+                let argv: Vec<Value> = argv
+                    .into_iter()
+                    .map(|v| {
+                        if deep {
+                            cx.redirects.deep(&v.v)
+                        } else {
+                            cx.redirects.shallow_value(&v.v)
+                        }
+                    })
+                    .collect();
                 let shares_arg =
                     |r: &Value, a: &[Value]| match (&r.kind, a.first().map(|a| &a.kind)) {
                         (Kind::Map(x), Some(Kind::Map(y))) => Arc::ptr_eq(x, y),
@@ -1267,6 +1279,56 @@ impl<'u> Frame<'u> {
         self.recent.push(r);
     }
 }
+
+/// Functions that read the maps nested in their arguments (serialize, print, compare, copy,
+/// merge or walk them).
+const DEEP_READERS: &[&str] = &[
+    "toYaml",
+    "toYamlPretty",
+    "mustToYaml",
+    "toJson",
+    "mustToJson",
+    "toPrettyJson",
+    "mustToPrettyJson",
+    "toRawJson",
+    "mustToRawJson",
+    "toToml",
+    "toString",
+    "toStrings",
+    "print",
+    "printf",
+    "println",
+    "quote",
+    "squote",
+    "cat",
+    "join",
+    "html",
+    "js",
+    "urlquery",
+    "deepCopy",
+    "mustDeepCopy",
+    "merge",
+    "mustMerge",
+    "mergeOverwrite",
+    "mustMergeOverwrite",
+    "dig",
+    "pluck",
+    "index",
+    "eq",
+    "ne",
+    "has",
+    "mustHas",
+    "uniq",
+    "mustUniq",
+    "without",
+    "mustWithout",
+    "deepEqual",
+    "values",
+    "fail",
+    "required",
+    "b64enc",
+    "sha256sum",
+];
 
 /// Bound on an inner error message wrapped by an outer one: runaway recursion through
 /// `include` and `tpl` nests one message per level, and copying them must stay linear.

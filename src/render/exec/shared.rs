@@ -145,15 +145,20 @@ impl Redirects {
         }
         let head = self.shallow(m);
         let mut changed = !Arc::ptr_eq(&head, m);
-        let mut entries = head.entries.clone();
-        for (_, x) in entries.iter_mut() {
+        // Copy the entries only once a child turns out to have changed.
+        let mut entries: Option<std::collections::BTreeMap<String, Value>> = None;
+        for (k, x) in head.entries.iter() {
             let r = self.deep_at(x, depth + 1);
             if !same(&r, x) {
-                *x = r;
-                changed = true;
+                entries
+                    .get_or_insert_with(|| head.entries.clone())
+                    .insert(k.clone(), r);
             }
         }
-        let result = if changed {
+        if entries.is_some() {
+            changed = true;
+        }
+        let result = if let Some(entries) = entries {
             let r = Arc::new(Map {
                 elem: head.elem,
                 ty: head.ty,
@@ -161,6 +166,8 @@ impl Redirects {
             });
             self.rebuilt.insert(key(&r), (r.clone(), head.clone()));
             r
+        } else if changed {
+            head.clone()
         } else {
             m.clone()
         };
