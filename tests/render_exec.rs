@@ -236,6 +236,15 @@ const CASES: &[Case] = &[
         ),
     ),
     case(
+        "argument_to_a_parenthesized_pipeline",
+        "a: {{ if (or .Values.a .Values.b) (or .Values.c) }}x{{ end }}",
+        "",
+        "",
+        Err(
+            "template: c/templates/t.yaml:1:9: executing \"c/templates/t.yaml\" at <(or .Values.a .Values.b) (or .Values.c)>: can't give argument to non-function or .Values.a .Values.b",
+        ),
+    ),
+    case(
         "call_of_a_value",
         "a: {{ call .Values.x 1 }}",
         "",

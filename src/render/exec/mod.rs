@@ -682,9 +682,10 @@ impl<'u> Frame<'u> {
 
     fn not_a_function(&self, args: &'u [Operand], fin: &Option<V>) -> R<()> {
         if args.len() > 1 || fin.is_some() {
+            // Go prints the node itself: a parenthesized pipeline without its parentheses.
             let name = args
                 .first()
-                .map_or_else(String::new, |a| nodefmt::operand(self.src(), a));
+                .map_or_else(String::new, |a| nodefmt::operand_alone(self.src(), a));
             return Err(self.errorf(format!("can't give argument to non-function {name}")));
         }
         Ok(())
