@@ -218,6 +218,10 @@ pub(crate) fn render(engine: &Engine, name: &str, data: Value) -> Result<Output,
 }
 
 fn render_with(cx: &mut Ctx, name: &str, data: Value) -> Result<Output, RenderError> {
+    // Random functions differ from file to file, the same way on every run.
+    cx.fctx.rng_state = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
     let Some(t) = cx.lookup(name) else {
         return Err(RenderError {
             message: no_template(name),

@@ -575,3 +575,16 @@ fn runaway_tpl_recursion_ends_quickly_with_an_error() {
     assert!(err.len() < 1 << 20, "{}", err.len());
     assert!(start.elapsed() < std::time::Duration::from_secs(60));
 }
+
+#[test]
+fn random_values_differ_between_files_and_repeat_between_runs() {
+    let e = engine(&[
+        ("c/templates/a.yaml", "{{ randAlphaNum 12 }}"),
+        ("c/templates/b.yaml", "{{ randAlphaNum 12 }}"),
+    ]);
+    let r = |n| e.render_file(n, ctx(json!({}))).unwrap().text;
+    let (a, b) = (r("c/templates/a.yaml"), r("c/templates/b.yaml"));
+    assert_eq!(a.len(), 12);
+    assert_ne!(a, b);
+    assert_eq!(a, r("c/templates/a.yaml"));
+}
