@@ -10,7 +10,13 @@
 //!   of which is quietly no value again;
 //! - errors point at the last node Go marked while evaluating, with Go's canonical text of it;
 //! - `and`/`or` short-circuit and return an operand; method calls come before map keys on
-//!   `chartutil.Values`.
+//!   `chartutil.Values`;
+//! - maps are references: `set`, `merge`, ... change them for every holder ([`shared`]).
+//!
+//! Known differences from Go, all in error texts only: when a library function rejects an
+//! argument that is not the last one, the error points at the last argument (Go points at the
+//! rejected one); a literal of the wrong type for a library function's typed parameter reads
+//! `wrong type for value; expected T; got U` (Go: `expected T; found LITERAL`).
 
 mod nodefmt;
 pub(crate) mod provenance;
