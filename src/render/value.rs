@@ -71,6 +71,7 @@ pub struct Map {
 /// A Go struct or pointer-to-struct the render context exposes (`.Chart`, `.Capabilities`,
 /// `.Files`, a `*semver.Version`, a `time.Time`, a certificate). The executor resolves fields
 /// and methods through this trait.
+#[allow(clippy::len_without_is_empty)]
 pub trait Object: std::fmt::Debug + Send + Sync {
     /// The Go type name as `%T` and `typeOf` print it, e.g. `*chartutil.Capabilities`.
     fn type_name(&self) -> &str;
@@ -86,6 +87,11 @@ pub trait Object: std::fmt::Debug + Send + Sync {
     fn print(&self) -> String;
     /// Whether this is a map-like object (`engine.files`): truthiness and `len` follow.
     fn len(&self) -> Option<usize> {
+        None
+    }
+    /// The (key, element) pairs `range` visits, in order, for a map-like object
+    /// (`engine.files`); `None` when `range` cannot iterate over it.
+    fn range(&self) -> Option<Vec<(Value, Value)>> {
         None
     }
 }
@@ -238,6 +244,39 @@ impl Value {
                 MapType::Plain => format!("map[string]{}", elem(m.elem)),
             },
             Kind::Object(o) => o.type_name().into(),
+        }
+    }
+
+    /// A copy whose maps and lists are all new (Sprig's `deepCopy`): Go maps are references,
+    /// and a map changed in place (`set`, `merge`) must not change the copy's source, which
+    /// the executor tracks by the identity of each map's allocation.
+    pub fn deep_copy(&self) -> Value {
+        self.deep_copy_at(0)
+    }
+
+    fn deep_copy_at(&self, depth: usize) -> Value {
+        if depth > 10_000 {
+            return self.clone();
+        }
+        let kind = match &self.kind {
+            Kind::Map(m) => Kind::Map(Arc::new(Map {
+                elem: m.elem,
+                ty: m.ty,
+                entries: m
+                    .entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.deep_copy_at(depth + 1)))
+                    .collect(),
+            })),
+            Kind::List(l) => Kind::List(Arc::new(List {
+                elem: l.elem,
+                items: l.items.iter().map(|v| v.deep_copy_at(depth + 1)).collect(),
+            })),
+            other => other.clone(),
+        };
+        Value {
+            kind,
+            origin: self.origin,
         }
     }
 }
