@@ -444,6 +444,12 @@ impl JsonParser<'_> {
         format!("invalid character {} {ctx}", quote_char(self.cur_char()))
     }
 
+    /// At the end of the input inside a literal, number or escape, Go's scanner reports
+    /// the space it feeds itself at EOF.
+    fn eof_in(&self, ctx: &str) -> String {
+        format!("invalid character ' ' {ctx}")
+    }
+
     fn value(&mut self, ctx: &str) -> Result<Value, String> {
         self.ws();
         if self.i >= self.b.len() {
@@ -470,7 +476,10 @@ impl JsonParser<'_> {
     fn literal(&mut self, word: &str, v: Value) -> Result<Value, String> {
         for (k, &w) in word.as_bytes().iter().enumerate() {
             if self.i >= self.b.len() {
-                return Err("unexpected end of JSON input".into());
+                return Err(self.eof_in(&format!(
+                    "in literal {word} (expecting {})",
+                    quote_char(w as char)
+                )));
             }
             if self.b[self.i] != w {
                 return Err(self.invalid(&format!(
@@ -497,7 +506,7 @@ impl JsonParser<'_> {
             p.i - s
         };
         if self.i >= self.b.len() {
-            return Err("unexpected end of JSON input".into());
+            return Err(self.eof_in("in numeric literal"));
         }
         if self.b[self.i] == b'0' {
             self.i += 1;
@@ -507,6 +516,9 @@ impl JsonParser<'_> {
         if self.i < self.b.len() && self.b[self.i] == b'.' {
             self.i += 1;
             if digits(self) == 0 {
+                if self.i >= self.b.len() {
+                    return Err(self.eof_in("after decimal point in numeric literal"));
+                }
                 return Err(self.invalid("after decimal point in numeric literal"));
             }
         }
@@ -516,6 +528,9 @@ impl JsonParser<'_> {
                 self.i += 1;
             }
             if digits(self) == 0 {
+                if self.i >= self.b.len() {
+                    return Err(self.eof_in("in exponent of numeric literal"));
+                }
                 return Err(self.invalid("in exponent of numeric literal"));
             }
         }
@@ -544,7 +559,7 @@ impl JsonParser<'_> {
                 b'\\' => {
                     self.i += 1;
                     if self.i >= self.b.len() {
-                        return Err("unexpected end of JSON input".into());
+                        return Err(self.eof_in("in string escape code"));
                     }
                     let e = self.b[self.i];
                     self.i += 1;
@@ -562,7 +577,7 @@ impl JsonParser<'_> {
                                 let mut v = 0u32;
                                 for _ in 0..4 {
                                     if p.i >= p.b.len() {
-                                        return Err("unexpected end of JSON input".into());
+                                        return Err(p.eof_in("in \\u hexadecimal character escape"));
                                     }
                                     let d = (p.b[p.i] as char).to_digit(16).ok_or_else(|| {
                                         p.invalid("in \\u hexadecimal character escape")
