@@ -23,6 +23,12 @@ pub enum Command {
         after_help = "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or unreadable path.\n\nExamples:\n  plimsoll lint charts/mychart\n  plimsoll lint charts/*.tgz manifests/ --format compact\n  plimsoll lint . --format github --fail-on warning"
     )]
     Lint(LintArgs),
+    /// Render a chart's templates as `helm template` does (same flags, same output), with no
+    /// helm binary, no cluster and no network.
+    #[command(
+        after_help = "Arguments are `[NAME] CHART`, as for `helm template`. On a render error Helm's message goes to stderr and the exit code is 1.\n\nExamples:\n  plimsoll template charts/mychart\n  plimsoll template my-release charts/mychart -f prod.yaml --set image.tag=1.2.3\n  plimsoll template charts/mychart -s templates/deployment.yaml --kube-version 1.29"
+    )]
+    Template(TemplateArgs),
     /// List every rule with its domain, default severity and summary.
     Rules,
     /// Print a rule's documentation.
@@ -72,6 +78,62 @@ pub struct LintArgs {
     /// Colour in human output: auto (terminal and no NO_COLOR), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TemplateArgs {
+    /// `[NAME] CHART`: the release name (default `release-name`) and the chart folder or
+    /// packaged chart.
+    #[arg(required = true, num_args = 1..)]
+    pub args: Vec<String>,
+    /// Values file (repeatable, or comma-separated); later files win.
+    #[arg(
+        long = "values",
+        short = 'f',
+        value_name = "FILE",
+        value_delimiter = ','
+    )]
+    pub values: Vec<String>,
+    /// Set values: `a.b=c,list[0]=x` (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Set values as strings (repeatable).
+    #[arg(long = "set-string", value_name = "KEY=VALUE")]
+    pub set_string: Vec<String>,
+    /// Set values as JSON (repeatable).
+    #[arg(long = "set-json", value_name = "KEY=JSON")]
+    pub set_json: Vec<String>,
+    /// Set values from files: `key=path` (repeatable).
+    #[arg(long = "set-file", value_name = "KEY=PATH")]
+    pub set_file: Vec<String>,
+    /// Namespace of the release (`.Release.Namespace`).
+    #[arg(long, short = 'n', default_value = "default")]
+    pub namespace: String,
+    /// Kubernetes version for `.Capabilities.KubeVersion` (default v1.32.0).
+    #[arg(long, value_name = "VERSION")]
+    pub kube_version: Option<String>,
+    /// Extra API versions for `.Capabilities.APIVersions` (repeatable, or comma-separated).
+    #[arg(long = "api-versions", short = 'a', value_delimiter = ',')]
+    pub api_versions: Vec<String>,
+    /// Only show manifests rendered from these templates (glob on the path after the chart
+    /// name, e.g. `templates/deployment.yaml`; repeatable).
+    #[arg(long = "show-only", short = 's', value_name = "TEMPLATE")]
+    pub show_only: Vec<String>,
+    /// Include the chart's CRDs (`crds/`) in the output.
+    #[arg(long)]
+    pub include_crds: bool,
+    /// Leave out test hooks.
+    #[arg(long)]
+    pub skip_tests: bool,
+    /// Leave out hooks.
+    #[arg(long)]
+    pub no_hooks: bool,
+    /// Set `.Release.IsUpgrade` instead of `.Release.IsInstall`.
+    #[arg(long)]
+    pub is_upgrade: bool,
+    /// Do not validate values against the charts' values.schema.json.
+    #[arg(long)]
+    pub skip_schema_validation: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

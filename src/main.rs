@@ -1,5 +1,5 @@
 use clap::Parser;
-use plimsoll::cli::{Cli, ColorChoice, Command, FailOn, LintArgs};
+use plimsoll::cli::{Cli, ColorChoice, Command, FailOn, LintArgs, TemplateArgs};
 use plimsoll::diagnostic::Severity;
 use plimsoll::lint::{LintOptions, lint};
 use plimsoll::report::{self, ReportOptions};
@@ -17,6 +17,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Lint(args) => run_lint(args),
+        Command::Template(args) => run_template(args),
         Command::Rules => {
             let mut out = std::io::stdout().lock();
             for m in plimsoll::rules::all_meta() {
@@ -53,6 +54,25 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+fn run_template(args: TemplateArgs) -> ExitCode {
+    match plimsoll::render::chart::template_command(&args) {
+        Ok(text) => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("Error: {e}");
+                    ExitCode::from(1)
+                }
+                _ => ExitCode::SUCCESS,
+            }
+        }
+        Err(e) => {
+            eprintln!("{}", e.helm_text());
+            ExitCode::from(1)
+        }
     }
 }
 

@@ -12,11 +12,16 @@
 //!   of Go's `text/template` semantics lives in the private `exec` module).
 //! - [`gofmt`]: Go's `fmt` printing of values (`%v`, `Sprint`, `Sprintf` verbs).
 
+pub mod chart;
+pub mod coalesce;
+pub mod context;
 pub mod engine;
 mod exec;
 pub mod funcs;
 pub mod gofmt;
 pub mod json_out;
+pub mod output;
+pub mod set_values;
 pub mod value;
 pub mod yaml_in;
 pub mod yaml_out;

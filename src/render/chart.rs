@@ -1,0 +1,891 @@
+//! Rendering a loaded chart as `helm template` does: the chart's metadata and values read as
+//! Helm reads them, dependencies checked and processed (conditions, tags, aliases,
+//! import-values), values coalesced, every template of the chart and its enabled subcharts
+//! parsed into one engine under Helm's names (`chart/templates/x.yaml`,
+//! `chart/charts/sub/templates/x.yaml`), each non-partial file executed with its own chart's
+//! context (library charts contribute only their `_` files; `NOTES.txt` is executed but not
+//! printed), and the output assembled (see [`super::output`]).
+//!
+//! Files are taken from the chart model (`crate::chart`), which already applied
+//! `.helmignore`; nothing outside the chart is read.
+
+use super::coalesce::{self, ChartNode, Dependency, Log, Table};
+use super::context::{
+    Capabilities, ChartMeta, ChartObject, DependencyMeta, Files, KubeVersion, Maintainer,
+    ReleaseOptions, chart_values,
+};
+use super::engine::{Engine, Limits, Output, TemplateFile};
+use super::output::{self, CrdFile, OutputOptions, RenderedFile};
+use super::value::{Kind, Value};
+use super::yaml_in::{self, Target};
+use crate::chart::Chart;
+use crate::source::{File, SourceFile};
+use crate::yaml::{Node, NodeKind};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// What `helm template` takes besides the chart.
+#[derive(Clone, Debug, Default)]
+pub struct RenderOptions {
+    pub release: ReleaseOptions,
+    pub kube_version: Option<KubeVersion>,
+    /// `--api-versions`.
+    pub api_versions: Vec<String>,
+    pub output: OutputOptions,
+    pub limits: Limits,
+    /// `--skip-schema-validation`.
+    pub skip_schema_validation: bool,
+}
+
+/// A failure, with the message Helm prints after `Error: `.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemplateError {
+    pub message: String,
+    /// Whether Helm adds `\n\nUse --debug flag to render out invalid YAML` (failures after
+    /// the release object exists: template errors, YAML errors of the output, kubeVersion).
+    pub debug_hint: bool,
+}
+
+impl TemplateError {
+    fn new(message: impl Into<String>) -> TemplateError {
+        TemplateError {
+            message: message.into(),
+            debug_hint: false,
+        }
+    }
+
+    fn render(message: impl Into<String>) -> TemplateError {
+        TemplateError {
+            message: message.into(),
+            debug_hint: true,
+        }
+    }
+
+    /// The whole text Helm writes to stderr, without the trailing newline.
+    pub fn helm_text(&self) -> String {
+        if self.debug_hint {
+            format!(
+                "Error: {}\n\nUse --debug flag to render out invalid YAML",
+                self.message
+            )
+        } else {
+            format!("Error: {}", self.message)
+        }
+    }
+}
+
+/// The files a render reads, by id: values files, user values files and templates. Origins
+/// and segments refer to these ids.
+#[derive(Debug, Default)]
+pub struct FileTable {
+    pub files: Vec<File>,
+}
+
+impl FileTable {
+    pub fn add(&mut self, f: &File) -> u32 {
+        self.files.push(f.clone());
+        (self.files.len() - 1) as u32
+    }
+}
+
+/// A finished render.
+#[derive(Debug)]
+pub struct Rendered {
+    /// Every executed file (partials excluded, `NOTES.txt` included) with its provenance.
+    pub outputs: Vec<(String, Output)>,
+    /// The `helm template` text.
+    pub text: String,
+    /// The coalesced values of the root chart.
+    pub values: Value,
+    pub files: FileTable,
+    /// What Helm would log (coalescing warnings).
+    pub warnings: Vec<String>,
+}
+
+/// A chart with what the render needs, read once.
+struct Loaded {
+    /// values.schema.json, if any.
+    schema: Option<File>,
+    meta: ChartMeta,
+    values: Table,
+    deps: Option<Vec<Dependency>>,
+    /// Chart-relative name to contents.
+    files: BTreeMap<String, Arc<[u8]>>,
+    /// (chart-relative name, file) of each template.
+    templates: Vec<(String, File)>,
+    crds: Vec<(String, File)>,
+    subcharts: Vec<usize>,
+}
+
+fn rel_name(chart: &Chart, f: &SourceFile) -> String {
+    let p = f.path.strip_prefix(&chart.root).unwrap_or(&f.path);
+    p.to_string_lossy().replace('\\', "/")
+}
+
+/// A scalar read into a Go `string` field through sigs.k8s.io/yaml.
+fn meta_string(n: &Node) -> String {
+    match &n.kind {
+        NodeKind::Scalar(s) => match s.value {
+            crate::yaml::Value::Null => String::new(),
+            crate::yaml::Value::Bool(b) => b.to_string(),
+            crate::yaml::Value::Int(i) => i.to_string(),
+            crate::yaml::Value::Float(f) => super::gofmt::format_float(f, b'g', -1, 32),
+            crate::yaml::Value::Str => s.text.clone(),
+        },
+        _ => String::new(),
+    }
+}
+
+fn meta_strings(n: Option<&Node>) -> Vec<String> {
+    n.and_then(|n| n.as_seq())
+        .map(|s| s.iter().map(meta_string).collect())
+        .unwrap_or_default()
+}
+
+fn get_string(n: &Node, key: &str) -> String {
+    n.get(key).map(meta_string).unwrap_or_default()
+}
+
+fn read_dependencies(list: Option<&Node>) -> (Option<Vec<Dependency>>, Vec<DependencyMeta>) {
+    let Some(seq) = list.and_then(|l| l.as_seq()) else {
+        return (None, Vec::new());
+    };
+    let mut deps = Vec::new();
+    let mut metas = Vec::new();
+    for d in seq {
+        let import_values: Vec<Value> = d
+            .get("import-values")
+            .and_then(|n| n.as_seq())
+            .map(|s| {
+                s.iter()
+                    .filter_map(|x| yaml_in::node_to_value(x, None).ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let dep = Dependency {
+            name: get_string(d, "name"),
+            version: get_string(d, "version"),
+            alias: get_string(d, "alias"),
+            condition: get_string(d, "condition"),
+            tags: meta_strings(d.get("tags")),
+            import_values: import_values.clone(),
+            enabled: d.get("enabled").and_then(|e| e.as_bool()).unwrap_or(false),
+        };
+        metas.push(DependencyMeta {
+            name: dep.name.clone(),
+            version: dep.version.clone(),
+            repository: get_string(d, "repository"),
+            condition: dep.condition.clone(),
+            tags: dep.tags.clone(),
+            enabled: dep.enabled,
+            import_values,
+            alias: dep.alias.clone(),
+        });
+        deps.push(dep);
+    }
+    (Some(deps), metas)
+}
+
+fn read_meta(chart: &Chart) -> Result<(ChartMeta, Option<Vec<Dependency>>), TemplateError> {
+    let Some(doc) = &chart.chart_yaml else {
+        return Err(TemplateError::new("Chart.yaml file is missing"));
+    };
+    // Errors as sigs.k8s.io/yaml reports them, through the same reader as values files.
+    if let Err(e) = yaml_in::load_parsed(&doc.file.text, &doc.yaml, None, Target::Any) {
+        return Err(TemplateError::new(format!("cannot load Chart.yaml: {e}")));
+    }
+    let empty = Node {
+        span: Default::default(),
+        kind: NodeKind::Map(Vec::new()),
+        alias: None,
+    };
+    let root = doc.yaml.root().unwrap_or(&empty);
+    let mut meta = ChartMeta {
+        name: get_string(root, "name"),
+        home: get_string(root, "home"),
+        sources: meta_strings(root.get("sources")),
+        version: get_string(root, "version"),
+        description: get_string(root, "description"),
+        keywords: meta_strings(root.get("keywords")),
+        maintainers: root
+            .get("maintainers")
+            .and_then(|m| m.as_seq())
+            .map(|s| {
+                s.iter()
+                    .map(|m| Maintainer {
+                        name: get_string(m, "name"),
+                        email: get_string(m, "email"),
+                        url: get_string(m, "url"),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        icon: get_string(root, "icon"),
+        api_version: get_string(root, "apiVersion"),
+        condition: get_string(root, "condition"),
+        tags: get_string(root, "tags"),
+        app_version: get_string(root, "appVersion"),
+        deprecated: root
+            .get("deprecated")
+            .and_then(|d| d.as_bool())
+            .unwrap_or(false),
+        annotations: root
+            .get("annotations")
+            .map(|a| {
+                a.entries()
+                    .map(|e| (e.key_json_string(), meta_string(&e.value)))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        kube_version: get_string(root, "kubeVersion"),
+        dependencies: Vec::new(),
+        chart_type: get_string(root, "type"),
+    };
+    if meta.api_version.is_empty() {
+        meta.api_version = "v1".into();
+    }
+    let (mut deps, mut metas) = read_dependencies(root.get("dependencies"));
+    if meta.api_version == "v1"
+        && let Some(req) = chart
+            .files
+            .iter()
+            .find(|f| rel_name(chart, f) == "requirements.yaml")
+    {
+        let parsed = crate::yaml::parse(&req.text);
+        if let Err(e) = yaml_in::load_parsed(&req.text, &parsed, None, Target::Any) {
+            return Err(TemplateError::new(format!(
+                "cannot load requirements.yaml: {e}"
+            )));
+        }
+        if let Some(r) = parsed.root() {
+            (deps, metas) = read_dependencies(r.get("dependencies"));
+        }
+    }
+    meta.dependencies = metas;
+    validate(&meta)?;
+    Ok((meta, deps))
+}
+
+fn validate(meta: &ChartMeta) -> Result<(), TemplateError> {
+    let fail = |m: String| Err(TemplateError::new(format!("validation: {m}")));
+    if meta.name.is_empty() {
+        return fail("chart.metadata.name is required".into());
+    }
+    if meta.name.contains('/') || meta.name == "." || meta.name == ".." {
+        return fail(format!(
+            "chart.metadata.name {} is invalid",
+            super::set_values::go_quote(&meta.name)
+        ));
+    }
+    if meta.version.is_empty() {
+        return fail("chart.metadata.version is required".into());
+    }
+    if crate::chart::semver::parse_lenient(&meta.version).is_none() {
+        return fail(format!(
+            "chart.metadata.version {} is invalid",
+            super::set_values::go_quote(&meta.version)
+        ));
+    }
+    if !matches!(meta.chart_type.as_str(), "" | "application" | "library") {
+        return fail("chart.metadata.type must be application or library".into());
+    }
+    let mut seen = std::collections::HashSet::new();
+    for d in &meta.dependencies {
+        let key = if d.alias.is_empty() {
+            &d.name
+        } else {
+            &d.alias
+        };
+        if !seen.insert(key.clone()) {
+            return fail(format!(
+                "more than one dependency with name or alias {}",
+                super::set_values::go_quote(key)
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn bytes_of(f: &File) -> Arc<[u8]> {
+    let t = f.text.strip_prefix('\u{feff}').unwrap_or(&f.text);
+    Arc::from(t.as_bytes())
+}
+
+/// Loads `chart` and its subcharts into `out`; returns its index.
+fn load(
+    chart: &Chart,
+    out: &mut Vec<Loaded>,
+    table: &mut FileTable,
+    path: &str,
+) -> Result<usize, TemplateError> {
+    let (meta, deps) = read_meta(chart)?;
+    let values = match &chart.values {
+        None => Table::new(),
+        Some(doc) => {
+            let id = table.add(&doc.file);
+            match yaml_in::load_parsed(&doc.file.text, &doc.yaml, Some(id), Target::Map) {
+                Ok(v) => coalesce::table(&v).cloned().unwrap_or_default(),
+                Err(e) => {
+                    return Err(TemplateError::new(format!("cannot load values.yaml: {e}")));
+                }
+            }
+        }
+    };
+    let v2 = meta.api_version != "v1";
+    let mut files = BTreeMap::new();
+    for f in chart
+        .files
+        .iter()
+        .chain(chart.readme.iter())
+        .chain(chart.helmignore.iter())
+        .chain(chart.crds.iter())
+    {
+        let name = rel_name(chart, f);
+        if name == "Chart.lock"
+            || (v2 && (name == "requirements.yaml" || name == "requirements.lock"))
+        {
+            continue;
+        }
+        files.insert(name, bytes_of(f));
+    }
+    let templates = chart
+        .templates
+        .iter()
+        .map(|f| (rel_name(chart, f), f.clone()))
+        .collect();
+    let crds = chart
+        .crds
+        .iter()
+        .map(|f| (rel_name(chart, f), f.clone()))
+        .filter(|(n, _)| n.ends_with(".yaml") || n.ends_with(".yml") || n.ends_with(".json"))
+        .collect();
+    // Helm reads every other entry of `charts/` as a chart folder, which a plain file is not.
+    if let Some(e) = chart
+        .charts_dir
+        .iter()
+        .find(|e| !e.is_dir && !e.packaged && !e.file_name.ends_with(".prov"))
+    {
+        return Err(TemplateError::new(format!(
+            "error unpacking subchart {} in {}: Chart.yaml file is missing",
+            e.file_name, meta.name
+        )));
+    }
+    let idx = out.len();
+    out.push(Loaded {
+        schema: chart.values_schema.clone(),
+        meta,
+        values,
+        deps,
+        files,
+        templates,
+        crds,
+        subcharts: Vec::new(),
+    });
+    let mut subs = Vec::new();
+    let mut ordered: Vec<&Chart> = chart.subcharts.iter().collect();
+    ordered.sort_by(|a, b| a.name().cmp(b.name()));
+    for sub in ordered {
+        let name = sub.name().to_string();
+        let i = load(sub, out, table, &format!("{path}{name}/")).map_err(|e| {
+            let parent = out[idx].meta.name.clone();
+            TemplateError::new(format!(
+                "error unpacking subchart {name} in {parent}: {}",
+                e.message
+            ))
+        })?;
+        subs.push(i);
+    }
+    out[idx].subcharts = subs;
+    Ok(idx)
+}
+
+fn node_of(loaded: &[Loaded], i: usize) -> ChartNode {
+    let l = &loaded[i];
+    ChartNode {
+        name: l.meta.name.clone(),
+        version: l.meta.version.clone(),
+        values: l.values.clone(),
+        dependencies: l.deps.clone(),
+        charts: l.subcharts.iter().map(|&s| node_of(loaded, s)).collect(),
+        id: i,
+    }
+}
+
+/// Reads the user's values as `helm template` merges them: `-f` files in order, then every
+/// `--set-json`, `--set`, `--set-string`.
+#[derive(Clone, Debug, Default)]
+pub struct UserValues {
+    /// `-f` files, already read: (name as given, file).
+    pub files: Vec<(String, File)>,
+    pub set_json: Vec<String>,
+    pub set: Vec<String>,
+    pub set_string: Vec<String>,
+    /// `--set-file key=path`: the named files are read when the values are merged.
+    pub set_file: Vec<String>,
+}
+
+impl UserValues {
+    pub fn merge(&self, table: &mut FileTable) -> Result<Table, TemplateError> {
+        use super::set_values::{SetKind, flag_error, merge_maps, parse_into};
+        let mut base = Table::new();
+        for (name, f) in &self.files {
+            let id = table.add(f);
+            let v = yaml_in::load(&f.text, Some(id), Target::Map)
+                .map_err(|e| TemplateError::new(format!("failed to parse {name}: {e}")))?;
+            merge_maps(&mut base, coalesce::table(&v).cloned().unwrap_or_default());
+        }
+        for (args, kind) in [
+            (&self.set_json, SetKind::Json),
+            (&self.set, SetKind::Typed),
+            (&self.set_string, SetKind::String),
+            (&self.set_file, SetKind::File),
+        ] {
+            for a in args {
+                parse_into(a, &mut base, kind)
+                    .map_err(|e| TemplateError::new(flag_error(kind, a, &e)))?;
+            }
+        }
+        Ok(base)
+    }
+}
+
+struct Ctx<'a> {
+    loaded: &'a [Loaded],
+    caps: Value,
+    release: Value,
+    templates: Vec<(String, String, usize, File)>,
+    /// (template name, context) for each chart's files.
+    contexts: Vec<BTreeMap<String, Value>>,
+    crds: Vec<CrdFile>,
+}
+
+/// `recAllTpls`: the context of chart `node` and its subcharts; collects templates.
+fn rec_all_tpls(
+    cx: &mut Ctx,
+    node: &ChartNode,
+    parent_values: &Value,
+    full_path: &str,
+    is_root: bool,
+    meta_override: Option<&ChartMeta>,
+) -> Value {
+    let l = &cx.loaded[node.id];
+    let mut meta = meta_override.cloned().unwrap_or_else(|| l.meta.clone());
+    meta.name = node.name.clone();
+    let values = if is_root {
+        parent_values.clone()
+    } else {
+        match &parent_values.kind {
+            Kind::Map(m) => match m.entries.get(&node.name).and_then(coalesce::table) {
+                Some(t) => chart_values(t.clone()),
+                None => chart_values(Table::new()),
+            },
+            _ => chart_values(Table::new()),
+        }
+    };
+    let mut next = BTreeMap::new();
+    next.insert(
+        "Chart".to_string(),
+        Value::new(Kind::Object(Arc::new(ChartObject { meta, is_root }))),
+    );
+    next.insert(
+        "Files".into(),
+        Value::new(Kind::Object(Arc::new(Files::new(l.files.clone())))),
+    );
+    next.insert("Release".into(), cx.release.clone());
+    next.insert("Capabilities".into(), cx.caps.clone());
+    next.insert("Values".into(), values.clone());
+    let mut subcharts = BTreeMap::new();
+    for child in &node.charts {
+        let child_path = format!("{full_path}/charts/{}", child.name);
+        let sub = rec_all_tpls(cx, child, &values, &child_path, false, None);
+        subcharts.insert(child.name.clone(), sub);
+    }
+    next.insert("Subcharts".into(), Value::map(subcharts));
+    let library = l.meta.chart_type.eq_ignore_ascii_case("library");
+    let ctx_index = cx.contexts.len();
+    for (rel, f) in &l.templates {
+        let base = rel.rsplit('/').next().unwrap_or(rel);
+        if library && !base.starts_with('_') {
+            continue;
+        }
+        cx.templates.push((
+            format!("{full_path}/{rel}"),
+            format!("{full_path}/templates"),
+            ctx_index,
+            f.clone(),
+        ));
+    }
+    cx.contexts.push(next.clone());
+    Value::map(next)
+}
+
+fn collect_crds(cx: &mut Ctx, node: &ChartNode, full_path: &str) {
+    let l = &cx.loaded[node.id];
+    for (rel, f) in &l.crds {
+        cx.crds.push(CrdFile {
+            name: format!("{full_path}/{rel}"),
+            text: f
+                .text
+                .strip_prefix('\u{feff}')
+                .unwrap_or(&f.text)
+                .to_string(),
+        });
+    }
+    for child in &node.charts {
+        collect_crds(cx, child, &format!("{full_path}/charts/{}", child.name));
+    }
+}
+
+/// Values as JSON the way Helm hands them to the schema validator (through YAML, so whole
+/// floats are integers).
+fn to_json(v: &Value) -> serde_json::Value {
+    match &v.kind {
+        Kind::Invalid | Kind::Nil => serde_json::Value::Null,
+        Kind::Bool(b) => serde_json::Value::Bool(*b),
+        Kind::Int(i) | Kind::Int64(i) => serde_json::Value::from(*i),
+        Kind::Float(f) => {
+            if f.fract() == 0.0 && f.abs() < 9.0e15 {
+                serde_json::Value::from(*f as i64)
+            } else {
+                serde_json::Number::from_f64(*f)
+                    .map(serde_json::Value::Number)
+                    .unwrap_or(serde_json::Value::Null)
+            }
+        }
+        Kind::Str(s) => serde_json::Value::String(s.to_string()),
+        Kind::Bytes(b) => serde_json::Value::String(super::json_out::base64_std(b)),
+        Kind::List(l) => serde_json::Value::Array(l.items.iter().map(to_json).collect()),
+        Kind::Map(m) => serde_json::Value::Object(
+            m.entries
+                .iter()
+                .map(|(k, v)| (k.clone(), to_json(v)))
+                .collect(),
+        ),
+        Kind::Object(o) => serde_json::Value::String(o.print()),
+    }
+}
+
+/// `ValidateAgainstSchema`: each enabled chart's values.schema.json against its own values.
+fn validate_schemas(loaded: &[Loaded], node: &ChartNode, values: &Table, report: &mut String) {
+    if let Some(schema) = &loaded[node.id].schema {
+        let problems: Vec<String> = match crate::schema::compile(schema) {
+            Ok(v) => {
+                let instance = to_json(&Value::map(values.clone()));
+                crate::schema::errors(&v, &instance)
+                    .into_iter()
+                    .map(|e| {
+                        let at = if e.pointer.is_empty() {
+                            "(root)".to_string()
+                        } else {
+                            e.pointer.trim_start_matches('/').replace('/', ".")
+                        };
+                        format!("- {at}: {}\n", e.message)
+                    })
+                    .collect()
+            }
+            Err(_) => Vec::new(),
+        };
+        if !problems.is_empty() {
+            report.push_str(&format!("{}:\n", node.name));
+            for p in problems {
+                report.push_str(&p);
+            }
+        }
+    }
+    for sub in &node.charts {
+        if let Some(t) = values.get(&sub.name).and_then(coalesce::table) {
+            validate_schemas(loaded, sub, t, report);
+        }
+    }
+}
+
+/// Metadata of the root chart after dependency processing (names are aliases, `enabled`
+/// set, import-values rewritten).
+fn processed_meta(meta: &ChartMeta, deps: &Option<Vec<Dependency>>) -> ChartMeta {
+    let mut m = meta.clone();
+    if let Some(deps) = deps {
+        m.dependencies = deps
+            .iter()
+            .map(|d| {
+                let orig = meta.dependencies.iter().find(|x| {
+                    (if x.alias.is_empty() {
+                        &x.name
+                    } else {
+                        &x.alias
+                    }) == &d.name
+                });
+                DependencyMeta {
+                    name: d.name.clone(),
+                    version: d.version.clone(),
+                    repository: orig.map(|o| o.repository.clone()).unwrap_or_default(),
+                    condition: d.condition.clone(),
+                    tags: d.tags.clone(),
+                    enabled: d.enabled,
+                    import_values: d.import_values.clone(),
+                    alias: d.alias.clone(),
+                }
+            })
+            .collect();
+    } else {
+        m.dependencies.clear();
+    }
+    m
+}
+
+/// Renders `chart` as `helm template` does with the given user values.
+pub fn render(
+    chart: &Chart,
+    user: &UserValues,
+    opts: &RenderOptions,
+) -> Result<Rendered, TemplateError> {
+    let mut table = FileTable::default();
+    let user_values = user.merge(&mut table)?;
+    let mut loaded = Vec::new();
+    let root_idx = load(chart, &mut loaded, &mut table, "")?;
+    let root_meta = loaded[root_idx].meta.clone();
+    if root_meta.chart_type.eq_ignore_ascii_case("library") {
+        return Err(TemplateError::new("library charts are not installable"));
+    }
+    if let Some(reqs) = &loaded[root_idx].deps {
+        let names: Vec<&str> = loaded[root_idx]
+            .subcharts
+            .iter()
+            .map(|&i| loaded[i].meta.name.as_str())
+            .collect();
+        let missing: Vec<&str> = reqs
+            .iter()
+            .filter(|r| !names.contains(&r.name.as_str()))
+            .map(|r| r.name.as_str())
+            .collect();
+        if !missing.is_empty() {
+            return Err(TemplateError::new(format!(
+                "An error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {}",
+                missing.join(", ")
+            )));
+        }
+    }
+    if !valid_release_name(&opts.release.name) {
+        return Err(TemplateError::new(format!(
+            "release name {}: invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53",
+            super::set_values::go_quote(&opts.release.name)
+        )));
+    }
+    let mut log = Log::default();
+    let mut root = node_of(&loaded, root_idx);
+    coalesce::process_dependencies(&mut log, &mut root, &user_values)
+        .map_err(TemplateError::new)?;
+    let values =
+        coalesce::coalesce_values(&mut log, &root, &user_values).map_err(TemplateError::new)?;
+    if !opts.skip_schema_validation {
+        let mut report = String::new();
+        validate_schemas(&loaded, &root, &values, &mut report);
+        if !report.is_empty() {
+            return Err(TemplateError::new(format!(
+                "values don't meet the specifications of the schema(s) in the following chart(s):\n{report}"
+            )));
+        }
+    }
+    let caps = Capabilities::new(opts.kube_version.clone(), &opts.api_versions);
+    if !root_meta.kube_version.is_empty()
+        && !coalesce::is_compatible_range(&root_meta.kube_version, &caps.kube_version.version)
+    {
+        return Err(TemplateError::render(format!(
+            "chart requires kubeVersion: {} which is incompatible with Kubernetes {}",
+            root_meta.kube_version, caps.kube_version.version
+        )));
+    }
+    let values = chart_values(values);
+    let mut cx = Ctx {
+        loaded: &loaded,
+        caps: Value::new(Kind::Object(Arc::new(caps))),
+        release: opts.release.to_value(),
+        templates: Vec::new(),
+        contexts: Vec::new(),
+        crds: Vec::new(),
+    };
+    let root_name = root.name.clone();
+    let meta = processed_meta(&root_meta, &root.dependencies);
+    rec_all_tpls(&mut cx, &root, &values, &root_name, true, Some(&meta));
+    collect_crds(&mut cx, &root, &root_name);
+
+    let mut engine_files = Vec::with_capacity(cx.templates.len());
+    for (name, _, _, f) in &cx.templates {
+        let source = if f.text.starts_with('\u{feff}') {
+            SourceFile::new(f.path.clone(), f.text['\u{feff}'.len_utf8()..].to_string())
+        } else {
+            f.clone()
+        };
+        let file_id = table.add(&source);
+        engine_files.push(TemplateFile {
+            name: name.clone(),
+            source,
+            file_id,
+        });
+    }
+    let engine = Engine::new(engine_files, opts.limits.clone())
+        .map_err(|e| TemplateError::render(e.message))?;
+    // Helm executes in its parse order (deepest first, reverse lexical) and stops at the
+    // first error.
+    let mut order: Vec<usize> = (0..cx.templates.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (na, nb) = (&cx.templates[a].0, &cx.templates[b].0);
+        let (da, db) = (na.matches('/').count(), nb.matches('/').count());
+        db.cmp(&da).then_with(|| nb.cmp(na))
+    });
+    let mut outputs = Vec::new();
+    for i in order {
+        let (name, base_path, ctx_index, _) = &cx.templates[i];
+        let base = name.rsplit('/').next().unwrap_or(name);
+        if base.starts_with('_') {
+            continue;
+        }
+        let mut data = cx.contexts[*ctx_index].clone();
+        let mut tmpl = BTreeMap::new();
+        tmpl.insert("Name".to_string(), Value::str(name.as_str()));
+        tmpl.insert("BasePath".to_string(), Value::str(base_path.as_str()));
+        data.insert("Template".into(), chart_values(tmpl));
+        let out = engine
+            .render_file(name, chart_values(data))
+            .map_err(|e| TemplateError::render(e.message))?;
+        outputs.push((name.clone(), out));
+    }
+    let rendered: Vec<RenderedFile> = outputs
+        .iter()
+        .filter(|(n, _)| !n.ends_with("NOTES.txt"))
+        .map(|(n, o)| RenderedFile {
+            name: n.clone(),
+            content: o.text.clone(),
+        })
+        .collect();
+    let text = output::assemble(&rendered, &cx.crds, &opts.output).map_err(|e| TemplateError {
+        message: e.message,
+        debug_hint: e.render_error,
+    })?;
+    Ok(Rendered {
+        outputs,
+        text,
+        values,
+        files: table,
+        warnings: log.warnings,
+    })
+}
+
+/// `chartutil.ValidateReleaseName`.
+pub fn valid_release_name(name: &str) -> bool {
+    static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+            .expect("valid regex")
+    });
+    !name.is_empty() && name.len() <= 53 && RE.is_match(name)
+}
+
+/// Loads the chart at `path` (a folder or a packaged `.tgz`) with the chart model.
+pub fn load_chart(path: &Path) -> Result<Chart, TemplateError> {
+    if !path.exists() {
+        return Err(TemplateError::new(format!(
+            "path {} not found",
+            super::set_values::go_quote(&path.to_string_lossy())
+        )));
+    }
+    if path.is_dir() {
+        if !path.join("Chart.yaml").exists() {
+            return Err(TemplateError::new("Chart.yaml file is missing"));
+        }
+        let (chart, _diags) = crate::chart::load::load_chart_dir(path);
+        return Ok(chart);
+    }
+    let mut loader = crate::chart::load::Loader::default();
+    let bytes = loader
+        .read(path)
+        .ok_or_else(|| TemplateError::new(format!("cannot read {}", path.display())))?;
+    crate::chart::archive::load_archive_bytes(&mut loader, path, &bytes, 0).ok_or_else(|| {
+        TemplateError::new(
+            "file does not appear to be a gzipped archive; got 'application/octet-stream'",
+        )
+    })
+}
+
+/// `plimsoll template`: Helm's `template` command on the arguments it takes.
+pub fn template_command(args: &crate::cli::TemplateArgs) -> Result<String, TemplateError> {
+    let kube_version = match &args.kube_version {
+        Some(v) if !v.is_empty() => Some(
+            KubeVersion::parse(v)
+                .map_err(|e| TemplateError::new(format!("invalid kube version '{v}': {e}")))?,
+        ),
+        _ => None,
+    };
+    let (name, chart_path) = match args.args.as_slice() {
+        [chart] => ("release-name".to_string(), chart.clone()),
+        [name, chart] => (name.clone(), chart.clone()),
+        [_, _, rest @ ..] => {
+            return Err(TemplateError::new(format!(
+                "expected at most two arguments, unexpected arguments: {}",
+                rest.join(", ")
+            )));
+        }
+        [] => {
+            return Err(TemplateError::new(
+                "requires at least 1 arg(s), only received 0",
+            ));
+        }
+    };
+    let chart_path = chart_path.trim();
+    if !Path::new(chart_path).exists() {
+        return Err(TemplateError::new(if chart_path.contains('/') {
+            format!("path {} not found", super::set_values::go_quote(chart_path))
+        } else {
+            format!(
+                "non-absolute URLs should be in form of repo_name/path_to_chart, got: {chart_path}"
+            )
+        }));
+    }
+    let mut user = UserValues {
+        set_json: args.set_json.clone(),
+        set: args.set.clone(),
+        set_string: args.set_string.clone(),
+        set_file: args.set_file.clone(),
+        ..UserValues::default()
+    };
+    for f in &args.values {
+        let text = if f.trim() == "-" {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+                .map_err(|e| TemplateError::new(e.to_string()))?;
+            s
+        } else {
+            std::fs::read_to_string(f).map_err(|e| {
+                TemplateError::new(format!(
+                    "open {f}: {}",
+                    match e.kind() {
+                        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+                        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+                        _ => e.to_string(),
+                    }
+                ))
+            })?
+        };
+        user.files
+            .push((f.clone(), SourceFile::new(f.as_str(), text)));
+    }
+    let chart = load_chart(Path::new(chart_path))?;
+    let opts = RenderOptions {
+        release: ReleaseOptions {
+            name,
+            namespace: args.namespace.clone(),
+            is_upgrade: args.is_upgrade,
+            revision: 1,
+        },
+        kube_version,
+        api_versions: args.api_versions.clone(),
+        output: OutputOptions {
+            include_crds: args.include_crds,
+            show_only: args.show_only.clone(),
+            skip_tests: args.skip_tests,
+            no_hooks: args.no_hooks,
+        },
+        limits: Limits::default(),
+        skip_schema_validation: args.skip_schema_validation,
+    };
+    render(&chart, &user, &opts).map(|r| r.text)
+}
