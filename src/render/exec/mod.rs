@@ -942,15 +942,13 @@ impl<'u> Frame<'u> {
                 self.check_arity(name, n_in, 2)?;
                 let argv = self.eval_args(cx, dot, rest, fin)?;
                 let tname = self.string_param(rest, &argv, 0)?;
-                self.at = call_at;
-                self.include(cx, &tname, argv[1].v.clone())
+                self.include(cx, call_at, &tname, argv[1].v.clone())
             }
             "tpl" => {
                 self.check_arity(name, n_in, 2)?;
                 let argv = self.eval_args(cx, dot, rest, fin)?;
                 let text = self.string_param(rest, &argv, 0)?;
-                self.at = call_at;
-                self.tpl(cx, &text, argv[0].v.origin, argv[1].v.clone())
+                self.tpl(cx, call_at, &text, argv[0].v.origin, argv[1].v.clone())
             }
             "call" => {
                 if n_in == 0 {
@@ -1013,32 +1011,52 @@ impl<'u> Frame<'u> {
     /// A `string` parameter: Go's checks of a literal (`expected string; found 5`) and of a
     /// value (`wrong type for value; expected string; got float64`).
     fn string_param(&mut self, rest: &'u [Operand], argv: &[V], i: usize) -> R<String> {
+        // Go checks each argument as it evaluates it: a failure points at the argument.
+        let at = |f: &mut Self| {
+            if let Some(op) = rest.get(i) {
+                f.at = At::Op(op);
+            }
+        };
         if let Some(op) = rest.get(i) {
-            self.at = At::Op(op);
             match op {
                 Operand::Number(_) | Operand::Bool { .. } => {
+                    at(self);
                     return Err(self.errorf(format!(
                         "expected string; found {}",
                         nodefmt::operand(self.src(), op)
                     )));
                 }
-                Operand::Nil(_) => return Err(self.errorf("cannot assign nil to string")),
+                Operand::Nil(_) => {
+                    at(self);
+                    return Err(self.errorf("cannot assign nil to string"));
+                }
                 _ => {}
             }
         }
         match &argv[i].v.kind {
             Kind::Str(s) => Ok(s.to_string()),
-            Kind::Invalid => Err(self.errorf("invalid value; expected string")),
-            _ => Err(self.errorf(format!(
-                "wrong type for value; expected string; got {}",
-                arg_type(&argv[i].v)
-            ))),
+            Kind::Invalid => {
+                at(self);
+                Err(self.errorf("invalid value; expected string"))
+            }
+            _ => {
+                at(self);
+                Err(self.errorf(format!(
+                    "wrong type for value; expected string; got {}",
+                    arg_type(&argv[i].v)
+                )))
+            }
         }
     }
 
     /// Helm's `include`: executes a template into a string, at most `include_depth` nested
     /// calls of one name.
-    fn include(&mut self, cx: &mut Ctx, name: &str, data: Value) -> R<V> {
+    fn include(&mut self, cx: &mut Ctx, call_at: At<'u>, name: &str, data: Value) -> R<V> {
+        // Go marks the call only when it fails.
+        let fail = |f: &mut Self, msg: String| {
+            f.at = call_at;
+            f.errorf(msg)
+        };
         let nested = format!(
             "error calling include: rendering template has a nested reference name: {name}: unable to execute template"
         );
@@ -1046,13 +1064,16 @@ impl<'u> Frame<'u> {
         if let Some(c) = count
             && c > cx.engine.limits.include_depth
         {
-            return Err(self.errorf(nested));
+            return Err(fail(self, nested));
         }
         if cx.nesting >= cx.engine.limits.max_nesting {
-            return Err(self.errorf(nested));
+            return Err(fail(self, nested));
         }
         let Some(t) = cx.lookup(name) else {
-            return Err(self.errorf(format!("error calling include: {}", no_template(name))));
+            return Err(fail(
+                self,
+                format!("error calling include: {}", no_template(name)),
+            ));
         };
         *cx.included.entry(name.to_string()).or_insert(0) += 1;
         let mut buf = Buf::default();
@@ -1071,30 +1092,47 @@ impl<'u> Frame<'u> {
                 self.remember(Recent::new(text.clone(), buf.segs, None));
                 Ok(V::new(Value::str(text)))
             }
-            Err(Flow::Err(e)) => Err(self.errorf(format!("error calling include: {}", e.msg))),
+            Err(Flow::Err(e)) => Err(fail(self, format!("error calling include: {}", e.msg))),
         }
     }
 
     /// Helm's `tpl`: parses the text as a template named `gotpl` in a copy of the template
     /// set (its defines visible to `include` within this call only), executes it, and deletes
     /// `<no value>`.
-    fn tpl(&mut self, cx: &mut Ctx, text: &str, origin: Option<Origin>, data: Value) -> R<V> {
+    fn tpl(
+        &mut self,
+        cx: &mut Ctx,
+        call_at: At<'u>,
+        text: &str,
+        origin: Option<Origin>,
+        data: Value,
+    ) -> R<V> {
+        let fail = |f: &mut Self, msg: String| {
+            f.at = call_at;
+            f.errorf(msg)
+        };
         if cx.nesting >= cx.engine.limits.max_nesting {
-            return Err(self.errorf(format!(
-                "error calling tpl: tpl nesting exceeds {} levels",
-                cx.engine.limits.max_nesting
-            )));
+            return Err(fail(
+                self,
+                format!(
+                    "error calling tpl: tpl nesting exceeds {} levels",
+                    cx.engine.limits.max_nesting
+                ),
+            ));
         }
         let source = SourceFile::new("gotpl", text.to_string());
         let tree = match template::parse(&source.text, &ParseOptions::helm("gotpl")) {
             Ok(t) => t,
             Err(e) => {
                 let line = source.line_index(e.span.start as usize) + 1;
-                return Err(self.errorf(format!(
-                    "error calling tpl: cannot parse template {}: {}",
-                    go_quote(text),
-                    crate::render::engine::go_parse_error("gotpl", line, &e.message)
-                )));
+                return Err(fail(
+                    self,
+                    format!(
+                        "error calling tpl: cannot parse template {}: {}",
+                        go_quote(text),
+                        crate::render::engine::go_parse_error("gotpl", line, &e.message)
+                    ),
+                ));
             }
         };
         let unit = Arc::new(Unit {
@@ -1130,11 +1168,14 @@ impl<'u> Frame<'u> {
                 self.remember(Recent::new(text.clone(), buf.segs, origin));
                 Ok(V::new(Value::str(text)))
             }
-            Err(Flow::Err(e)) => Err(self.errorf(format!(
-                "error calling tpl: error during tpl function execution for {}: {}",
-                go_quote(text),
-                e.msg
-            ))),
+            Err(Flow::Err(e)) => Err(fail(
+                self,
+                format!(
+                    "error calling tpl: error during tpl function execution for {}: {}",
+                    go_quote(text),
+                    e.msg
+                ),
+            )),
         }
     }
 
