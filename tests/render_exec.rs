@@ -683,3 +683,101 @@ fn recorded_outputs_still_match_helm() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+fn engine_for(text: &str, limits: Limits) -> Result<Engine, String> {
+    let files = vec![TemplateFile {
+        name: "c/templates/t.yaml".into(),
+        source: SourceFile::new("t.yaml", text.into()),
+        file_id: 0,
+    }];
+    Engine::new(files, limits).map_err(|e| e.message)
+}
+
+fn context(values: Value) -> Value {
+    let mut top = BTreeMap::new();
+    top.insert("Values".to_string(), chart_values(values));
+    chart_values(Value::map(top))
+}
+
+#[test]
+fn executor_never_panics_on_the_template_corpus() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/template_corpus");
+    let values_text = std::fs::read_to_string(root.join("values.yaml")).expect("values");
+    let values = yaml_in::load(&values_text, Some(1), Target::ChartValues).expect("values");
+    let mut rendered = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(root.join("cases"))
+        .expect("cases")
+        .filter_map(|e| e.ok())
+        .collect();
+    entries.sort_by_key(|e| e.path());
+    for e in entries {
+        let Ok(text) = std::fs::read_to_string(e.path()) else {
+            continue;
+        };
+        let limits = Limits {
+            max_steps: 200_000,
+            ..Limits::default()
+        };
+        let Ok(engine) = engine_for(&text, limits) else {
+            continue;
+        };
+        match engine.render_file("c/templates/t.yaml", context(values.clone())) {
+            Ok(out) => {
+                rendered += 1;
+                let mut pos = 0;
+                for s in &out.segments {
+                    assert_eq!(s.out.start, pos, "{:?}", e.path());
+                    assert!(s.span.end as usize <= text.len() || s.file != 0);
+                    pos = s.out.end;
+                }
+                assert_eq!(pos as usize, out.text.len());
+            }
+            Result::Err(err) => assert!(!err.message.is_empty()),
+        }
+    }
+    assert!(rendered > 0, "some corpus templates render");
+}
+
+#[test]
+fn deep_nesting_and_runaway_work_end_in_errors() {
+    // Nested parentheses and blocks as deep as the parser allows.
+    let parens = format!("{}1{}", "(".repeat(900), ")".repeat(900));
+    let e = engine_for(&format!("{{{{ {parens} }}}}"), Limits::default()).unwrap();
+    assert_eq!(
+        e.render_file("c/templates/t.yaml", context(Value::map(BTreeMap::new())))
+            .unwrap()
+            .text,
+        "1"
+    );
+    let ifs = format!(
+        "{}x{}",
+        "{{ if true }}".repeat(900),
+        "{{ end }}".repeat(900)
+    );
+    let e = engine_for(&ifs, Limits::default()).unwrap();
+    assert_eq!(
+        e.render_file("c/templates/t.yaml", context(Value::map(BTreeMap::new())))
+            .unwrap()
+            .text,
+        "x"
+    );
+    // 2^40 iterations: the step limit ends it.
+    let ranges = format!(
+        "{}x{}",
+        "{{ range $.Values.l }}".repeat(40),
+        "{{ end }}".repeat(40)
+    );
+    let limits = Limits {
+        max_steps: 100_000,
+        ..Limits::default()
+    };
+    let e = engine_for(&ranges, limits).unwrap();
+    let l = yaml_in::load("l: [1, 2]", None, Target::ChartValues).unwrap();
+    let err = e.render_file("c/templates/t.yaml", context(l)).unwrap_err();
+    assert!(
+        err.message
+            .ends_with("evaluation stopped after 100000 steps"),
+        "{}",
+        err.message
+    );
+}

@@ -299,10 +299,13 @@ impl<'u> Frame<'u> {
             ),
             At::Tmpl(t) => (t.name_span.start, nodefmt::template_call(src, t), t.span),
         };
-        let pos = (pos as usize).min(src.len());
-        let line_start = src[..pos].rfind('\n').map_or(0, |i| i + 1);
-        let line = src[..pos].matches('\n').count() + 1;
-        let col = pos - line_start;
+        let before = &src.as_bytes()[..(pos as usize).min(src.len())];
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let col = before.len() - line_start;
         let file = (self.unit.file_id != TPL_FILE).then_some(self.unit.file_id);
         Flow::Err(ExecErr {
             msg: format!(
@@ -610,7 +613,9 @@ impl<'u> Frame<'u> {
 
     fn eval_command(&mut self, cx: &mut Ctx, dot: &V, cmd: &'u Command, fin: Option<V>) -> R<V> {
         self.step(cx)?;
-        let first = &cmd.args[0];
+        let Some(first) = cmd.args.first() else {
+            return Err(self.errorf("empty command"));
+        };
         match first {
             Operand::Field { fields, .. } => {
                 self.eval_field_node(cx, dot, first, fields, &cmd.args, fin)
@@ -644,10 +649,10 @@ impl<'u> Frame<'u> {
 
     fn not_a_function(&self, args: &'u [Operand], fin: &Option<V>) -> R<()> {
         if args.len() > 1 || fin.is_some() {
-            return Err(self.errorf(format!(
-                "can't give argument to non-function {}",
-                nodefmt::operand(self.src(), &args[0])
-            )));
+            let name = args
+                .first()
+                .map_or_else(String::new, |a| nodefmt::operand(self.src(), a));
+            return Err(self.errorf(format!("can't give argument to non-function {name}")));
         }
         Ok(())
     }
@@ -750,11 +755,13 @@ impl<'u> Frame<'u> {
         args: &'u [Operand],
         fin: Option<V>,
     ) -> R<V> {
-        let n = fields.len();
-        for f in &fields[..n - 1] {
+        let Some((last, init)) = fields.split_last() else {
+            return Ok(recv);
+        };
+        for f in init {
             recv = self.eval_field(cx, dot, node, &f.name, &[], None, recv)?;
         }
-        self.eval_field(cx, dot, node, &fields[n - 1].name, args, fin, recv)
+        self.eval_field(cx, dot, node, &last.name, args, fin, recv)
     }
 
     /// Go's `evalField`: nil checks, then methods, then struct fields or map keys.
@@ -776,7 +783,6 @@ impl<'u> Frame<'u> {
             }
             _ => {}
         }
-        let typ = recv.static_type();
         let has_args = args.len() > 1 || fin.is_some();
         match &recv.v.kind {
             Kind::Map(m) if m.ty == MapType::ChartValues && values_methods::is_method(name) => {
@@ -814,19 +820,26 @@ impl<'u> Frame<'u> {
                         None if o.field(name).is_some() => Err(self.errorf(format!(
                             "{name} has arguments but cannot be invoked as function"
                         ))),
-                        None => {
-                            Err(self.errorf(format!("can't evaluate field {name} in type {typ}")))
-                        }
+                        None => Err(self.errorf(format!(
+                            "can't evaluate field {name} in type {}",
+                            recv.static_type()
+                        ))),
                     }
                 } else if let Some(v) = o.field(name) {
                     Ok(V::new(v))
                 } else if let Some(r) = o.call(name, &[]) {
                     self.method_result(name, r)
                 } else {
-                    Err(self.errorf(format!("can't evaluate field {name} in type {typ}")))
+                    Err(self.errorf(format!(
+                        "can't evaluate field {name} in type {}",
+                        recv.static_type()
+                    )))
                 }
             }
-            _ => Err(self.errorf(format!("can't evaluate field {name} in type {typ}"))),
+            _ => Err(self.errorf(format!(
+                "can't evaluate field {name} in type {}",
+                recv.static_type()
+            ))),
         }
     }
 
@@ -1057,17 +1070,19 @@ impl<'u> Frame<'u> {
             f.at = call_at;
             f.errorf(msg)
         };
-        let nested = format!(
-            "error calling include: rendering template has a nested reference name: {name}: unable to execute template"
-        );
+        let nested = || {
+            format!(
+                "error calling include: rendering template has a nested reference name: {name}: unable to execute template"
+            )
+        };
         let count = cx.included.get(name).copied();
         if let Some(c) = count
             && c > cx.engine.limits.include_depth
         {
-            return Err(fail(self, nested));
+            return Err(fail(self, nested()));
         }
         if cx.nesting >= cx.engine.limits.max_nesting {
-            return Err(fail(self, nested));
+            return Err(fail(self, nested()));
         }
         let Some(t) = cx.lookup(name) else {
             return Err(fail(
@@ -1075,7 +1090,12 @@ impl<'u> Frame<'u> {
                 format!("error calling include: {}", no_template(name)),
             ));
         };
-        *cx.included.entry(name.to_string()).or_insert(0) += 1;
+        match cx.included.get_mut(name) {
+            Some(c) => *c += 1,
+            None => {
+                cx.included.insert(name.to_string(), 1);
+            }
+        }
         let mut buf = Buf::default();
         let dot = V::new(if data.is_nil() {
             Value::invalid()
