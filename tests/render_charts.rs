@@ -159,7 +159,6 @@ fn recorded_outputs_match_helm() {
 }
 
 #[test]
-#[ignore = "needs the function library (branch r-funcs) merged"]
 fn plimsoll_template_matches_recorded_helm_output() {
     let runs = runs();
     assert!(runs.len() >= 12, "only {} runs", runs.len());

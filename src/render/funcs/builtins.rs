@@ -65,7 +65,7 @@ fn eq_values(a1: &Value, rest: &[Value]) -> Result<bool, CallError> {
                             percent_s(a1),
                             a1.type_name(),
                             a.type_name(),
-                            percent_s(a)
+                            gofmt::sprint_value(a)
                         )));
                     } else if matches!(a.kind, Kind::List(_) | Kind::Map(_) | Kind::Bytes(_)) {
                         return Err(failed(format!(

@@ -280,11 +280,9 @@ pub fn must_merge_overwrite(ctx: &mut FuncCtx, a: Vec<Value>) -> R {
 pub fn deep_copy(_: &mut FuncCtx, a: Vec<Value>) -> R {
     arity("deepCopy", &a, 1)?;
     if a[0].is_nil() {
-        return Err(failed(
-            "deepCopy error: reflect: call of reflect.Value.Type on zero Value",
-        ));
+        return Err(failed("reflect: call of reflect.Value.Type on zero Value"));
     }
-    Ok(Value::new(a[0].kind.clone()))
+    Ok(a[0].deep_copy())
 }
 
 pub fn must_deep_copy(_: &mut FuncCtx, a: Vec<Value>) -> R {
@@ -292,7 +290,7 @@ pub fn must_deep_copy(_: &mut FuncCtx, a: Vec<Value>) -> R {
     if a[0].is_nil() {
         return Err(failed("reflect: call of reflect.Value.Type on zero Value"));
     }
-    Ok(Value::new(a[0].kind.clone()))
+    Ok(a[0].deep_copy())
 }
 
 pub fn dig(_: &mut FuncCtx, a: Vec<Value>) -> R {

@@ -208,43 +208,9 @@ pub fn to_yaml(_: &mut FuncCtx, a: Vec<Value>) -> R {
 
 pub fn to_yaml_pretty(_: &mut FuncCtx, a: Vec<Value>) -> R {
     arity("toYamlPretty", &a, 1)?;
-    let s = yaml_out::to_yaml(&a[0]);
-    Ok(Value::str(indent_sequences(&s)))
-}
-
-/// yaml.v3 with indent 2 indents sequences under their key, which go-yaml v2 does not.
-fn indent_sequences(s: &str) -> String {
-    // Each line's depth in sequences-under-keys is tracked by indentation: a `- ` line
-    // that follows a `key:` line at the same indentation moves right by two.
-    let mut out = Vec::new();
-    let mut stack: Vec<(usize, usize)> = Vec::new(); // (original indent, extra)
-    let mut prev_key_indent: Option<usize> = None;
-    for line in s.split('\n') {
-        let indent = line.len() - line.trim_start_matches(' ').len();
-        let body = &line[indent..];
-        while let Some(&(i, _)) = stack.last() {
-            if indent < i || (indent == i && !body.starts_with("- ")) && body != "-" {
-                stack.pop();
-            } else {
-                break;
-            }
-        }
-        if (body.starts_with("- ") || body == "-")
-            && prev_key_indent == Some(indent)
-            && stack.last().is_none_or(|&(i, _)| i != indent)
-        {
-            let extra = stack.last().map(|&(_, e)| e).unwrap_or(0) + 2;
-            stack.push((indent, extra));
-        }
-        let extra = stack.last().map(|&(_, e)| e).unwrap_or(0);
-        prev_key_indent = if body.ends_with(':') {
-            Some(indent)
-        } else {
-            None
-        };
-        out.push(format!("{}{}", " ".repeat(extra), line));
-    }
-    out.join("\n")
+    let s = yaml_out::to_yaml_pretty(&a[0]);
+    bounded(s.len())?;
+    Ok(Value::str(s))
 }
 
 pub fn from_yaml(_: &mut FuncCtx, a: Vec<Value>) -> R {
@@ -444,6 +410,12 @@ impl JsonParser<'_> {
         format!("invalid character {} {ctx}", quote_char(self.cur_char()))
     }
 
+    /// At the end of the input inside a literal, number or escape, Go's scanner reports
+    /// the space it feeds itself at EOF.
+    fn eof_in(&self, ctx: &str) -> String {
+        format!("invalid character ' ' {ctx}")
+    }
+
     fn value(&mut self, ctx: &str) -> Result<Value, String> {
         self.ws();
         if self.i >= self.b.len() {
@@ -470,7 +442,10 @@ impl JsonParser<'_> {
     fn literal(&mut self, word: &str, v: Value) -> Result<Value, String> {
         for (k, &w) in word.as_bytes().iter().enumerate() {
             if self.i >= self.b.len() {
-                return Err("unexpected end of JSON input".into());
+                return Err(self.eof_in(&format!(
+                    "in literal {word} (expecting {})",
+                    quote_char(w as char)
+                )));
             }
             if self.b[self.i] != w {
                 return Err(self.invalid(&format!(
@@ -497,7 +472,7 @@ impl JsonParser<'_> {
             p.i - s
         };
         if self.i >= self.b.len() {
-            return Err("unexpected end of JSON input".into());
+            return Err(self.eof_in("in numeric literal"));
         }
         if self.b[self.i] == b'0' {
             self.i += 1;
@@ -507,6 +482,9 @@ impl JsonParser<'_> {
         if self.i < self.b.len() && self.b[self.i] == b'.' {
             self.i += 1;
             if digits(self) == 0 {
+                if self.i >= self.b.len() {
+                    return Err(self.eof_in("after decimal point in numeric literal"));
+                }
                 return Err(self.invalid("after decimal point in numeric literal"));
             }
         }
@@ -516,6 +494,9 @@ impl JsonParser<'_> {
                 self.i += 1;
             }
             if digits(self) == 0 {
+                if self.i >= self.b.len() {
+                    return Err(self.eof_in("in exponent of numeric literal"));
+                }
                 return Err(self.invalid("in exponent of numeric literal"));
             }
         }
@@ -544,7 +525,7 @@ impl JsonParser<'_> {
                 b'\\' => {
                     self.i += 1;
                     if self.i >= self.b.len() {
-                        return Err("unexpected end of JSON input".into());
+                        return Err(self.eof_in("in string escape code"));
                     }
                     let e = self.b[self.i];
                     self.i += 1;
@@ -562,7 +543,7 @@ impl JsonParser<'_> {
                                 let mut v = 0u32;
                                 for _ in 0..4 {
                                     if p.i >= p.b.len() {
-                                        return Err("unexpected end of JSON input".into());
+                                        return Err(p.eof_in("in \\u hexadecimal character escape"));
                                     }
                                     let d = (p.b[p.i] as char).to_digit(16).ok_or_else(|| {
                                         p.invalid("in \\u hexadecimal character escape")

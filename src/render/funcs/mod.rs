@@ -355,4 +355,141 @@ mod tests {
         assert!(lookup("env").is_none());
         assert!(lookup("and").is_none());
     }
+
+    #[test]
+    fn every_function_has_parameters() {
+        for name in HELM_FUNCTIONS.iter().chain(crate::template::GO_BUILTINS) {
+            if lookup(name).is_some() {
+                assert!(params(name).is_some(), "{name} has no parameter list");
+            }
+        }
+        assert_eq!(
+            params("trunc"),
+            Some(Params {
+                fixed: &["int", "string"],
+                variadic: None
+            })
+        );
+    }
+}
+
+/// A function's Go parameter types, as `reflect` reports them (`string`, `int`, `bool`,
+/// `float64`, `uint32`, `interface {}`, `map[string]interface {}`, `[]interface {}`,
+/// `time.Time`, `sprig.certificate`, `reflect.Value`): what the executor needs to check
+/// arguments the way text/template does before the call (arity, then each argument as it
+/// is evaluated, with literals converted to the parameter's kind: `expected string; found
+/// 5`, `cannot assign nil to string`, `expected integer; found 2.5`), and to report a
+/// failure at the argument that caused it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Params {
+    pub fixed: &'static [&'static str],
+    /// The element type of a final `...T` parameter.
+    pub variadic: Option<&'static str>,
+}
+
+/// The parameters of the function registered under `name`.
+pub fn params(name: &str) -> Option<Params> {
+    const S: &str = "string";
+    const I: &str = "int";
+    const B: &str = "bool";
+    const F: &str = "float64";
+    const A: &str = "interface {}";
+    const M: &str = "map[string]interface {}";
+    const L: &str = "[]interface {}";
+    const T: &str = "time.Time";
+    const C: &str = "sprig.certificate";
+    const V: &str = "reflect.Value";
+    let p = |fixed: &'static [&'static str]| Params {
+        fixed,
+        variadic: None,
+    };
+    let va = |fixed: &'static [&'static str], v: &'static str| Params {
+        fixed,
+        variadic: Some(v),
+    };
+    Some(match name {
+        "eq" => va(&[V], V),
+        "ne" | "lt" | "le" | "gt" | "ge" => p(&[V, V]),
+        "not" | "len" => p(&[V]),
+        "index" => va(&[V], V),
+        "print" | "println" | "html" | "js" | "urlquery" => va(&[], A),
+        "printf" => va(&[S], A),
+        "toYaml" | "toYamlPretty" | "toJson" | "toToml" | "toString" | "toPrettyJson"
+        | "toRawJson" | "mustToJson" | "mustToPrettyJson" | "mustToRawJson" | "empty"
+        | "typeOf" | "kindOf" | "deepCopy" | "mustDeepCopy" | "int" | "int64" | "float64"
+        | "toDecimal" | "add1" | "add1f" | "ceil" | "floor" | "toStrings" | "sortAlpha"
+        | "first" | "mustFirst" | "rest" | "mustRest" | "last" | "mustLast" | "initial"
+        | "mustInitial" | "reverse" | "mustReverse" | "uniq" | "mustUniq" | "compact"
+        | "mustCompact" | "duration" | "durationRound" | "htmlDate" | "ago" => p(&[A]),
+        "fromYaml" | "fromYamlArray" | "fromJson" | "fromJsonArray" | "fromToml"
+        | "mustFromJson" | "getHostByName" | "trim" | "upper" | "lower" | "title" | "untitle"
+        | "nospace" | "initials" | "swapcase" | "shuffle" | "snakecase" | "camelcase"
+        | "kebabcase" | "sha1sum" | "sha256sum" | "sha512sum" | "adler32sum" | "atoi"
+        | "b64enc" | "b64dec" | "b32enc" | "b32dec" | "base" | "dir" | "clean" | "ext"
+        | "isAbs" | "osBase" | "osClean" | "osDir" | "osExt" | "osIsAbs" | "regexQuoteMeta"
+        | "urlParse" | "semver" | "bcrypt" | "genPrivateKey" | "fail" => p(&[S]),
+        "required" => p(&[S, A]),
+        "lookup" => p(&[S, S, S, S]),
+        "hello" | "now" | "uuidv4" => p(&[]),
+        "abbrev" | "trunc" | "repeat" | "wrap" => p(&[I, S]),
+        "abbrevboth" => p(&[I, I, S]),
+        "substr" => p(&[I, I, S]),
+        "trimall" | "trimAll" | "trimSuffix" | "trimPrefix" | "contains" | "hasPrefix"
+        | "hasSuffix" | "split" | "splitList" | "regexMatch" | "mustRegexMatch" | "regexFind"
+        | "mustRegexFind" | "semverCompare" | "htpasswd" | "encryptAES" | "decryptAES"
+        | "buildCustomCert" | "toDate" | "mustToDate" => p(&[S, S]),
+        "indent" | "nindent" => p(&[I, S]),
+        "wrapWith" => p(&[I, S, S]),
+        "replace"
+        | "regexReplaceAll"
+        | "mustRegexReplaceAll"
+        | "regexReplaceAllLiteral"
+        | "mustRegexReplaceAllLiteral" => p(&[S, S, S]),
+        "regexFindAll" | "mustRegexFindAll" | "regexSplit" | "mustRegexSplit" => p(&[S, S, I]),
+        "plural" => p(&[S, S, I]),
+        "quote" | "squote" | "cat" | "list" | "tuple" | "dict" | "coalesce" | "all" | "any"
+        | "add" | "addf" | "concat" | "dig" => va(&[], A),
+        "join" => p(&[S, A]),
+        "splitn" => p(&[S, I, S]),
+        "until" | "randAlphaNum" | "randAlpha" | "randAscii" | "randNumeric" | "randBytes" => {
+            p(&[I])
+        }
+        "untilStep" => p(&[I, I, I]),
+        "seq" => va(&[], I),
+        "randInt" => p(&[I, I]),
+        "sub" | "div" | "mod" => p(&[A, A]),
+        "mul" | "max" | "biggest" | "min" | "maxf" | "minf" | "subf" | "divf" | "mulf" => {
+            va(&[A], A)
+        }
+        "round" => va(&[A, I], F),
+        "default" => va(&[A], A),
+        "ternary" => p(&[A, A, B]),
+        "typeIs" | "typeIsLike" | "kindIs" => p(&[S, A]),
+        "deepEqual" => p(&[A, A]),
+        "get" | "unset" | "hasKey" => p(&[M, S]),
+        "set" => p(&[M, S, A]),
+        "pluck" => va(&[S], M),
+        "keys" => va(&[], M),
+        "pick" | "omit" => va(&[M], S),
+        "merge" | "mergeOverwrite" | "mustMerge" | "mustMergeOverwrite" => va(&[M], M),
+        "values" | "urlJoin" => p(&[M]),
+        "append" | "push" | "mustAppend" | "mustPush" | "prepend" | "mustPrepend" => p(&[A, A]),
+        "without" | "mustWithout" => va(&[A], A),
+        "has" | "mustHas" => p(&[A, A]),
+        "slice" | "mustSlice" => va(&[A], A),
+        "chunk" | "mustChunk" => p(&[I, A]),
+        "derivePassword" => p(&["uint32", S, S, S, S]),
+        "genCA" => p(&[S, I]),
+        "genCAWithKey" => p(&[S, I, S]),
+        "genSelfSignedCert" => p(&[S, L, L, I]),
+        "genSelfSignedCertWithKey" => p(&[S, L, L, I, S]),
+        "genSignedCert" => p(&[S, L, L, I, C]),
+        "genSignedCertWithKey" => p(&[S, L, L, I, C, S]),
+        "date" => p(&[S, A]),
+        "dateInZone" | "date_in_zone" => p(&[S, A, S]),
+        "htmlDateInZone" => p(&[A, S]),
+        "unixEpoch" => p(&[T]),
+        "dateModify" | "date_modify" | "mustDateModify" | "must_date_modify" => p(&[S, T]),
+        _ => return None,
+    })
 }

@@ -167,7 +167,8 @@ fn cert_arg(v: &Value) -> Result<(), CallError> {
 fn list_arg(v: &Value) -> Result<(), CallError> {
     match &v.kind {
         Kind::List(l) if l.elem == crate::render::value::Elem::Any => Ok(()),
-        Kind::Invalid => Ok(()),
+        // A `nil` literal is a nil slice; the executor cannot tell it from a nil value.
+        Kind::Invalid | Kind::Nil => Ok(()),
         _ => Err(type_error("[]interface {}", v)),
     }
 }

@@ -42,7 +42,10 @@ pub fn cat(_: &mut FuncCtx, a: Vec<Value>) -> R {
 }
 
 fn indent_str(spaces: i64, s: &str) -> Result<String, CallError> {
-    let n = spaces.max(0) as usize;
+    if spaces < 0 {
+        return Err(failed("strings: negative Repeat count"));
+    }
+    let n = spaces as usize;
     let lines = s.bytes().filter(|&b| b == b'\n').count() + 1;
     bounded(n.saturating_mul(lines).saturating_add(s.len()))?;
     let pad = " ".repeat(n);
