@@ -507,6 +507,13 @@ const CASES: &[Case] = &[
         Out("a:\n  x: 1\n  y: \nb: \"x: 1\\ny: \""),
     ),
     case(
+        "maps_change_in_place",
+        "# {{ include \"join\" .Values.l }} {{ include \"mark\" . }}{{ .Values.marked }} {{ .Values.m.k }} {{ .Values.m }} {{ $d := dict \"a\" (dict \"b\" 1) }}{{ $_ := merge $d (dict \"a\" (dict \"c\" 2)) }}{{ $d }} {{ $e := dict }}{{ if $e }}full{{ else }}empty{{ end }}{{ $_ := set $e \"x\" 1 }}{{ if $e }}full{{ end }}{{ range $k, $v := $e }}{{ $k }}{{ end }}",
+        "{{- define \"join\" -}}\n{{- $local := dict \"first\" true -}}\n{{- range $k, $v := . -}}{{- if not $local.first -}},{{- end -}}{{- $v -}}{{- $_ := set $local \"first\" false -}}{{- end -}}\n{{- end -}}\n{{- define \"mark\" }}{{ $_ := set .Values \"marked\" \"yes\" }}{{ $_ := set .Values.m \"k\" \"v\" }}{{ end -}}",
+        "l: [a, b, c]\nm: {}",
+        Out("# a,b,c yes v map[k:v] map[a:map[b:1 c:2]] emptyfullx"),
+    ),
+    case(
         "values_yaml_method",
         "{{ .Values.YAML }}",
         "",

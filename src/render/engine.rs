@@ -165,6 +165,8 @@ pub(crate) fn register(
 /// The parsed templates of one render.
 pub struct Engine {
     pub(crate) table: HashMap<String, TRef>,
+    /// Maps changed in place by earlier renders (Helm's files share their values).
+    pub(crate) redirects: std::sync::Mutex<super::exec::shared::Redirects>,
     pub(crate) limits: Limits,
     pub(crate) lookup: fn(&str) -> Option<Func>,
 }
@@ -196,6 +198,7 @@ impl Engine {
         }
         Ok(Engine {
             table,
+            redirects: Default::default(),
             limits,
             lookup: funcs::lookup,
         })

@@ -14,6 +14,7 @@
 
 mod nodefmt;
 pub(crate) mod provenance;
+pub(crate) mod shared;
 mod values_methods;
 
 use crate::render::engine::{Engine, Output, RenderError, TRef, register};
@@ -27,6 +28,7 @@ use crate::template::{
     TemplateCall,
 };
 use provenance::{Buf, RECENT, Recent, strip_no_value};
+use shared::Redirects;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -135,6 +137,8 @@ pub(crate) struct Ctx<'e> {
     written: usize,
     nesting: u32,
     pub fctx: FuncCtx,
+    /// Maps changed in place by `set`, `merge`, ... (see [`shared`]).
+    pub redirects: Redirects,
 }
 
 impl<'e> Ctx<'e> {
@@ -147,6 +151,22 @@ impl<'e> Ctx<'e> {
             written: 0,
             nesting: 0,
             fctx: FuncCtx::default(),
+            redirects: Redirects::default(),
+        }
+    }
+
+    /// Records the maps the last function call changed in place.
+    fn take_replacements(&mut self) {
+        for (old, new) in std::mem::take(&mut self.fctx.replaced) {
+            self.redirects.add(old, new);
+        }
+    }
+
+    /// Go's truthiness, of the current version of a map.
+    fn truthy(&self, v: &Value) -> bool {
+        match &v.kind {
+            Kind::Map(_) if !self.redirects.is_empty() => self.redirects.shallow_value(v).truthy(),
+            _ => v.truthy(),
         }
     }
 
@@ -186,6 +206,18 @@ impl<'e> Ctx<'e> {
 /// Renders one top-level template: Helm's `ExecuteTemplate`, then the `<no value>` deletion.
 pub(crate) fn render(engine: &Engine, name: &str, data: Value) -> Result<Output, RenderError> {
     let mut cx = Ctx::new(engine);
+    // Maps changed by earlier files stay changed, as Helm shares them between files.
+    if let Ok(mut r) = engine.redirects.lock() {
+        cx.redirects = std::mem::take(&mut *r);
+    }
+    let result = render_with(&mut cx, name, data);
+    if let Ok(mut r) = engine.redirects.lock() {
+        *r = std::mem::take(&mut cx.redirects);
+    }
+    result
+}
+
+fn render_with(cx: &mut Ctx, name: &str, data: Value) -> Result<Output, RenderError> {
     let Some(t) = cx.lookup(name) else {
         return Err(RenderError {
             message: no_template(name),
@@ -385,7 +417,7 @@ impl<'u> Frame<'u> {
 
     /// Go's `printValue`: no value prints `<no value>`, everything else `fmt.Fprint`.
     fn print(&mut self, cx: &mut Ctx, val: &V, span: Span, mapped: bool, out: &mut Buf) -> R<()> {
-        let text = print_text(&val.v);
+        let text = print_text(&cx.redirects.deep(&val.v));
         self.count_output(cx, text.len())?;
         let recent: &[Recent] = if mapped { &self.recent } else { &[] };
         out.write_mapped(&text, self.unit.file_id, span, val.v.origin, recent);
@@ -403,7 +435,7 @@ impl<'u> Frame<'u> {
         let mark = self.vars.len();
         let r = (|| {
             let val = self.eval_pipeline(cx, dot, &b.pipe)?;
-            if val.v.truthy() {
+            if cx.truthy(&val.v) {
                 if with {
                     self.walk_list(cx, &val, &b.list, out)
                 } else {
@@ -430,7 +462,8 @@ impl<'u> Frame<'u> {
     }
 
     fn walk_range_inner(&mut self, cx: &mut Ctx, dot: &V, b: &'u Branch, out: &mut Buf) -> R<()> {
-        let val = self.eval_pipeline(cx, dot, &b.pipe)?;
+        let mut val = self.eval_pipeline(cx, dot, &b.pipe)?;
+        val.v = cx.redirects.shallow_value(&val.v);
         let mark = self.vars.len();
         let mut ran = false;
         match &val.v.kind {
@@ -776,6 +809,14 @@ impl<'u> Frame<'u> {
         fin: Option<V>,
         recv: V,
     ) -> R<V> {
+        let recv = if matches!(recv.v.kind, Kind::Map(_)) {
+            V {
+                v: cx.redirects.shallow_value(&recv.v),
+                boxed: recv.boxed,
+            }
+        } else {
+            recv
+        };
         match recv.v.kind {
             Kind::Invalid => return Ok(V::invalid()),
             Kind::Nil => {
@@ -788,7 +829,8 @@ impl<'u> Frame<'u> {
             Kind::Map(m) if m.ty == MapType::ChartValues && values_methods::is_method(name) => {
                 let argv = self.eval_method_args(cx, dot, args, fin)?;
                 self.at = At::Op(node);
-                values_methods::call(self, cx, name, &recv.v, argv)
+                let recv = cx.redirects.deep(&recv.v);
+                values_methods::call(self, cx, name, &recv, argv)
             }
             Kind::Map(m) => {
                 if has_args {
@@ -862,10 +904,11 @@ impl<'u> Frame<'u> {
     ) -> R<Vec<Value>> {
         let mut argv = Vec::new();
         for a in args.iter().skip(1) {
-            argv.push(self.eval_arg(cx, dot, a)?.v);
+            let v = self.eval_arg(cx, dot, a)?.v;
+            argv.push(cx.redirects.deep(&v));
         }
         if let Some(f) = fin {
-            argv.push(f.v);
+            argv.push(cx.redirects.deep(&f.v));
         }
         Ok(argv)
     }
@@ -942,7 +985,7 @@ impl<'u> Frame<'u> {
                 let mut v = V::invalid();
                 for a in rest {
                     v = self.eval_arg(cx, dot, a)?;
-                    if v.v.truthy() == (name == "or") {
+                    if cx.truthy(&v.v) == (name == "or") {
                         return Ok(v);
                     }
                 }
@@ -988,8 +1031,10 @@ impl<'u> Frame<'u> {
                     );
                 };
                 let argv = self.eval_args(cx, dot, rest, fin)?;
-                let argv: Vec<Value> = argv.into_iter().map(|v| v.v).collect();
-                match f(&mut cx.fctx, argv) {
+                let argv: Vec<Value> = argv.into_iter().map(|v| cx.redirects.deep(&v.v)).collect();
+                let result = f(&mut cx.fctx, argv);
+                cx.take_replacements();
+                match result {
                     Ok(v) => Ok(V::new(v)),
                     Err(CallError::Arity(m)) => {
                         self.at = At::Op(node);

@@ -113,7 +113,7 @@ pub(crate) fn stubs(name: &str) -> Option<Func> {
         "required" => stub_required,
         "fail" => stub_fail,
         "not" => stub_not,
-        _ => return None,
+        _ => return crate::render::funcs::lookup(name),
     })
 }
 
@@ -543,5 +543,24 @@ fn include_allows_1001_nested_calls_of_one_name_as_helm_does() {
             .ends_with("error calling include: rendering template has a nested reference name: n: unable to execute template"),
         "{}",
         err.message
+    );
+}
+
+#[test]
+fn maps_changed_in_place_are_seen_through_every_reference() {
+    // Checked with helm v3.17.1 (the idiom of fluent-bit's joinListWithComma).
+    let helpers = r#"{{- define "join" -}}
+{{- $local := dict "first" true -}}
+{{- range $k, $v := . -}}{{- if not $local.first -}},{{- end -}}{{- $v -}}{{- $_ := set $local "first" false -}}{{- end -}}
+{{- end -}}
+{{- define "mark" }}{{ $_ := set .Values "marked" "yes" }}{{ $_ := set .Values.m "k" "v" }}{{ end -}}"#;
+    assert_eq!(
+        run_with(
+            r#"{{ include "join" .Values.l }} {{ include "mark" . }}{{ .Values.marked }} {{ .Values.m.k }} {{ .Values.m }} {{ $d := dict "a" (dict "b" 1) }}{{ $_ := merge $d (dict "a" (dict "c" 2)) }}{{ $d }} {{ $e := dict }}{{ if $e }}full{{ else }}empty{{ end }}{{ $_ := set $e "x" 1 }}{{ if $e }}full{{ end }}{{ range $k, $v := $e }}{{ $k }}{{ end }}"#,
+            helpers,
+            json!({"l": ["a", "b", "c"], "m": {}})
+        )
+        .unwrap(),
+        "a,b,c yes v map[k:v] map[a:map[b:1 c:2]] emptyfullx"
     );
 }
