@@ -331,3 +331,91 @@ fn recorded_outputs_still_match_helm() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// `toYaml` and `toJson` of whole values files against helm: run with
+/// `PLIMSOLL_VALUES_FILES=<file listing values.yaml paths> cargo test --test render_funcs
+/// -- --ignored values_files`. Prints each file that differs and the share that matches.
+#[test]
+#[ignore]
+fn values_files_round_trip_like_helm() {
+    let Some(helm) = helm_binary() else {
+        return;
+    };
+    let Some(list) = std::env::var_os("PLIMSOLL_VALUES_FILES") else {
+        return;
+    };
+    let paths: Vec<PathBuf> = std::fs::read_to_string(list)
+        .expect("list")
+        .lines()
+        .map(PathBuf::from)
+        .collect();
+    let tpl = "{{ toYaml .Values }}\n# JSON\n{{ toJson .Values }}\n# PRINT\n{{ .Values }}";
+    let case = Case {
+        name: "values".into(),
+        tpl: tpl.into(),
+        out: None,
+        err: None,
+        shape: None,
+        differs: None,
+    };
+    let results: Vec<(PathBuf, bool, String)> = std::thread::scope(|s| {
+        let chunks: Vec<Vec<PathBuf>> = paths
+            .chunks(paths.len().div_ceil(6).max(1))
+            .map(|c| c.to_vec())
+            .collect();
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                let helm = &helm;
+                let case = &case;
+                s.spawn(move || {
+                    let mut out = Vec::new();
+                    for p in chunk {
+                        let Ok(values) = std::fs::read_to_string(&p) else {
+                            continue;
+                        };
+                        let want = ask_helm(helm, case, &values);
+                        let Ok(want) = want else { continue };
+                        let got = std::panic::catch_unwind(|| render(case, &values));
+                        let got = match got {
+                            Ok(Ok(g)) => g,
+                            Ok(Err(e)) => format!("error: {e}"),
+                            Err(_) => "panic".into(),
+                        };
+                        let same = got == want;
+                        let detail = if same {
+                            String::new()
+                        } else {
+                            let (w, g): (Vec<&str>, Vec<&str>) =
+                                (want.lines().collect(), got.lines().collect());
+                            let i = w
+                                .iter()
+                                .zip(&g)
+                                .position(|(a, b)| a != b)
+                                .unwrap_or(w.len().min(g.len()));
+                            format!(
+                                "line {}: want {:?} got {:?}",
+                                i + 1,
+                                w.get(i).unwrap_or(&""),
+                                g.get(i).unwrap_or(&"")
+                            )
+                        };
+                        out.push((p, same, detail));
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("thread"))
+            .collect()
+    });
+    let same = results.iter().filter(|r| r.1).count();
+    for (p, ok, d) in &results {
+        if !ok {
+            eprintln!("DIFF {}: {d}", p.display());
+        }
+    }
+    eprintln!("{same} of {} values files identical", results.len());
+}

@@ -92,7 +92,50 @@ pub fn deep_equal_fn(_: &mut FuncCtx, a: Vec<Value>) -> R {
 
 /// Masterminds' `NewVersion` (lenient: `v1.2` is `1.2.0`).
 fn new_version(s: &str) -> Result<sv::Version, CallError> {
-    sv::parse_lenient(s).ok_or_else(|| failed("Invalid Semantic Version"))
+    let leading_zero = |v: &str| {
+        let pre = v.split('+').next().unwrap_or("");
+        pre.split_once('-').is_some_and(|(_, pre)| {
+            pre.split('.').any(|id| {
+                id.len() > 1 && id.starts_with('0') && id.bytes().all(|b| b.is_ascii_digit())
+            })
+        })
+    };
+    let Some(v) = sv::parse_lenient(s) else {
+        if leading_zero(s) {
+            return Err(failed("Version segment starts with 0"));
+        }
+        return Err(failed("Invalid Semantic Version"));
+    };
+    if v.pre
+        .iter()
+        .any(|id| id.len() > 1 && id.starts_with('0') && id.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(failed("Version segment starts with 0"));
+    }
+    Ok(v)
+}
+
+/// Masterminds' check: a pre-release version fails every comparison whose version names
+/// no pre-release, except `!=` against a full version.
+fn comparison_matches(c: &sv::Comparison, v: &sv::Version) -> bool {
+    let pv = &c.version;
+    if c.op == sv::Op::Ne
+        && !v.pre.is_empty()
+        && pv.pre.is_empty()
+        && pv.major.is_some()
+        && pv.minor.is_some()
+        && pv.patch.is_some()
+    {
+        let floor = sv::Version {
+            major: pv.major.unwrap_or(0),
+            minor: pv.minor.unwrap_or(0),
+            patch: pv.patch.unwrap_or(0),
+            pre: Vec::new(),
+            build: None,
+        };
+        return v.precedence(&floor) != std::cmp::Ordering::Equal;
+    }
+    c.matches(v)
 }
 
 pub fn semver_compare(_: &mut FuncCtx, a: Vec<Value>) -> R {
@@ -102,7 +145,9 @@ pub fn semver_compare(_: &mut FuncCtx, a: Vec<Value>) -> R {
     let constraint =
         sv::parse_constraint(&c).map_err(|_| failed(format!("improper constraint: {c}")))?;
     let version = new_version(&v)?;
-    Ok(Value::bool(constraint.matches(&version)))
+    Ok(Value::bool(constraint.any_of.iter().any(|group| {
+        group.iter().all(|c| comparison_matches(c, &version))
+    })))
 }
 
 /// A `*semver.Version`.

@@ -20,9 +20,17 @@ pub fn translate(p: &str) -> Result<String, String> {
     let mut class_depth = 0usize;
     let mut class_start = 0usize;
     let mut parens: Vec<usize> = Vec::new();
+    // Whether a repetition operator has something to repeat, and where the previous
+    // token started when it was itself a repetition (Go rejects `a**`).
+    let mut prev_atom = false;
+    let mut last_repeat: Option<usize> = None;
     let err = |what: &str, at: &str| Err(format!("{what}: `{at}`"));
     while i < chars.len() {
         let c = chars[i];
+        if class_depth == 0 && !matches!(c, '*' | '+' | '?' | '{') {
+            last_repeat = None;
+            prev_atom = !matches!(c, '(' | '|');
+        }
         if c == '\\' {
             let Some(&n) = chars.get(i + 1) else {
                 return err("trailing backslash at end of expression", "");
@@ -68,6 +76,11 @@ pub fn translate(p: &str) -> Result<String, String> {
             if let Some(r) = rep {
                 out.push_str(r);
                 i += 2;
+                // After a class escape inside brackets Go reads `-` as itself, not a range.
+                if in_class && chars.get(i) == Some(&'-') && chars.get(i + 1) != Some(&']') {
+                    out.push_str("\\-");
+                    i += 1;
+                }
                 continue;
             }
             match n {
@@ -128,26 +141,95 @@ pub fn translate(p: &str) -> Result<String, String> {
                 class_start = i;
                 continue;
             }
+            '(' if chars.get(i + 1) == Some(&'?') => {
+                let mut k = i + 2;
+                let named = chars.get(k) == Some(&'<')
+                    || (chars.get(k) == Some(&'P') && chars.get(k + 1) == Some(&'<'));
+                if named && !matches!(chars.get(k + 1), Some('=' | '!')) {
+                    parens.push(i);
+                    let close = chars[i..].iter().position(|&x| x == '>').map(|e| i + e);
+                    let Some(close) = close else {
+                        let frag: String = chars[i..].iter().collect();
+                        return err("invalid named capture", &frag);
+                    };
+                    let seg: String = chars[i..=close].iter().collect();
+                    out.push_str(&seg);
+                    i = close + 1;
+                    prev_atom = false;
+                    continue;
+                }
+                while k < chars.len() && matches!(chars[k], 'i' | 'm' | 's' | 'U' | '-') {
+                    k += 1;
+                }
+                match chars.get(k) {
+                    Some(':') => parens.push(i),
+                    Some(')') => {}
+                    Some(_) => {
+                        let frag: String = chars[i..=k].iter().collect();
+                        return err("invalid or unsupported Perl syntax", &frag);
+                    }
+                    None => return err("missing closing )", p),
+                }
+                let seg: String = chars[i..=k].iter().collect();
+                out.push_str(&seg);
+                i = k + 1;
+                prev_atom = false;
+                continue;
+            }
             '(' => parens.push(i),
             ')' if parens.pop().is_none() => return err("unexpected )", p),
-            '{' => {
-                // Go's repeat counts are at most 1000.
-                let rest: String = chars[i..].iter().collect();
-                if let Some(end) = rest.find('}') {
-                    let inner = &rest[1..end];
-                    let nums: Vec<&str> = inner.split(',').collect();
-                    let valid = (1..=2).contains(&nums.len())
-                        && !nums[0].is_empty()
-                        && nums.iter().all(|x| x.bytes().all(|b| b.is_ascii_digit()));
-                    if valid {
-                        let too_big = nums
-                            .iter()
-                            .any(|x| x.parse::<u64>().map_or(!x.is_empty(), |v| v > 1000));
-                        if too_big {
-                            return err("invalid repeat count", &rest[..end + 1]);
+            '*' | '+' | '?' | '{' => {
+                let start = i;
+                let mut end = i + 1;
+                if c == '{' {
+                    // A repeat `{n}`, `{n,}` or `{n,m}`; anything else is a literal `{`.
+                    let rest: String = chars[i..].iter().collect();
+                    let repeat = rest.find('}').and_then(|e| {
+                        let inner = &rest[1..e];
+                        let nums: Vec<&str> = inner.split(',').collect();
+                        let ok = (1..=2).contains(&nums.len())
+                            && !nums[0].is_empty()
+                            && nums.iter().all(|x| x.bytes().all(|b| b.is_ascii_digit()));
+                        ok.then(|| {
+                            (
+                                e,
+                                nums.iter()
+                                    .any(|x| x.parse::<u64>().map_or(!x.is_empty(), |v| v > 1000)),
+                            )
+                        })
+                    });
+                    match repeat {
+                        None => {
+                            out.push_str("\\{");
+                            i += 1;
+                            last_repeat = None;
+                            prev_atom = true;
+                            continue;
+                        }
+                        Some((e, too_big)) => {
+                            if too_big {
+                                return err("invalid repeat count", &rest[..e + 1]);
+                            }
+                            end = i + rest[..e + 1].chars().count();
                         }
                     }
                 }
+                if chars.get(end) == Some(&'?') {
+                    end += 1;
+                }
+                if let Some(ls) = last_repeat {
+                    let frag: String = chars[ls..end].iter().collect();
+                    return err("invalid nested repetition operator", &frag);
+                }
+                if !prev_atom {
+                    let frag: String = chars[start..end].iter().collect();
+                    return err("missing argument to repetition operator", &frag);
+                }
+                let seg: String = chars[start..end].iter().collect();
+                out.push_str(&seg);
+                i = end;
+                last_repeat = Some(start);
+                continue;
             }
             _ => {}
         }
@@ -200,7 +282,10 @@ fn go_message(p: &str, rust: &str) -> String {
     let what = if rust.contains("repetition operator missing expression") {
         "missing argument to repetition operator"
     } else if rust.contains("invalid character class range") {
-        "invalid character class range"
+        return format!(
+            "error parsing regexp: invalid character class range: `{}`",
+            bad_range(p).unwrap_or(p)
+        );
     } else if rust.contains("look-around") || rust.contains("unrecognized flag") {
         "invalid or unsupported Perl syntax"
     } else if rust.contains("unclosed group") {
@@ -211,6 +296,35 @@ fn go_message(p: &str, rust: &str) -> String {
         "invalid or unsupported Perl syntax"
     };
     format!("error parsing regexp: {what}: `{p}`")
+}
+
+/// The first descending `x-y` range inside brackets, as Go reports it.
+fn bad_range(p: &str) -> Option<&str> {
+    let b: Vec<(usize, char)> = p.char_indices().collect();
+    let mut in_class = false;
+    let mut k = 0;
+    while k < b.len() {
+        let (_, c) = b[k];
+        if c == '\\' {
+            k += 2;
+            continue;
+        }
+        if !in_class && c == '[' {
+            in_class = true;
+        } else if in_class && c == ']' {
+            in_class = false;
+        } else if in_class
+            && k + 2 < b.len()
+            && b[k + 1].1 == '-'
+            && b[k + 2].1 != ']'
+            && b[k + 2].1 < c
+        {
+            let end = b.get(k + 3).map(|x| x.0).unwrap_or(p.len());
+            return Some(&p[b[k].0..end]);
+        }
+        k += 1;
+    }
+    None
 }
 
 /// A compiled pattern or the panic `regexp.MustCompile` raises.
@@ -476,6 +590,7 @@ mod tests {
         );
         assert!(compile(r"[\d\s]+").unwrap().is_match("1 2"));
         assert!(compile(r"[]a]").unwrap().is_match("]"));
+        assert!(compile(r"^[\w-\.]+$").unwrap().is_match("a-b.c_d"));
     }
 
     #[test]
