@@ -514,6 +514,20 @@ const CASES: &[Case] = &[
         Out("# a,b,c yes v map[k:v] map[a:map[b:1 c:2]] emptyfullx"),
     ),
     case(
+        "deep_copy_is_a_new_map",
+        "{{ $c := set (deepCopy $) \"Values\" (dict \"x\" 1) }}a: {{ .Values.a }} {{ $c.Values.x }}\nb: {{ $d := deepCopy .Values.m }}{{ $_ := set $d.in \"k\" 2 }}{{ .Values.m.in.k }} {{ $d.in.k }}",
+        "",
+        "a: A\nm: {in: {k: 1}}",
+        Out("a: A 1\nb: 1 2"),
+    ),
+    case(
+        "nil_literal_for_a_list_parameter",
+        "{{ $c := genSelfSignedCert \"x\" nil nil 365 }}a: {{ hasPrefix \"-----BEGIN CERTIFICATE\" $c.Cert }}",
+        "",
+        "",
+        Out("a: true"),
+    ),
+    case(
         "values_yaml_method",
         "{{ .Values.YAML }}",
         "",

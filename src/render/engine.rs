@@ -56,7 +56,7 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits {
             include_depth: 1000,
-            max_nesting: 10_000,
+            max_nesting: 2_000,
             max_output: 64 << 20,
             max_steps: 50_000_000,
         }

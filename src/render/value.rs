@@ -246,4 +246,37 @@ impl Value {
             Kind::Object(o) => o.type_name().into(),
         }
     }
+
+    /// A copy whose maps and lists are all new (Sprig's `deepCopy`): Go maps are references,
+    /// and a map changed in place (`set`, `merge`) must not change the copy's source, which
+    /// the executor tracks by the identity of each map's allocation.
+    pub fn deep_copy(&self) -> Value {
+        self.deep_copy_at(0)
+    }
+
+    fn deep_copy_at(&self, depth: usize) -> Value {
+        if depth > 10_000 {
+            return self.clone();
+        }
+        let kind = match &self.kind {
+            Kind::Map(m) => Kind::Map(Arc::new(Map {
+                elem: m.elem,
+                ty: m.ty,
+                entries: m
+                    .entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.deep_copy_at(depth + 1)))
+                    .collect(),
+            })),
+            Kind::List(l) => Kind::List(Arc::new(List {
+                elem: l.elem,
+                items: l.items.iter().map(|v| v.deep_copy_at(depth + 1)).collect(),
+            })),
+            other => other.clone(),
+        };
+        Value {
+            kind,
+            origin: self.origin,
+        }
+    }
 }

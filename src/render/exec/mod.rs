@@ -918,10 +918,9 @@ impl<'u> Frame<'u> {
         self.at = At::Op(arg);
         match arg {
             Operand::Dot(_) => Ok(dot.clone()),
-            Operand::Nil(_) => Ok(V {
-                v: Value::nil(),
-                boxed: true,
-            }),
+            // Go passes the zero value of a nilable parameter type: no value, which functions
+            // accept where a nil slice, map or interface is allowed.
+            Operand::Nil(_) => Ok(V::invalid()),
             Operand::Field { fields, .. } => {
                 self.eval_field_node(cx, dot, arg, fields, std::slice::from_ref(arg), None)
             }
@@ -1032,8 +1031,22 @@ impl<'u> Frame<'u> {
                 };
                 let argv = self.eval_args(cx, dot, rest, fin)?;
                 let argv: Vec<Value> = argv.into_iter().map(|v| cx.redirects.deep(&v.v)).collect();
-                let result = f(&mut cx.fctx, argv);
+                let shares_arg =
+                    |r: &Value, a: &[Value]| match (&r.kind, a.first().map(|a| &a.kind)) {
+                        (Kind::Map(x), Some(Kind::Map(y))) => Arc::ptr_eq(x, y),
+                        (Kind::List(x), Some(Kind::List(y))) => Arc::ptr_eq(x, y),
+                        _ => false,
+                    };
+                let is_copy = name == "deepCopy" || name == "mustDeepCopy";
+                let first = if is_copy { argv.first().cloned() } else { None };
+                let mut result = f(&mut cx.fctx, argv);
                 cx.take_replacements();
+                // A deep copy is a new map: changing it in place must not change its source.
+                if let (Ok(r), Some(a)) = (&mut result, first)
+                    && shares_arg(r, std::slice::from_ref(&a))
+                {
+                    *r = r.deep_copy();
+                }
                 match result {
                     Ok(v) => Ok(V::new(v)),
                     Err(CallError::Arity(m)) => {
@@ -1157,7 +1170,10 @@ impl<'u> Frame<'u> {
                 self.remember(Recent::new(text.clone(), buf.segs, None));
                 Ok(V::new(Value::str(text)))
             }
-            Err(Flow::Err(e)) => Err(fail(self, format!("error calling include: {}", e.msg))),
+            Err(Flow::Err(e)) => Err(fail(
+                self,
+                format!("error calling include: {}", cap_message(&e.msg)),
+            )),
         }
     }
 
@@ -1238,7 +1254,7 @@ impl<'u> Frame<'u> {
                 format!(
                     "error calling tpl: error during tpl function execution for {}: {}",
                     go_quote(text),
-                    e.msg
+                    cap_message(&e.msg)
                 ),
             )),
         }
@@ -1250,6 +1266,27 @@ impl<'u> Frame<'u> {
         }
         self.recent.push(r);
     }
+}
+
+/// Bound on an inner error message wrapped by an outer one: runaway recursion through
+/// `include` and `tpl` nests one message per level, and copying them must stay linear.
+const MAX_INNER_MESSAGE: usize = 256 << 10;
+
+/// The message, with its middle cut out when it is longer than [`MAX_INNER_MESSAGE`].
+fn cap_message(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.len() <= MAX_INNER_MESSAGE {
+        return s.into();
+    }
+    let keep = MAX_INNER_MESSAGE / 2;
+    let mut head = keep;
+    while !s.is_char_boundary(head) {
+        head -= 1;
+    }
+    let mut tail = s.len() - keep;
+    while !s.is_char_boundary(tail) {
+        tail += 1;
+    }
+    format!("{} … {}", &s[..head], &s[tail..]).into()
 }
 
 /// Messages Go produces while checking a call, reported without `error calling`.

@@ -564,3 +564,14 @@ fn maps_changed_in_place_are_seen_through_every_reference() {
         "a,b,c yes v map[k:v] map[a:map[b:1 c:2]] emptyfullx"
     );
 }
+
+#[test]
+fn runaway_tpl_recursion_ends_quickly_with_an_error() {
+    // Helm crashes with a Go stack overflow here; plimsoll stops at its nesting limit.
+    let text = format!("{{{{ tpl .Values.x . }}}}{}", "x".repeat(2_000));
+    let start = std::time::Instant::now();
+    let err = run("{{ tpl .Values.x . }}", json!({ "x": text })).unwrap_err();
+    assert!(err.contains("tpl nesting exceeds 2000 levels"));
+    assert!(err.len() < 1 << 20, "{}", err.len());
+    assert!(start.elapsed() < std::time::Duration::from_secs(60));
+}
