@@ -25,7 +25,7 @@ enum Node {
 /// `sigs.k8s.io/yaml.Marshal(v)` (with its final newline), or the JSON error
 /// (`json: unsupported value: NaN`).
 pub fn marshal(v: &Value) -> Result<String, String> {
-    let node = to_node(v, 0)?;
+    let node = to_node(v, 0, true)?;
     let mut e = Emitter::new();
     e.emit_node(&node, true, false, false, false);
     // Document end (implicit): a line break unless already at the start of a line.
@@ -48,7 +48,26 @@ pub fn to_yaml(v: &Value) -> String {
 
 const MAX_DEPTH: usize = 10_000;
 
-fn to_node(v: &Value, depth: usize) -> Result<Node, String> {
+/// Helm's `toYamlPretty`: go-yaml v3's encoder with indent 2 on the Go value itself (no
+/// JSON step, so float64 numbers keep their `%v` form), sequences indented under their
+/// key, no line folding; one trailing newline trimmed; `""` on error.
+pub fn to_yaml_pretty(v: &Value) -> String {
+    let Ok(node) = to_node(v, 0, false) else {
+        return String::new();
+    };
+    let mut e = Emitter::new();
+    e.best_width = usize::MAX;
+    e.indent_sequences = true;
+    e.emit_node(&node, true, false, false, false);
+    e.write_indent();
+    let mut s = String::from_utf8(e.buf).unwrap_or_default();
+    if s.ends_with('\n') {
+        s.pop();
+    }
+    s
+}
+
+fn to_node(v: &Value, depth: usize, json: bool) -> Result<Node, String> {
     if depth > MAX_DEPTH {
         return Err("json: unsupported value: encountered a cycle".into());
     }
@@ -56,20 +75,21 @@ fn to_node(v: &Value, depth: usize) -> Result<Node, String> {
         Kind::Invalid | Kind::Nil => Node::Null,
         Kind::Bool(b) => Node::Bool(*b),
         Kind::Int(i) | Kind::Int64(i) => Node::Int(*i),
-        Kind::Float(f) => float_node(*f)?,
+        Kind::Float(f) if json => float_node(*f)?,
+        Kind::Float(f) => Node::Float(*f),
         Kind::Str(s) => Node::Str(s.to_string()),
         Kind::Bytes(b) => Node::Str(super::json_out::base64_std(b)),
         Kind::List(l) => {
             let mut items = Vec::with_capacity(l.items.len());
             for x in &l.items {
-                items.push(to_node(x, depth + 1)?);
+                items.push(to_node(x, depth + 1, json)?);
             }
             Node::Seq(items)
         }
         Kind::Map(m) => {
             let mut entries = Vec::with_capacity(m.entries.len());
             for (k, x) in &m.entries {
-                entries.push((k.clone(), to_node(x, depth + 1)?));
+                entries.push((k.clone(), to_node(x, depth + 1, json)?));
             }
             entries.sort_by(|a, b| key_order(&a.0, &b.0));
             Node::Map(entries)
@@ -216,6 +236,8 @@ struct Emitter {
     simple_key_context: bool,
     best_indent: i32,
     best_width: usize,
+    /// go-yaml v3 indents a block sequence under its mapping key.
+    indent_sequences: bool,
 }
 
 fn width(b: u8) -> usize {
@@ -602,6 +624,7 @@ impl Emitter {
             simple_key_context: false,
             best_indent: 2,
             best_width: 80,
+            indent_sequences: false,
         }
     }
 
@@ -715,7 +738,7 @@ impl Emitter {
                     self.write_indicator(b"]", false, false, false);
                     return;
                 }
-                let indentless = self.mapping_context && !self.indention;
+                let indentless = self.mapping_context && !self.indention && !self.indent_sequences;
                 self.increase_indent(false, indentless);
                 for item in items {
                     self.write_indent();
@@ -1142,6 +1165,22 @@ mod tests {
             vec![
                 "-x", "1", "A", "Z", "a_b", "a1", "a01", "a2", "a9", "a10", "aB", "alpha", "b", "é"
             ]
+        );
+    }
+
+    #[test]
+    fn pretty_indents_sequences_and_keeps_floats() {
+        let v = map(&[
+            (
+                "a",
+                map(&[("b", Value::list(vec![Value::int(1), Value::int(2)]))]),
+            ),
+            ("big", Value::float(1e6)),
+            ("s", s("yes")),
+        ]);
+        assert_eq!(
+            to_yaml_pretty(&v),
+            "a:\n  b:\n    - 1\n    - 2\nbig: 1e+06\ns: \"yes\""
         );
     }
 

@@ -282,7 +282,7 @@ pub fn deep_copy(_: &mut FuncCtx, a: Vec<Value>) -> R {
     if a[0].is_nil() {
         return Err(failed("reflect: call of reflect.Value.Type on zero Value"));
     }
-    Ok(Value::new(a[0].kind.clone()))
+    Ok(a[0].deep_copy())
 }
 
 pub fn must_deep_copy(_: &mut FuncCtx, a: Vec<Value>) -> R {
@@ -290,7 +290,7 @@ pub fn must_deep_copy(_: &mut FuncCtx, a: Vec<Value>) -> R {
     if a[0].is_nil() {
         return Err(failed("reflect: call of reflect.Value.Type on zero Value"));
     }
-    Ok(Value::new(a[0].kind.clone()))
+    Ok(a[0].deep_copy())
 }
 
 pub fn dig(_: &mut FuncCtx, a: Vec<Value>) -> R {

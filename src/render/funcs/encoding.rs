@@ -208,43 +208,9 @@ pub fn to_yaml(_: &mut FuncCtx, a: Vec<Value>) -> R {
 
 pub fn to_yaml_pretty(_: &mut FuncCtx, a: Vec<Value>) -> R {
     arity("toYamlPretty", &a, 1)?;
-    let s = yaml_out::to_yaml(&a[0]);
-    Ok(Value::str(indent_sequences(&s)))
-}
-
-/// yaml.v3 with indent 2 indents sequences under their key, which go-yaml v2 does not.
-fn indent_sequences(s: &str) -> String {
-    // Each line's depth in sequences-under-keys is tracked by indentation: a `- ` line
-    // that follows a `key:` line at the same indentation moves right by two.
-    let mut out = Vec::new();
-    let mut stack: Vec<(usize, usize)> = Vec::new(); // (original indent, extra)
-    let mut prev_key_indent: Option<usize> = None;
-    for line in s.split('\n') {
-        let indent = line.len() - line.trim_start_matches(' ').len();
-        let body = &line[indent..];
-        while let Some(&(i, _)) = stack.last() {
-            if indent < i || (indent == i && !body.starts_with("- ")) && body != "-" {
-                stack.pop();
-            } else {
-                break;
-            }
-        }
-        if (body.starts_with("- ") || body == "-")
-            && prev_key_indent == Some(indent)
-            && stack.last().is_none_or(|&(i, _)| i != indent)
-        {
-            let extra = stack.last().map(|&(_, e)| e).unwrap_or(0) + 2;
-            stack.push((indent, extra));
-        }
-        let extra = stack.last().map(|&(_, e)| e).unwrap_or(0);
-        prev_key_indent = if body.ends_with(':') {
-            Some(indent)
-        } else {
-            None
-        };
-        out.push(format!("{}{}", " ".repeat(extra), line));
-    }
-    out.join("\n")
+    let s = yaml_out::to_yaml_pretty(&a[0]);
+    bounded(s.len())?;
+    Ok(Value::str(s))
 }
 
 pub fn from_yaml(_: &mut FuncCtx, a: Vec<Value>) -> R {
