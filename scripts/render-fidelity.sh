@@ -15,7 +15,7 @@
 #
 #   Verdicts per chart:
 #     identical      both rendered, same bytes
-#     same-error     both failed with the same message
+#     same-error     both failed with the same message (stderr from its `Error: ` line)
 #     error-differs  both failed, different messages
 #     mismatch       both rendered, different bytes
 #     verdict        one rendered and the other failed
@@ -108,7 +108,7 @@ for c in "${charts[@]}"; do
     else
         if [ $prc -eq 0 ]; then
             status="verdict"
-        elif cmp -s "$h1.err" "$p.err"; then
+        elif cmp -s <(sed -n '/^Error: /,$p' "$h1.err") <(sed -n '/^Error: /,$p' "$p.err"); then
             status="same-error"
         else
             status="error-differs"
@@ -133,7 +133,7 @@ for c in "${charts[@]}"; do
                 if [ $hrc -eq 0 ]; then detail="plimsoll: $(head -c 160 "$p.err" | head -1)"
                 else detail="helm: $(head -c 160 "$h1.err" | head -1)"; fi ;;
             error-differs)
-                detail="helm: $(head -1 "$h1.err" | cut -c1-120) | plimsoll: $(head -1 "$p.err" | cut -c1-120)" ;;
+                detail="helm: $(grep -m1 '^Error: ' "$h1.err" | cut -c1-120) | plimsoll: $(grep -m1 '^Error: ' "$p.err" | cut -c1-120)" ;;
         esac
         report+=("$status $c :: $detail")
     fi

@@ -58,7 +58,12 @@ fn main() -> ExitCode {
 }
 
 fn run_template(args: TemplateArgs) -> ExitCode {
-    match plimsoll::render::chart::template_command(&args) {
+    let mut warnings = Vec::new();
+    let result = plimsoll::render::chart::template_command(&args, &mut warnings);
+    for w in &warnings {
+        eprintln!("{w}");
+    }
+    match result {
         Ok(text) => {
             let mut out = std::io::stdout().lock();
             match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {

@@ -77,7 +77,8 @@ fn plimsoll(run: &Run) -> Result<String, String> {
     let Command::Template(args) = cli.command else {
         panic!("not a template command")
     };
-    plimsoll::render::chart::template_command(&args).map_err(|e| format!("{}\n", e.helm_text()))
+    plimsoll::render::chart::template_command(&args, &mut Vec::new())
+        .map_err(|e| format!("{}\n", e.helm_text()))
 }
 
 fn expected(run: &Run) -> Result<String, String> {

@@ -806,8 +806,12 @@ pub fn load_chart(path: &Path) -> Result<Chart, TemplateError> {
     })
 }
 
-/// `plimsoll template`: Helm's `template` command on the arguments it takes.
-pub fn template_command(args: &crate::cli::TemplateArgs) -> Result<String, TemplateError> {
+/// `plimsoll template`: Helm's `template` command on the arguments it takes. Warnings Helm
+/// prints on stderr (`WARNING: This chart is deprecated`) go to `warnings`.
+pub fn template_command(
+    args: &crate::cli::TemplateArgs,
+    warnings: &mut Vec<String>,
+) -> Result<String, TemplateError> {
     let kube_version = match &args.kube_version {
         Some(v) if !v.is_empty() => Some(
             KubeVersion::parse(v)
@@ -869,6 +873,22 @@ pub fn template_command(args: &crate::cli::TemplateArgs) -> Result<String, Templ
             .push((f.clone(), SourceFile::new(f.as_str(), text)));
     }
     let chart = load_chart(Path::new(chart_path))?;
+    let deprecated = chart
+        .chart_yaml
+        .as_ref()
+        .and_then(|c| c.yaml.root())
+        .and_then(|r| r.get("deprecated"))
+        .and_then(|d| d.as_bool())
+        .unwrap_or(false);
+    let library = chart
+        .chart_yaml
+        .as_ref()
+        .and_then(|c| c.yaml.root())
+        .map(|r| get_string(r, "type").eq_ignore_ascii_case("library"))
+        .unwrap_or(false);
+    if deprecated && !library && chart.chart_yaml.is_some() {
+        warnings.push("WARNING: This chart is deprecated".into());
+    }
     let opts = RenderOptions {
         release: ReleaseOptions {
             name,
