@@ -773,11 +773,18 @@ pub fn render(
 
 /// `chartutil.ValidateReleaseName`.
 pub fn valid_release_name(name: &str) -> bool {
-    static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-            .expect("valid regex")
-    });
-    !name.is_empty() && name.len() <= 53 && RE.is_match(name)
+    // `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`: dot-separated
+    // DNS-1123 labels, checked by hand (no regex to compile on every run).
+    !name.is_empty()
+        && name.len() <= 53
+        && name.split('.').all(|label| {
+            let b = label.as_bytes();
+            let alnum = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+            !b.is_empty()
+                && alnum(&b[0])
+                && alnum(&b[b.len() - 1])
+                && b.iter().all(|c| alnum(c) || *c == b'-')
+        })
 }
 
 /// Loads the chart at `path` (a folder or a packaged `.tgz`) with the chart model.
@@ -908,4 +915,29 @@ pub fn template_command(
         skip_schema_validation: args.skip_schema_validation,
     };
     render(&chart, &user, &opts).map(|r| r.text)
+}
+
+#[cfg(test)]
+mod release_name_tests {
+    use super::valid_release_name;
+
+    #[test]
+    fn release_names_follow_helm() {
+        for ok in ["release-name", "a", "a1.b-2", "x.y.z", "0abc"] {
+            assert!(valid_release_name(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "-a",
+            "a-",
+            "A",
+            "a..b",
+            "a.",
+            ".a",
+            "a_b",
+            &"a".repeat(54),
+        ] {
+            assert!(!valid_release_name(bad), "{bad}");
+        }
+    }
 }
