@@ -383,7 +383,8 @@ fn load(
         subcharts: Vec::new(),
     });
     let mut subs = Vec::new();
-    let mut ordered: Vec<&Chart> = chart.subcharts.iter().collect();
+    // Vendored subcharts, then dependencies linked from chart folders on disk.
+    let mut ordered: Vec<&Chart> = chart.subcharts.iter().chain(chart.linked.iter()).collect();
     ordered.sort_by(|a, b| a.name().cmp(b.name()));
     for sub in ordered {
         let name = sub.name().to_string();
@@ -813,6 +814,45 @@ pub fn load_chart(path: &Path) -> Result<Chart, TemplateError> {
     })
 }
 
+/// Dependencies that `charts/` does not hold are taken from chart folders on disk, as the
+/// linter takes them (`crate::chart::deps`): a `file://` repository, a sibling chart folder of
+/// that name whose version satisfies the constraint, or a folder of the `dependencyPaths`
+/// setting of the nearest `.plimsoll.yaml`. Each one used is named on stderr; a dependency
+/// found nowhere fails the render with Helm's message, as `helm template` does.
+fn link_local_dependencies(
+    chart: &mut Chart,
+    path: &Path,
+    warnings: &mut Vec<String>,
+) -> Result<(), TemplateError> {
+    if chart.archive.is_some() {
+        return Ok(());
+    }
+    let search = match crate::config::Config::discover(path) {
+        Some(p) => {
+            crate::config::Config::load(&p, true)
+                .map_err(TemplateError::new)?
+                .dependency_paths
+        }
+        None => Vec::new(),
+    };
+    crate::chart::deps::link_local(chart, &search);
+    fn report(chart: &Chart, warnings: &mut Vec<String>) {
+        for l in &chart.linked {
+            warnings.push(format!(
+                "plimsoll: dependency `{}` of chart `{}` is not in its charts/ folder; rendered from {}",
+                l.name(),
+                chart.name(),
+                crate::source::display_path(&l.root)
+            ));
+        }
+        for sub in &chart.subcharts {
+            report(sub, warnings);
+        }
+    }
+    report(chart, warnings);
+    Ok(())
+}
+
 /// `plimsoll template`: Helm's `template` command on the arguments it takes. Warnings Helm
 /// prints on stderr (`WARNING: This chart is deprecated`) go to `warnings`.
 pub fn template_command(
@@ -879,7 +919,8 @@ pub fn template_command(
         user.files
             .push((f.clone(), SourceFile::new(f.as_str(), text)));
     }
-    let chart = load_chart(Path::new(chart_path))?;
+    let mut chart = load_chart(Path::new(chart_path))?;
+    link_local_dependencies(&mut chart, Path::new(chart_path), warnings)?;
     let deprecated = chart
         .chart_yaml
         .as_ref()
