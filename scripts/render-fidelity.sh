@@ -78,14 +78,54 @@ mask() { # run1 run2 file
     ' "$3"
 }
 
+# Copies chart folder SRC to DEST with every dependency that plimsoll's stderr (ERR) says it
+# rendered from a folder on disk copied into the `charts/` of the chart that declares it.
+vendor() { # src dest err
+    python3 - "$1" "$2" "$3" <<'PY'
+import os, re, shutil, sys
+src, dest, err = sys.argv[1:4]
+links = {}
+for line in open(err, encoding="utf-8", errors="replace"):
+    m = re.match(r"plimsoll: dependency `([^`]+)` of chart `([^`]+)` is not in its charts/ folder; rendered from (.+)$", line.rstrip("\n"))
+    if m:
+        links.setdefault(m.group(2), []).append((m.group(1), m.group(3)))
+def name_of(d):
+    for l in open(os.path.join(d, "Chart.yaml"), encoding="utf-8", errors="replace"):
+        if l.startswith("name:"):
+            return l.split(":", 1)[1].strip().strip("'\"")
+    return ""
+def copy(s, d, depth=0):
+    shutil.copytree(s, d, symlinks=False, dirs_exist_ok=True)
+    if depth > 16:
+        return
+    for dep, path in links.get(name_of(s), []):
+        copy(path, os.path.join(d, "charts", dep), depth + 1)
+    for sub in sorted(os.listdir(os.path.join(d, "charts"))) if os.path.isdir(os.path.join(d, "charts")) else []:
+        full = os.path.join(d, "charts", sub)
+        if os.path.isfile(os.path.join(full, "Chart.yaml")):
+            for dep, path in links.get(name_of(full), []):
+                if not os.path.exists(os.path.join(full, "charts", dep)):
+                    copy(path, os.path.join(full, "charts", dep), depth + 1)
+copy(src, dest)
+PY
+}
+
 total=0; identical=0; same_error=0; error_differs=0; mismatch=0; verdict=0; nondet=0
 helm_ok=0
 report=()
 for c in "${charts[@]}"; do
     total=$((total + 1))
     h1="$work/h1"; h2="$work/h2"; p="$work/p"
-    timeout "$timeout_s" "$helm" template "$c" "${extra[@]}" >"$h1.out" 2>"$h1.err"; hrc=$?
     timeout "$timeout_s" "$plimsoll" template "$c" "${extra[@]}" >"$p.out" 2>"$p.err"; prc=$?
+    # Dependencies plimsoll took from chart folders on disk are vendored into a scratch copy
+    # for helm, so that both tools render the same charts.
+    hc="$c"
+    if grep -q '^plimsoll: dependency `' "$p.err"; then
+        rm -rf "$work/vendored"
+        hc="$work/vendored/$(basename "$c")"
+        vendor "$c" "$hc" "$p.err"
+    fi
+    timeout "$timeout_s" "$helm" template "$hc" "${extra[@]}" >"$h1.out" 2>"$h1.err"; hrc=$?
     status=""
     if [ $hrc -eq 0 ]; then
         helm_ok=$((helm_ok + 1))
@@ -94,7 +134,7 @@ for c in "${charts[@]}"; do
         elif cmp -s "$h1.out" "$p.out"; then
             status="identical"
         else
-            timeout "$timeout_s" "$helm" template "$c" "${extra[@]}" >"$h2.out" 2>/dev/null
+            timeout "$timeout_s" "$helm" template "$hc" "${extra[@]}" >"$h2.out" 2>/dev/null
             if cmp -s "$h1.out" "$h2.out"; then
                 status="mismatch"
             elif [ "$(wc -l <"$h1.out")" -ne "$(wc -l <"$h2.out")" ]; then

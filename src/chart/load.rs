@@ -266,6 +266,8 @@ pub(crate) fn add_file(
     path: PathBuf,
     bytes: Vec<u8>,
 ) {
+    let binary = (!needs_text(rel) && std::str::from_utf8(&bytes).is_err())
+        .then(|| std::sync::Arc::<[u8]>::from(bytes.as_slice()));
     let Some(file) = loader.decode(path, bytes, needs_text(rel)) else {
         chart.unloaded.push(rel.to_string());
         return;
@@ -281,7 +283,12 @@ pub(crate) fn add_file(
         _ if is_readme(rel) && chart.readme.is_none() => chart.readme = Some(file),
         _ if rel.starts_with("templates/") => chart.templates.push(file),
         _ if rel.starts_with("crds/") => chart.crds.push(file),
-        _ => chart.files.push(file),
+        _ => {
+            if let Some(b) = binary {
+                chart.binary.insert(file.path.clone(), b);
+            }
+            chart.files.push(file)
+        }
     }
 }
 

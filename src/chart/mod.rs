@@ -69,6 +69,10 @@ pub struct Chart {
     pub crds: Vec<File>,
     /// Other files the chart ships (available to `.Files`).
     pub files: Vec<File>,
+    /// The bytes of the files among [`Chart::files`] that are not UTF-8 text (images,
+    /// keystores, archives), by path: their [`File`] has no text, and `.Files.GetBytes`
+    /// renders these bytes.
+    pub binary: std::collections::HashMap<std::path::PathBuf, std::sync::Arc<[u8]>>,
     pub charts_dir: Vec<ChartsDirEntry>,
     /// Subcharts from `charts/` (folders and archives), loaded with their parent.
     pub subcharts: Vec<Chart>,

@@ -347,7 +347,12 @@ fn load(
         {
             continue;
         }
-        files.insert(name, bytes_of(f));
+        let bytes = chart
+            .binary
+            .get(&f.path)
+            .cloned()
+            .unwrap_or_else(|| bytes_of(f));
+        files.insert(name, bytes);
     }
     let templates = chart
         .templates
