@@ -546,6 +546,8 @@ impl<'u> Frame<'u> {
         elem: V,
         out: &mut Buf,
     ) -> R<()> {
+        // Every iteration counts, so nested loops with empty bodies still meet the step limit.
+        self.step(cx)?;
         let decl = &b.pipe.decl;
         if !decl.is_empty() {
             if b.pipe.is_assign {

@@ -588,3 +588,29 @@ fn random_values_differ_between_files_and_repeat_between_runs() {
     assert_ne!(a, b);
     assert_eq!(a, r("c/templates/a.yaml"));
 }
+
+#[test]
+fn nested_loops_with_empty_bodies_meet_the_step_limit() {
+    let files = vec![TemplateFile {
+        name: "c/templates/t.yaml".into(),
+        source: SourceFile::new(
+            "c/templates/t.yaml",
+            "{{ range until 1000 }}{{ range until 1000 }}{{ range until 1000 }}{{ end }}{{ end }}{{ end }}".into(),
+        ),
+        file_id: 0,
+    }];
+    let limits = Limits {
+        max_steps: 100_000,
+        ..Limits::default()
+    };
+    let e = Engine::new(files, limits).unwrap();
+    let err = e
+        .render_file("c/templates/t.yaml", ctx(json!({})))
+        .unwrap_err();
+    assert!(
+        err.message
+            .contains("evaluation stopped after 100000 steps"),
+        "{}",
+        err.message
+    );
+}
