@@ -11,7 +11,9 @@
 //! the recorded files are re-checked against it; `PLIMSOLL_RECORD_RENDER=1` rewrites them from
 //! Helm's answers instead.
 
+mod oracle;
 use clap::Parser;
+use oracle::helm_binary;
 use plimsoll::cli::{Cli, Command};
 use std::path::{Path, PathBuf};
 
@@ -88,19 +90,6 @@ fn expected(run: &Run) -> Result<String, String> {
         Ok(s) => Ok(s),
         Err(_) => Err(std::fs::read_to_string(&err).expect("a .out or .err file")),
     }
-}
-
-fn helm_binary() -> Option<PathBuf> {
-    let home = std::env::var_os("HOME").map(PathBuf::from)?;
-    let cached = home.join(".cache/plimsoll-oracles/helm");
-    if cached.is_file() {
-        return Some(cached);
-    }
-    std::env::var_os("PATH").and_then(|p| {
-        std::env::split_paths(&p)
-            .map(|d| d.join("helm"))
-            .find(|h| h.is_file())
-    })
 }
 
 fn helm(bin: &Path, run: &Run) -> Result<String, String> {

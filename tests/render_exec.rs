@@ -9,6 +9,8 @@
 //!
 //! Cases that call a function of the library run once the library has it.
 
+mod oracle;
+use oracle::helm_binary;
 use plimsoll::render::engine::{Engine, Limits, TemplateFile};
 use plimsoll::render::funcs;
 use plimsoll::render::value::{Elem, Kind, Map, MapType, Value};
@@ -16,7 +18,7 @@ use plimsoll::render::yaml_in::{self, Target};
 use plimsoll::source::SourceFile;
 use plimsoll::template::ParseOptions;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 
@@ -544,19 +546,6 @@ const CASES: &[Case] = &[
         Out("YAML: shadowed\na:\n- x\nb: 1"),
     ),
 ];
-
-fn helm_binary() -> Option<PathBuf> {
-    if let Some(home) = std::env::var_os("HOME") {
-        let p = Path::new(&home).join(".cache/plimsoll-oracles/helm");
-        if p.is_file() {
-            return Some(p);
-        }
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join("helm"))
-        .find(|p| p.is_file())
-}
 
 /// The library functions the case's templates call.
 fn needs_functions(c: &Case) -> Vec<String> {

@@ -11,6 +11,8 @@
 //! PATH) the recorded answers are checked against it again; `PLIMSOLL_RECORD=1` rewrites
 //! the file from helm's answers instead.
 
+mod oracle;
+use oracle::helm_binary;
 use plimsoll::render::engine::{Engine, Limits, TemplateFile};
 use plimsoll::render::value::{Elem, Kind, Map, MapType, Value};
 use plimsoll::render::yaml_in::{self, Target};
@@ -152,19 +154,6 @@ fn case_names_are_unique() {
     for c in cases() {
         assert!(seen.insert(c.name.clone()), "duplicate case {}", c.name);
     }
-}
-
-fn helm_binary() -> Option<PathBuf> {
-    if let Some(home) = std::env::var_os("HOME") {
-        let p = Path::new(&home).join(".cache/plimsoll-oracles/helm");
-        if p.is_file() {
-            return Some(p);
-        }
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join("helm"))
-        .find(|p| p.is_file())
 }
 
 fn write_chart(root: &Path, values: &str, files: &[(String, String)]) {

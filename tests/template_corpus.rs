@@ -9,6 +9,8 @@
 //! PATH) the recorded answers are re-checked against it; `PLIMSOLL_RECORD_CORPUS=1` rewrites
 //! the file from Helm's answers instead.
 
+mod oracle;
+use oracle::helm_binary;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -133,19 +135,6 @@ fn parser_matches_recorded_go_verdicts() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-}
-
-fn helm_binary() -> Option<PathBuf> {
-    if let Some(home) = std::env::var_os("HOME") {
-        let p = Path::new(&home).join(".cache/plimsoll-oracles/helm");
-        if p.is_file() {
-            return Some(p);
-        }
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join("helm"))
-        .find(|p| p.is_file())
 }
 
 /// Runs `helm template` on a one-template chart and classifies the answer.

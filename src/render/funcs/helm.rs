@@ -327,63 +327,22 @@ fn unescape(s: &str) -> Result<String, String> {
 
 /// Escapes a path as `url.URL.EscapedPath` does for a path without a raw form.
 fn escape_path(s: &str) -> String {
-    let mut out = String::new();
-    for &b in s.as_bytes() {
-        let keep = b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b'-' | b'_'
-                    | b'.'
-                    | b'~'
-                    | b'$'
-                    | b'&'
-                    | b'+'
-                    | b','
-                    | b'/'
-                    | b':'
-                    | b';'
-                    | b'='
-                    | b'@'
-                    | b'!'
-                    | b'\''
-                    | b'('
-                    | b')'
-                    | b'*'
-            );
-        if keep {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    escape_url_part(s, false)
 }
 
+/// Escapes a fragment as `url.URL.EscapedFragment` does: as a path, with `?` kept too.
 fn escape_fragment(s: &str) -> String {
+    escape_url_part(s, true)
+}
+
+/// Percent-encodes every byte outside the unreserved and sub-delimiter characters Go keeps in
+/// paths (plus `?` in fragments).
+fn escape_url_part(s: &str, keep_question_mark: bool) -> String {
     let mut out = String::new();
     for &b in s.as_bytes() {
         let keep = b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b'-' | b'_'
-                    | b'.'
-                    | b'~'
-                    | b'$'
-                    | b'&'
-                    | b'+'
-                    | b','
-                    | b'/'
-                    | b':'
-                    | b';'
-                    | b'='
-                    | b'?'
-                    | b'@'
-                    | b'!'
-                    | b'\''
-                    | b'('
-                    | b')'
-                    | b'*'
-            );
+            || b"-_.~$&+,/:;=@!'()*".contains(&b)
+            || (keep_question_mark && b == b'?');
         if keep {
             out.push(b as char);
         } else {
