@@ -651,32 +651,20 @@ pub fn comments(file: &File, root: Option<&Node>) -> Vec<Commented> {
     out
 }
 
-/// Splits a helm-docs path (`a."b.c".d[0]`) into keys and indices.
+/// Splits a helm-docs path (`a."b.c".d[0]`) into keys and indices: a [`pattern`] without
+/// wildcards.
 pub fn segments(path: &str) -> Option<Vec<Segment>> {
-    let mut out = Vec::new();
-    let b = path.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'.' => i += 1,
-            b'"' => {
-                let end = path[i + 1..].find('"')? + i + 1;
-                out.push(Segment::Key(path[i + 1..end].to_string()));
-                i = end + 1;
-            }
-            b'[' => {
-                let end = path[i..].find(']')? + i;
-                out.push(Segment::Index(path[i + 1..end].parse().ok()?));
-                i = end + 1;
-            }
-            _ => {
-                let end = path[i..].find(['.', '[']).map(|e| e + i).unwrap_or(b.len());
-                out.push(Segment::Key(path[i..end].to_string()));
-                i = end;
-            }
-        }
+    if path.is_empty() {
+        return Some(Vec::new());
     }
-    Some(out)
+    pattern(path)?
+        .into_iter()
+        .map(|s| match s {
+            Seg::Key(k) => Some(Segment::Key(k)),
+            Seg::Index(i) => Some(Segment::Index(i)),
+            Seg::Any => None,
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
