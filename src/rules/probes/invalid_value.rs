@@ -1,7 +1,5 @@
-use crate::chart::{Chart, YamlDoc};
 use crate::diagnostic::{RuleMeta, Severity, Sink};
-use crate::k8s::probes::{ProbeGroup, in_manifests, in_values};
-use crate::rules::{ChartCheck, Ctx, ManifestCheck};
+use crate::k8s::probes::ProbeGroup;
 use crate::yaml::Value;
 
 /// Fields and the smallest value Kubernetes accepts.
@@ -38,16 +36,7 @@ Use whole numbers at or above the minimum.
 "#,
 };
 
-pub const CHART: Option<ChartCheck> = Some(check_chart);
-pub const MANIFESTS: Option<ManifestCheck> = Some(check_manifests);
-
-fn check_chart(chart: &Chart, _: &Ctx, sink: &mut Sink) {
-    in_values(chart).iter().for_each(|g| check(g, sink));
-}
-
-fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
-    in_manifests(docs).iter().for_each(|g| check(g, sink));
-}
+super::each_probe_group!(check);
 
 fn check(group: &ProbeGroup, sink: &mut Sink) {
     for probe in group.probes() {

@@ -14,6 +14,24 @@ pub mod timeout_exceeds_period;
 
 use crate::k8s::probes::{Probe, ProbeGroup, ProbeKind};
 
+/// The `CHART` and `MANIFESTS` checks of a rule that judges each probe group on its own
+/// (`fn check(&ProbeGroup, &mut Sink)`): probes in values, and probes in manifests.
+macro_rules! each_probe_group {
+    ($check:ident) => {
+        pub const CHART: Option<crate::rules::ChartCheck> = Some(|chart, _, sink| {
+            crate::k8s::probes::in_values(chart)
+                .iter()
+                .for_each(|g| $check(g, sink))
+        });
+        pub const MANIFESTS: Option<crate::rules::ManifestCheck> = Some(|docs, _, sink| {
+            crate::k8s::probes::in_manifests(docs)
+                .iter()
+                .for_each(|g| $check(g, sink))
+        });
+    };
+}
+pub(crate) use each_probe_group;
+
 /// "liveness probe of container "api" of Deployment/web".
 pub(crate) fn describe(group: &ProbeGroup, probe: &Probe) -> String {
     let kind = match probe.kind {
