@@ -156,6 +156,7 @@ pub fn lint_unit(
                 config,
                 overrides,
                 parent: None,
+                rendered: None,
             };
             for rule in RULES.iter().filter(|r| config.runs(r.meta.name)) {
                 if let Some(check) = rule.manifests {
@@ -184,6 +185,7 @@ fn run_chart(
         config,
         overrides,
         parent,
+        rendered: None,
     };
     for rule in RULES.iter().filter(|r| config.runs(r.meta.name)) {
         if let Some(check) = rule.chart {

@@ -76,6 +76,7 @@ fn lint(values: &str) -> Vec<Diagnostic> {
         overrides: &[],
         config: &config,
         parent: None,
+        rendered: None,
     };
     let mut sink = Sink::default();
     for rule in RULES.iter().filter(|r| r.meta.domain() == "prometheus") {

@@ -41,6 +41,7 @@ fn run(chart: Option<&Chart>, docs: &[YamlDoc]) -> Vec<Diagnostic> {
         overrides: &[],
         config: &config,
         parent: None,
+        rendered: None,
     };
     let mut sink = Sink::default();
     for rule in RULES.iter().filter(|r| r.meta.domain() == "prometheus") {

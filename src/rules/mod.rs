@@ -24,6 +24,9 @@ pub struct Ctx<'a> {
     pub overrides: &'a [YamlDoc],
     /// For a subchart: its parent chart.
     pub parent: Option<&'a Chart>,
+    /// When the documents are a chart's rendered output (the chart and its subcharts as one
+    /// release): the top-level chart rendered. `None` for plain manifest files.
+    pub rendered: Option<&'a Chart>,
 }
 
 pub type ChartCheck = fn(&Chart, &Ctx, &mut Sink);

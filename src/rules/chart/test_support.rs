@@ -98,6 +98,7 @@ pub fn run(check: Option<ChartCheck>, chart: &Chart) -> Vec<Diagnostic> {
         config: &config,
         overrides: &[],
         parent: None,
+        rendered: None,
     };
     let mut sink = Sink::default();
     if let Some(check) = check {
@@ -113,6 +114,7 @@ pub fn run_all(chart: &Chart) -> Vec<Diagnostic> {
         config: &config,
         overrides: &[],
         parent: None,
+        rendered: None,
     };
     let mut sink = Sink::default();
     for rule in RULES {

@@ -194,6 +194,7 @@ mod tests {
             overrides: &[],
             config: &config,
             parent: None,
+            rendered: None,
         };
         let mut sink = crate::diagnostic::Sink::default();
         super::check(&sets, &ctx, &mut sink);

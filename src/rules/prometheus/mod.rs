@@ -119,6 +119,7 @@ pub(crate) mod testing {
             overrides: &[],
             config,
             parent: None,
+            rendered: None,
         };
         if let Some(check) = rule(meta).chart {
             check(&chart, &ctx, &mut sink);
@@ -137,6 +138,7 @@ pub(crate) mod testing {
             overrides: &[],
             config: &config,
             parent: None,
+            rendered: None,
         };
         if let Some(check) = rule(meta).manifests {
             check(&docs, &ctx, &mut sink);
