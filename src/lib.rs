@@ -17,6 +17,7 @@ pub mod net;
 pub mod packs;
 pub mod prometheus;
 pub mod render;
+pub mod rendered;
 pub mod report;
 pub mod rules;
 pub mod schema;

@@ -137,6 +137,7 @@ pub fn lint_unit(
     let files = match &unit {
         Unit::Chart(chart) => {
             run_chart(chart, None, config, overrides, &packs, &mut sink);
+            crate::rendered::lint_chart(chart, config, overrides, &packs, &mut sink);
             let mut files = Vec::new();
             collect_chart_files(chart, &mut files);
             if !config.include_subcharts {
@@ -256,7 +257,7 @@ fn filter(diags: Vec<Diagnostic>, files: &[File], config: &Config) -> Vec<Diagno
         if !config.runs(d.rule.name) {
             continue;
         }
-        let Some(sev) = config.severity_for(d.rule.name, d.rule.severity) else {
+        let Some(sev) = config.severity_for(d.rule.name, d.severity) else {
             continue;
         };
         d.severity = sev;

@@ -59,12 +59,27 @@ fn ecr_reports_the_defects_of_its_documented_values() {
         has(&lines, &format!("{v}:65:15:"), "values/image-invalid"),
         "{lines:#?}"
     );
-    // probes.liveness.initialDelaySeconds: 600 without a startup probe
+    // probes.liveness.initialDelaySeconds: 600 without a startup probe, found on the rendered
+    // Deployment at the template line that prints it (the values line is a related location).
     assert!(
         has(
             &lines,
-            &format!("{v}:156:26:"),
+            "charts-under-test/ecr/templates/deployment.yaml:78:34:",
             "probes/liveness-delay-without-startup"
+        ),
+        "{lines:#?}"
+    );
+    assert!(!has(
+        &lines,
+        &format!("{v}:156:26:"),
+        "probes/liveness-delay-without-startup"
+    ));
+    // global.license.secretName: "" renders as an empty Secret name.
+    assert!(
+        has(
+            &lines,
+            "charts-under-test/ecr/templates/deployment.yaml:71:23:",
+            "secrets/empty-reference"
         ),
         "{lines:#?}"
     );

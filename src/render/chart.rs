@@ -645,6 +645,121 @@ pub fn render(
     user: &UserValues,
     opts: &RenderOptions,
 ) -> Result<Rendered, TemplateError> {
+    let p = prepare(chart, user, opts, false)?;
+    let engine = Engine::new(p.engine_files, opts.limits.clone())
+        .map_err(|e| TemplateError::render(e.message))?;
+    let mut outputs = Vec::new();
+    for (name, data) in p.executions {
+        let out = engine
+            .render_file(&name, data)
+            .map_err(|e| TemplateError::render(e.message))?;
+        outputs.push((name, out));
+    }
+    let rendered: Vec<RenderedFile> = outputs
+        .iter()
+        .filter(|(n, _)| !n.ends_with("NOTES.txt"))
+        .map(|(n, o)| RenderedFile {
+            name: n.clone(),
+            content: o.text.clone(),
+        })
+        .collect();
+    let text = output::assemble(&rendered, &p.crds, &opts.output).map_err(|e| TemplateError {
+        message: e.message,
+        debug_hint: e.render_error,
+    })?;
+    Ok(Rendered {
+        outputs,
+        text,
+        values: p.values,
+        files: p.table,
+        warnings: p.warnings,
+    })
+}
+
+/// A render for linting: every template executed on its own, so one failure hides nothing
+/// else (see [`render_lenient`]).
+#[derive(Debug)]
+pub struct LenientRender {
+    /// Each executed file (partials excluded, `NOTES.txt` included): its Helm name, its id
+    /// in [`Self::files`] and its output.
+    pub outputs: Vec<(String, u32, Output)>,
+    /// Files that failed to parse or execute, with the error (file ids in [`Self::files`]).
+    pub errors: Vec<(String, super::engine::RenderError)>,
+    /// Declared dependencies missing from `charts/` (and not found locally), left out.
+    pub missing: Vec<String>,
+    pub files: FileTable,
+    /// The id in [`Self::files`] of every template, by Helm name.
+    pub names: std::collections::HashMap<String, u32>,
+}
+
+/// Renders `chart` for linting: like [`render`], except that missing dependencies are left out
+/// (and named) rather than fatal, values are not checked against the schema (the values rules
+/// do that), `kubeVersion` is not enforced, a template that fails to parse is left out, and
+/// each template is executed even when another failed. `Err` only when the chart cannot be
+/// rendered at all (its Chart.yaml or values cannot be read, dependency processing fails).
+pub fn render_lenient(
+    chart: &Chart,
+    user: &UserValues,
+    opts: &RenderOptions,
+) -> Result<LenientRender, TemplateError> {
+    let p = prepare(chart, user, opts, true)?;
+    let mut errors = Vec::new();
+    let mut files = p.engine_files.clone();
+    let engine = loop {
+        match Engine::new(files.clone(), opts.limits.clone()) {
+            Ok(e) => break e,
+            Err(e) => {
+                let Some(i) = files.iter().position(|f| Some(f.file_id) == e.file) else {
+                    return Err(TemplateError::render(e.message));
+                };
+                errors.push((files.remove(i).name, e));
+            }
+        }
+    };
+    let names: std::collections::HashMap<String, u32> = p
+        .engine_files
+        .iter()
+        .map(|f| (f.name.clone(), f.file_id))
+        .collect();
+    let ids: std::collections::HashMap<&str, u32> =
+        files.iter().map(|f| (f.name.as_str(), f.file_id)).collect();
+    let mut outputs = Vec::new();
+    for (name, data) in p.executions {
+        let Some(&id) = ids.get(name.as_str()) else {
+            continue;
+        };
+        match engine.render_file(&name, data) {
+            Ok(out) => outputs.push((name, id, out)),
+            Err(e) => errors.push((name, e)),
+        }
+    }
+    Ok(LenientRender {
+        outputs,
+        errors,
+        missing: p.missing,
+        files: p.table,
+        names,
+    })
+}
+
+/// What rendering needs once the chart and values are read: the template files for the
+/// engine, the files to execute with their data, in Helm's order.
+struct Prepared {
+    engine_files: Vec<TemplateFile>,
+    executions: Vec<(String, Value)>,
+    crds: Vec<CrdFile>,
+    values: Value,
+    table: FileTable,
+    warnings: Vec<String>,
+    missing: Vec<String>,
+}
+
+fn prepare(
+    chart: &Chart,
+    user: &UserValues,
+    opts: &RenderOptions,
+    lenient: bool,
+) -> Result<Prepared, TemplateError> {
     let mut table = FileTable::default();
     let user_values = user.merge(&mut table)?;
     let mut loaded = Vec::new();
@@ -653,23 +768,29 @@ pub fn render(
     if root_meta.chart_type.eq_ignore_ascii_case("library") {
         return Err(TemplateError::new("library charts are not installable"));
     }
+    let mut missing_deps = Vec::new();
     if let Some(reqs) = &loaded[root_idx].deps {
         let names: Vec<&str> = loaded[root_idx]
             .subcharts
             .iter()
             .map(|&i| loaded[i].meta.name.as_str())
             .collect();
-        let missing: Vec<&str> = reqs
+        missing_deps = reqs
             .iter()
             .filter(|r| !names.contains(&r.name.as_str()))
-            .map(|r| r.name.as_str())
+            .map(|r| r.name.clone())
             .collect();
-        if !missing.is_empty() {
+        if !missing_deps.is_empty() && !lenient {
             return Err(TemplateError::new(format!(
                 "An error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {}",
-                missing.join(", ")
+                missing_deps.join(", ")
             )));
         }
+    }
+    if !missing_deps.is_empty()
+        && let Some(reqs) = &mut loaded[root_idx].deps
+    {
+        reqs.retain(|r| !missing_deps.contains(&r.name));
     }
     if !valid_release_name(&opts.release.name) {
         return Err(TemplateError::new(format!(
@@ -683,7 +804,7 @@ pub fn render(
         .map_err(TemplateError::new)?;
     let values =
         coalesce::coalesce_values(&mut log, &root, &user_values).map_err(TemplateError::new)?;
-    if !opts.skip_schema_validation {
+    if !opts.skip_schema_validation && !lenient {
         let mut report = String::new();
         validate_schemas(&loaded, &root, &values, &mut report);
         if !report.is_empty() {
@@ -693,7 +814,8 @@ pub fn render(
         }
     }
     let caps = Capabilities::new(opts.kube_version.clone(), &opts.api_versions);
-    if !root_meta.kube_version.is_empty()
+    if !lenient
+        && !root_meta.kube_version.is_empty()
         && !coalesce::is_compatible_range(&root_meta.kube_version, &caps.kube_version.version)
     {
         return Err(TemplateError::render(format!(
@@ -729,8 +851,6 @@ pub fn render(
             file_id,
         });
     }
-    let engine = Engine::new(engine_files, opts.limits.clone())
-        .map_err(|e| TemplateError::render(e.message))?;
     // Helm executes in its parse order (deepest first, reverse lexical) and stops at the
     // first error.
     let mut order: Vec<usize> = (0..cx.templates.len()).collect();
@@ -739,7 +859,7 @@ pub fn render(
         let (da, db) = (na.matches('/').count(), nb.matches('/').count());
         db.cmp(&da).then_with(|| nb.cmp(na))
     });
-    let mut outputs = Vec::new();
+    let mut executions = Vec::new();
     for i in order {
         let (name, base_path, ctx_index, _) = &cx.templates[i];
         let base = name.rsplit('/').next().unwrap_or(name);
@@ -751,29 +871,16 @@ pub fn render(
         tmpl.insert("Name".to_string(), Value::str(name.as_str()));
         tmpl.insert("BasePath".to_string(), Value::str(base_path.as_str()));
         data.insert("Template".into(), chart_values(tmpl));
-        let out = engine
-            .render_file(name, chart_values(data))
-            .map_err(|e| TemplateError::render(e.message))?;
-        outputs.push((name.clone(), out));
+        executions.push((name.clone(), chart_values(data)));
     }
-    let rendered: Vec<RenderedFile> = outputs
-        .iter()
-        .filter(|(n, _)| !n.ends_with("NOTES.txt"))
-        .map(|(n, o)| RenderedFile {
-            name: n.clone(),
-            content: o.text.clone(),
-        })
-        .collect();
-    let text = output::assemble(&rendered, &cx.crds, &opts.output).map_err(|e| TemplateError {
-        message: e.message,
-        debug_hint: e.render_error,
-    })?;
-    Ok(Rendered {
-        outputs,
-        text,
+    Ok(Prepared {
+        engine_files,
+        executions,
+        crds: cx.crds,
         values,
-        files: table,
+        table,
         warnings: log.warnings,
+        missing: missing_deps,
     })
 }
 

@@ -78,9 +78,16 @@ pub struct Segment {
     pub out: std::ops::Range<u32>,
     /// The `file_id` of the template file.
     pub file: u32,
-    /// The text node, or the whole action (`{{ … }}`) that printed these bytes.
+    /// The text node, or the whole action (`{{ … }}`) that printed these bytes. A piece of a
+    /// text node printed verbatim has the span of exactly those bytes.
     pub span: Span,
     pub value: Option<Origin>,
+    /// Where in the executed file these bytes were printed: `(file, span)` of the action
+    /// that printed an `include` result, or the segment's own place for the file's own text
+    /// and actions. Lets a finding in a helper of another chart point at the call.
+    pub site: (u32, Span),
+    /// The bytes are template text printed as written (not an action's output).
+    pub text: bool,
 }
 
 /// A render failure, with Helm's exact message.

@@ -165,6 +165,12 @@ registry![
     templates::values_unused,
     values::tpl_invalid,
     secrets::empty_reference,
+    // Rendered output: what the chart renders, checked at the template line.
+    templates::render_error,
+    templates::rendered_invalid_yaml,
+    templates::render_incomplete,
+    manifests::missing_kind,
+    manifests::duplicate_object,
 ];
 
 /// Looks a rule up by its name: built-in rules, then rule-pack rules.

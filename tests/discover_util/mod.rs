@@ -33,7 +33,7 @@ pub fn chart(root: &Path, rel: &str) -> PathBuf {
     write(
         root,
         &format!("{rel}/templates/deployment.yaml"),
-        "kind: Deployment\n",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n",
     );
     root.join(rel)
 }

@@ -38,6 +38,30 @@ use shared::Redirects;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// Functions whose result is their last argument printed another way (quoted, trimmed,
+/// converted, encoded as YAML or JSON, cut short): the result keeps that argument's origin.
+const PRINTERS: &[&str] = &[
+    "quote",
+    "squote",
+    "toString",
+    "trim",
+    "trunc",
+    "lower",
+    "upper",
+    "toYaml",
+    "mustToYaml",
+    "toJson",
+    "mustToJson",
+    "toPrettyJson",
+    "mustToPrettyJson",
+    "toRawJson",
+    "int",
+    "int64",
+    "float64",
+    "atoi",
+    "b64enc",
+];
+
 /// The file id of text parsed by `tpl`; its segments are given the calling action's place.
 pub(crate) const TPL_FILE: u32 = u32::MAX;
 
@@ -1064,7 +1088,19 @@ impl<'u> Frame<'u> {
                     };
                 let is_copy = name == "deepCopy" || name == "mustDeepCopy";
                 let first = if is_copy { argv.first().cloned() } else { None };
+                let shown = if PRINTERS.contains(&name) {
+                    argv.last().and_then(|a| a.origin)
+                } else {
+                    None
+                };
                 let mut result = f(&mut cx.fctx, argv);
+                // A function that prints its (last) argument another way shows that value:
+                // the output keeps the value's origin.
+                if let (Ok(r), Some(o)) = (&mut result, shown)
+                    && r.origin.is_none()
+                {
+                    r.origin = Some(o);
+                }
                 cx.take_replacements();
                 // A deep copy is a new map: changing it in place must not change its source.
                 if let (Ok(r), Some(a)) = (&mut result, first)

@@ -58,6 +58,8 @@ impl Buf {
             file,
             span,
             value,
+            site: (file, span),
+            text: true,
         });
     }
 
@@ -72,6 +74,17 @@ impl Buf {
         recent: &[Recent],
     ) {
         if s.is_empty() {
+            // An action that prints nothing still leaves its mark: a finding about an empty
+            // value in the output (`name: `) points at it.
+            let at = self.text.len() as u32;
+            self.segs.push(Segment {
+                out: at..at,
+                file,
+                span,
+                value,
+                site: (file, span),
+                text: false,
+            });
             return;
         }
         let base = self.text.len() as u32;
@@ -81,6 +94,8 @@ impl Buf {
             file,
             span,
             value,
+            site: (file, span),
+            text: false,
         };
         for r in recent.iter().rev() {
             if let Some(pieces) = align(s, r) {
@@ -199,8 +214,16 @@ fn fill(
             }
             let mut seg = Segment {
                 out: base + p.s_start + (a - r0)..base + p.s_start + (b - r0),
+                site: fallback.site,
                 ..g.clone()
             };
+            // A verbatim piece of text keeps the span of just its bytes.
+            if verbatim(g) && (a > g.out.start || b < g.out.end) {
+                seg.span = Span {
+                    start: g.span.start + (a - g.out.start),
+                    end: g.span.start + (b - g.out.start),
+                };
+            }
             if seg.file == TPL_FILE {
                 seg.file = fallback.file;
                 seg.span = fallback.span;
@@ -225,6 +248,11 @@ fn fill(
             ..fallback.clone()
         });
     }
+}
+
+/// Whether a segment's bytes are its span's bytes, one for one (text printed as written).
+fn verbatim(g: &Segment) -> bool {
+    g.text && g.span.len() == (g.out.end - g.out.start) as usize
 }
 
 /// Helm's `strings.ReplaceAll(out, "<no value>", "")`, with the segments moved along.
@@ -253,7 +281,8 @@ pub(crate) fn strip_no_value(buf: &mut Buf) {
     for s in &buf.segs {
         let a = map(s.out.start);
         let b = map(s.out.end);
-        if b > a {
+        // A `<no value>` deleted whole leaves an empty mark, as an action printing nothing.
+        if b > a || !s.text {
             segs.push(Segment {
                 out: a..b,
                 ..s.clone()
@@ -274,6 +303,8 @@ mod tests {
             file,
             span: Span::new(a as usize, b as usize),
             value: None,
+            site: (file, Span::new(a as usize, b as usize)),
+            text: true,
         }
     }
 

@@ -3,11 +3,13 @@
 pub mod api_deprecated;
 pub mod api_removed;
 pub mod duplicate_mount_path;
+pub mod duplicate_object;
 pub mod host_path_invalid;
 pub mod image_pull_policy;
 pub mod image_tag;
 pub mod invalid_quantity;
 pub mod memory_limit_missing;
+pub mod missing_kind;
 pub mod node_port_range;
 pub mod requests_exceed_limits;
 pub mod requests_missing;

@@ -13,6 +13,10 @@ Reports a value that names a Secret (`existingSecret`, `secretName`, `*SecretNam
 `if`/`with` on that value and without `default` or `required`, as the name of a Secret: a
 `secretKeyRef`/`secretRef` `name:` or a `secretName:`.
 
+In a chart's rendered output (default values and each `ci/*-values.yaml` scenario), a
+`secretKeyRef`/`secretRef` name or `secretName` that renders empty is reported as a warning at
+the template line, with the values line beside it.
+
 ## Why it matters
 With the defaults, the rendered object has `name: ""` (or no name at all): the API server
 rejects it, or the pod waits forever for a Secret that cannot exist. Users have to know that
@@ -37,7 +41,34 @@ give the value a working default, or render the reference only `{{ with .Values.
 };
 
 pub const CHART: Option<ChartCheck> = Some(check_chart);
-pub const MANIFESTS: Option<ManifestCheck> = None;
+pub const MANIFESTS: Option<ManifestCheck> = Some(check_manifests);
+
+/// A reference whose Secret name is empty or missing in a chart's rendered output: what the
+/// values check predicts, seen. A warning: the object cannot work as rendered.
+fn check_manifests(docs: &[crate::chart::YamlDoc], ctx: &Ctx, sink: &mut Sink) {
+    if ctx.rendered.is_none() {
+        return;
+    }
+    for r in crate::k8s::secrets::refs(docs) {
+        let Some(node) = r.name else { continue };
+        if r.optional || !(node.is_null() || node.as_str() == Some("")) {
+            continue;
+        }
+        let d = sink.report(
+            &META,
+            r.object.file,
+            node.span,
+            format!(
+                "The Secret name of the {} of {} renders empty",
+                r.kind.describe(),
+                r.object.describe()
+            ),
+        );
+        d.severity = Severity::Warning;
+        d.label("empty Secret name");
+        d.help("set the value, make the template say it is needed (`required`), or render the reference only `with` a value");
+    }
+}
 
 fn check_chart(chart: &Chart, _: &Ctx, sink: &mut Sink) {
     let empty: Vec<_> = crate::chart::values::secret_refs(chart)

@@ -40,11 +40,13 @@ pub const MANIFESTS: Option<ManifestCheck> = Some(check_manifests);
 
 fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
     for r in refs(docs) {
-        let Some(node) = r.name else { continue };
+        let Some(node) = r.name.filter(|n| !n.is_null()) else {
+            continue;
+        };
         let Some(name) = node.scalar_text() else {
             continue;
         };
-        if name.contains("{{") || is_dns1123_subdomain(name) {
+        if name.is_empty() || name.contains("{{") || is_dns1123_subdomain(name) {
             continue;
         }
         sink.report(&META, r.object.file, node.span, format!("`{name}` in the {} of {} is not a valid Secret name: {}", r.kind.describe(), r.object.describe(), subdomain_problem(name)))

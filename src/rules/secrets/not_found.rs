@@ -47,7 +47,9 @@ fn check_manifests(docs: &[YamlDoc], ctx: &Ctx, sink: &mut Sink) {
         if r.optional {
             continue;
         }
-        let Some(node) = r.name else { continue };
+        let Some(node) = r.name.filter(|n| !n.is_null()) else {
+            continue;
+        };
         let Some(name) = node.scalar_text() else {
             continue;
         };

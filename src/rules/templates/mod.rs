@@ -3,6 +3,9 @@
 
 pub mod duplicate_define;
 pub mod invalid_extension;
+pub mod render_error;
+pub mod render_incomplete;
+pub mod rendered_invalid_yaml;
 pub mod syntax;
 pub mod undefined_template;
 pub mod unknown_function;

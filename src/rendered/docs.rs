@@ -1,0 +1,283 @@
+//! A chart's rendered files read as YAML documents for the manifest rules, the problems of the
+//! output itself (templates that fail to render, output that is not YAML), and findings moved
+//! from rendered text to the files on disk.
+
+use super::locate::{self, Place};
+use crate::chart::{Chart, YamlDoc};
+use crate::diagnostic::{Diagnostic, Label};
+use crate::render::chart::LenientRender;
+use crate::render::engine::Output;
+use crate::rules::templates::{render_error, render_incomplete, rendered_invalid_yaml};
+use crate::source::{File, SourceFile, Span};
+use crate::yaml::{YamlFile, YamlIssueKind};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+/// The rendered files of one render, as documents.
+pub struct RenderedSet<'r> {
+    root: PathBuf,
+    chart_yaml: Option<File>,
+    render: &'r LenientRender,
+    /// Rendered files that read as YAML, for the rules.
+    docs: Vec<YamlDoc>,
+    /// For each of `docs`: its index in `render.outputs`.
+    sources: Vec<usize>,
+    /// Rendered files that do not read as YAML: (output index, parsed file).
+    broken: Vec<(usize, YamlDoc)>,
+    /// Values files parsed for [`locate::refine_value`], by file id.
+    values: Mutex<HashMap<u32, Arc<YamlFile>>>,
+}
+
+impl<'r> RenderedSet<'r> {
+    pub fn new(chart: &Chart, render: &'r LenientRender) -> RenderedSet<'r> {
+        let mut set = RenderedSet {
+            root: chart.root.clone(),
+            chart_yaml: chart.chart_yaml.as_ref().map(|c| c.file.clone()),
+            render,
+            docs: Vec::new(),
+            sources: Vec::new(),
+            broken: Vec::new(),
+            values: Mutex::new(HashMap::new()),
+        };
+        // In the order `helm template` prints the files: by path.
+        let mut order: Vec<usize> = (0..render.outputs.len()).collect();
+        order.sort_by(|&a, &b| render.outputs[a].0.cmp(&render.outputs[b].0));
+        for i in order {
+            let (name, id, out) = &render.outputs[i];
+            if name.ends_with("NOTES.txt") || out.text.trim().is_empty() {
+                continue;
+            }
+            let Some(template) = render.files.files.get(*id as usize) else {
+                continue;
+            };
+            // The rendered text gets the template's path, but it is never shown: every
+            // finding on it is moved to the template (see `locate`).
+            let doc = YamlDoc::parse(SourceFile::new(template.path.clone(), out.text.clone()));
+            if doc.yaml.issues.iter().any(|i| is_fatal(&i.kind)) {
+                set.broken.push((i, doc));
+            } else {
+                set.docs.push(doc);
+                set.sources.push(i);
+            }
+        }
+        set
+    }
+
+    /// The rendered files that read as YAML.
+    pub fn docs(&self) -> &[YamlDoc] {
+        &self.docs
+    }
+
+    fn own(&self, f: &File) -> bool {
+        f.path.starts_with(&self.root)
+    }
+
+    /// Findings about the output itself: templates that failed, files that are not YAML.
+    pub fn problems(&self, render: &LenientRender, out: &mut Vec<Diagnostic>) {
+        let files = &render.files.files;
+        for (name, e) in &render.errors {
+            let at = e
+                .file
+                .and_then(|id| files.get(id as usize))
+                .filter(|f| self.own(f))
+                .map(|f| (f.clone(), e.span));
+            let at = at.or_else(|| {
+                let id = *render.names.get(name)?;
+                Some((files.get(id as usize)?.clone(), None))
+            });
+            let Some((file, span)) = at else { continue };
+            if !self.own(&file) {
+                continue;
+            }
+            let mut d = Diagnostic::new(
+                &render_error::META,
+                &file,
+                span,
+                format!("Template fails to render: {}", e.message),
+            );
+            d.label("rendering stops here");
+            out.push(d);
+        }
+        for (i, doc) in &self.broken {
+            let Some(issue) = doc.yaml.issues.iter().find(|i| is_fatal(&i.kind)) else {
+                continue;
+            };
+            let Some(place) = self.place(*i, issue.span) else {
+                continue;
+            };
+            let mut d = Diagnostic::new(
+                &rendered_invalid_yaml::META,
+                &place.file,
+                Some(place.span),
+                format!("Rendered output is not valid YAML: {}", issue.message),
+            );
+            d.label(format!(
+                "the output breaks near `{}`",
+                excerpt(&doc.file.text, issue.span)
+            ));
+            d.help("check the `indent`/`nindent` widths and the whitespace trimming (`{{-`, `-}}`) around this line");
+            out.push(d);
+        }
+        if !render.missing.is_empty() {
+            out.push(Diagnostic::new(
+                &render_incomplete::META,
+                &self.chart_yaml_or_root(),
+                None,
+                format!(
+                    "Rendered without the dependencies {} (not in charts/): their objects are not checked",
+                    render
+                        .missing
+                        .iter()
+                        .map(|m| format!("`{m}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+    }
+
+    fn chart_yaml_or_root(&self) -> File {
+        self.chart_yaml
+            .clone()
+            .unwrap_or_else(|| SourceFile::new(self.root.join("Chart.yaml"), String::new()))
+    }
+
+    fn place(&self, output: usize, span: Span) -> Option<Place> {
+        let out: &Output = &self.render.outputs.get(output)?.2;
+        locate::place(out, &self.render.files.files, span, &|f| self.own(f))
+    }
+
+    /// Moves a finding of a manifest rule from rendered text to the template and values
+    /// lines. `None` when it lies in a file of another chart (a linked dependency), whose own
+    /// lint reports it.
+    pub fn locate(&self, mut d: Diagnostic) -> Option<Diagnostic> {
+        let idx = self
+            .docs
+            .iter()
+            .position(|x| Arc::ptr_eq(&x.file, &d.file))?;
+        let output = self.sources[idx];
+        let rendered = &self.docs[idx];
+        let span = d.span.unwrap_or_default();
+        let place = self.place(output, span)?;
+        // A Secret named by a value is one the user provides: the chart expects it to exist.
+        if USER_PROVIDED.contains(&d.rule.name)
+            && place.value.as_ref().is_some_and(|(f, _)| !is_template(f))
+        {
+            return None;
+        }
+        if place.action && !span.is_empty() {
+            let shown = excerpt(&rendered.file.text, span);
+            d.label = Some(match d.label.take() {
+                Some(l) => format!("{l} (renders as `{shown}`)"),
+                None => format!("renders as `{shown}`"),
+            });
+        }
+        let mut labels = Vec::new();
+        if let Some((vf, vspan)) = &place.value {
+            let same = Arc::ptr_eq(vf, &place.file) && vspan.start < place.span.end;
+            if !same && !is_template(vf) {
+                let seg = locate::segment_for(&self.render.outputs[output].2, span);
+                let vspan = match (seg, self.values_file(vf)) {
+                    (Some(seg), Some((_, parsed))) => {
+                        locate::refine_value(&rendered.yaml, span, seg.out.start, &parsed, *vspan)
+                    }
+                    _ => *vspan,
+                };
+                labels.push(Label {
+                    file: vf.clone(),
+                    span: vspan,
+                    message: "the rendered value comes from here".into(),
+                });
+            }
+        }
+        for l in d.labels.drain(..) {
+            match self.docs.iter().position(|x| Arc::ptr_eq(&x.file, &l.file)) {
+                Some(j) => {
+                    if let Some(p) = self.place(self.sources[j], l.span) {
+                        labels.push(Label {
+                            file: p.file,
+                            span: p.span,
+                            message: l.message,
+                        });
+                    }
+                }
+                None => labels.push(l),
+            }
+        }
+        d.labels = labels;
+        d.file = place.file;
+        d.span = Some(place.span);
+        Some(d)
+    }
+
+    /// A values file of the render, parsed (once per render).
+    fn values_file(&self, f: &File) -> Option<(u32, Arc<YamlFile>)> {
+        let id = self
+            .render
+            .files
+            .files
+            .iter()
+            .position(|x| Arc::ptr_eq(x, f))? as u32;
+        let mut cache = self.values.lock().ok()?;
+        let parsed = cache
+            .entry(id)
+            .or_insert_with(|| Arc::new(crate::yaml::parse(&f.text)))
+            .clone();
+        Some((id, parsed))
+    }
+}
+
+/// Rules whose finding names something the user provides when the text came from a value.
+const USER_PROVIDED: &[&str] = &["secrets/not-found"];
+
+/// A template (not a values file): its bytes are Go template text.
+fn is_template(f: &File) -> bool {
+    f.path.components().any(|c| c.as_os_str() == "templates")
+}
+
+/// YAML problems that make Helm reject the output (duplicate keys and tabs in comments it
+/// accepts).
+fn is_fatal(kind: &YamlIssueKind) -> bool {
+    matches!(kind, YamlIssueKind::Syntax | YamlIssueKind::DepthLimit)
+}
+
+/// The rendered text at `span` for a message: its first line, at most 60 characters.
+fn excerpt(text: &str, span: Span) -> String {
+    let s = text.get(span.range()).unwrap_or("");
+    let s = if s.is_empty() {
+        let start = span.start as usize;
+        let line_end = text[start.min(text.len())..]
+            .find('\n')
+            .map_or(text.len(), |e| start + e);
+        text.get(start..line_end).unwrap_or("")
+    } else {
+        s
+    };
+    let line = s.lines().next().unwrap_or("").trim();
+    let short: String = line.chars().take(60).collect();
+    if short.len() < line.len() {
+        format!("{short}…")
+    } else {
+        short
+    }
+}
+
+/// The chart could not be rendered at all: said once, as information, since the static rules
+/// report the reason (Chart.yaml, values).
+pub fn not_rendered(chart: &Chart, message: &str, out: &mut Vec<Diagnostic>) {
+    if message.contains("library charts are not installable") {
+        return;
+    }
+    let file = chart
+        .chart_yaml
+        .as_ref()
+        .map(|c| c.file.clone())
+        .unwrap_or_else(|| SourceFile::new(chart.root.join("Chart.yaml"), String::new()));
+    out.push(Diagnostic::new(
+        &render_incomplete::META,
+        &file,
+        None,
+        format!("Not rendered, so rendered objects are not checked: {message}"),
+    ));
+}

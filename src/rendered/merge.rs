@@ -1,0 +1,114 @@
+//! Putting the rendered findings together: one finding for the same defect in several
+//! scenarios (naming the scenarios when it is not in all of them), and the static findings
+//! that rendering confirmed (dropped: the rendered one says more) or could not reach (kept, one
+//! level lower).
+
+use super::scenario::DEFAULT;
+use crate::diagnostic::{Diagnostic, Severity};
+use std::collections::HashMap;
+
+/// Merges the findings of each scenario `(name, findings)`, in scenario order.
+pub fn scenarios(passes: Vec<(String, Vec<Diagnostic>)>) -> Vec<Diagnostic> {
+    let total = passes.len();
+    let mut order: Vec<(Diagnostic, Vec<String>)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for (name, found) in passes {
+        for d in found {
+            let key = format!(
+                "{}\u{0}{}\u{0}{:?}\u{0}{}",
+                d.rule.name,
+                d.file.path.display(),
+                d.span.map(|s| (s.start, s.end)),
+                d.message
+            );
+            match index.get(&key) {
+                Some(&i) => {
+                    if !order[i].1.contains(&name) {
+                        order[i].1.push(name.clone());
+                    }
+                }
+                None => {
+                    index.insert(key, order.len());
+                    order.push((d, vec![name.clone()]));
+                }
+            }
+        }
+    }
+    order
+        .into_iter()
+        .map(|(mut d, names)| {
+            if total > 1 && names.len() < total {
+                let list: Vec<String> = names
+                    .iter()
+                    .map(|n| {
+                        if n == DEFAULT {
+                            n.clone()
+                        } else {
+                            format!("`{n}`")
+                        }
+                    })
+                    .collect();
+                d.message = format!("{} (only with {})", d.message, list.join(", "));
+            }
+            d
+        })
+        .collect()
+}
+
+/// Reconciles the static findings in `found` with the rendered ones:
+/// - a static finding of a rule that the render also reported at the same template line, or
+///   whose values node a rendered finding of that rule points at, is dropped;
+/// - a static `templates/values-path-missing` at a template position where rendering failed is
+///   dropped (the render error says what happens);
+/// - when the chart rendered with its default values (`reached`), a static finding in a values
+///   file of a rule that also runs on rendered objects, which no rendered finding confirmed, is
+///   about something the default values leave off: it stays, one level lower.
+pub fn reconcile(found: &mut Vec<Diagnostic>, rendered: &[Diagnostic], reached: bool) {
+    let manifest_rules: std::collections::HashSet<&str> = crate::rules::RULES
+        .iter()
+        .filter(|r| r.manifests.is_some() && r.chart.is_some())
+        .map(|r| r.meta.name)
+        .collect();
+    found.retain(|s| {
+        let Some(ss) = s.span else { return true };
+        let line = s.start().line;
+        !rendered.iter().any(|r| {
+            if r.rule.name == s.rule.name {
+                let same_line = r.file.path == s.file.path && r.start().line == line;
+                let behind = r.labels.iter().any(|l| {
+                    l.file.path == s.file.path && l.span.start <= ss.end && ss.start <= l.span.end
+                });
+                same_line || behind
+            } else {
+                s.rule.name == "templates/values-path-missing"
+                    && r.rule.name == crate::rules::templates::render_error::META.name
+                    && r.file.path == s.file.path
+                    && r.start().line == line
+            }
+        })
+    });
+    if !reached {
+        return;
+    }
+    for s in found.iter_mut() {
+        if manifest_rules.contains(s.rule.name)
+            && s.rule.domain() != "yaml"
+            && is_values_file(&s.file.path)
+        {
+            s.severity = match s.severity {
+                Severity::Error => Severity::Warning,
+                _ => Severity::Info,
+            };
+            let note = "the default values do not render this";
+            s.help = Some(match s.help.take() {
+                Some(h) => format!("{h}; {note}"),
+                None => note.to_string(),
+            });
+        }
+    }
+}
+
+/// A chart's `values.yaml` (of the chart or one of its subcharts).
+fn is_values_file(p: &std::path::Path) -> bool {
+    p.file_name().is_some_and(|n| n == "values.yaml")
+}
