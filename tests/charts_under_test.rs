@@ -78,7 +78,7 @@ fn ecr_reports_the_defects_of_its_documented_values() {
     assert!(
         has(
             &lines,
-            "charts-under-test/ecr/templates/deployment.yaml:71:23:",
+            "charts-under-test/ecr/templates/deployment.yaml:71:25:",
             "secrets/empty-reference"
         ),
         "{lines:#?}"

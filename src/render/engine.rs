@@ -67,7 +67,8 @@ impl Default for Limits {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Output {
     pub text: String,
-    /// Sorted, contiguous, non-overlapping; together they cover `text`.
+    /// Sorted, contiguous, non-overlapping; together they cover `text`. An action that
+    /// printed nothing has an empty segment where it would have printed.
     pub segments: Vec<Segment>,
 }
 
