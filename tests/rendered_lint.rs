@@ -7,9 +7,10 @@
 //!
 //! Where each umbrella and ECR defect is to be reported is data: `tests/rendered_lint/*.tsv`.
 
+mod oracle;
 use serde_json::Value;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Output};
 
 const UMBRELLA: &str = "charts-under-test/umbrella";
 const BROKEN: &str = "tests/fixtures/render/broken";
@@ -385,4 +386,55 @@ fn broken_chart_templates_that_render_are_still_linted() {
         "{}",
         show(&ds)
     );
+}
+
+fn template(program: &Path, args: &[&str]) -> Output {
+    Command::new(program)
+        .arg("template")
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the renderer runs")
+}
+
+/// The fixtures render: the umbrella chart with its defaults and with each `ci/` scenario, the
+/// broken chart not at all (Helm stops at its first failing template). When a real `helm` is
+/// installed, `plimsoll template` answers byte for byte as it does.
+#[test]
+fn the_fixtures_render_as_helm_renders_them() {
+    let plimsoll = Path::new(env!("CARGO_BIN_EXE_plimsoll"));
+    let legacy = format!("{UMBRELLA}/ci/legacy-values.yaml");
+    let default = format!("{UMBRELLA}/ci/default-values.yaml");
+    let cases: [(Vec<&str>, i32); 4] = [
+        (vec![UMBRELLA], 0),
+        (vec![UMBRELLA, "-f", &default], 0),
+        (vec![UMBRELLA, "-f", &legacy], 0),
+        (vec![BROKEN], 1),
+    ];
+    for (args, code) in &cases {
+        let ours = template(plimsoll, args);
+        assert_eq!(ours.status.code(), Some(*code), "{args:?}");
+        if let Some(helm) = oracle::helm_binary() {
+            let theirs = template(&helm, args);
+            assert_eq!(ours.status.code(), theirs.status.code(), "{args:?}");
+            assert_eq!(
+                String::from_utf8_lossy(&ours.stdout),
+                String::from_utf8_lossy(&theirs.stdout),
+                "{args:?}"
+            );
+            assert_eq!(
+                String::from_utf8_lossy(&ours.stderr),
+                String::from_utf8_lossy(&theirs.stderr),
+                "{args:?}"
+            );
+        }
+    }
+    let legacy_out =
+        String::from_utf8(template(plimsoll, &[UMBRELLA, "-f", &legacy]).stdout).expect("UTF-8");
+    assert!(legacy_out.contains("apiVersion: extensions/v1beta1\nkind: Ingress"));
+    assert!(legacy_out.contains("timeoutSeconds: 20"));
+    let broken = template(plimsoll, &[BROKEN]);
+    assert!(String::from_utf8_lossy(&broken.stderr).contains(
+        "execution error at (broken/templates/required.yaml:6:15): endpoint is required"
+    ));
 }
