@@ -281,21 +281,21 @@ type RenderProblem = (
 
 const RENDER_PROBLEMS: &[RenderProblem] = &[
     (
-        "render/required",
+        "templates/render-error",
         "templates/required.yaml",
         6,
         Some(16),
         Some("endpoint is required: set .Values.endpoint"),
     ),
     (
-        "render/fail",
+        "templates/render-error",
         "templates/fail.yaml",
         2,
         Some(5),
         Some("mode must be primary or replica, not \"standalone\""),
     ),
     (
-        "render/nil-pointer",
+        "templates/render-error",
         "templates/nil-pointer.yaml",
         6,
         Some(19),
@@ -303,21 +303,21 @@ const RENDER_PROBLEMS: &[RenderProblem] = &[
     ),
     // Rendered line 8 (`      team: storage`) comes from the `nindent 6` on template line 7.
     (
-        "render/invalid-yaml",
+        "templates/rendered-invalid-yaml",
         "templates/bad-indent.yaml",
         7,
         None,
         None,
     ),
     (
-        "render/kind-missing",
+        "manifests/missing-kind",
         "templates/no-kind.yaml",
         1,
         Some(1),
         None,
     ),
     (
-        "render/duplicate-object",
+        "manifests/duplicate-object",
         "templates/settings-b.yaml",
         4,
         None,
@@ -359,11 +359,11 @@ fn broken_chart_render_problems_are_findings_at_their_template_positions() {
     // The duplicate points back at the first object of that kind, namespace and name.
     let first = format!("{BROKEN}/templates/settings-a.yaml");
     if !ds.iter().any(|d| {
-        rule(d) == "render/duplicate-object"
+        rule(d) == "manifests/duplicate-object"
             && labels(d).iter().any(|l| path(l) == first && line(l) == 4)
     }) {
         problems.push(format!(
-            "render/duplicate-object: no related label at {first}:4"
+            "manifests/duplicate-object: no related label at {first}:4"
         ));
     }
     assert!(

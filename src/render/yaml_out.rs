@@ -7,7 +7,7 @@
 //! emitter's layout and 80-column folding.
 
 use super::gofmt::format_float;
-use super::value::{Kind, Value};
+use super::value::{Kind, Origin, Value};
 use crate::yaml::{Style, resolve};
 
 /// A value after the JSON round trip, as go-yaml v2 decodes it.
@@ -20,17 +20,42 @@ enum Node {
     Str(String),
     Seq(Vec<Node>),
     Map(Vec<(String, Node)>),
+    /// A scalar read from a file: its printed bytes are marked with the origin.
+    Marked(Box<Node>, Origin),
 }
 
 /// `sigs.k8s.io/yaml.Marshal(v)` (with its final newline), or the JSON error
 /// (`json: unsupported value: NaN`).
 pub fn marshal(v: &Value) -> Result<String, String> {
+    marshal_marked(v).map(|(s, _)| s)
+}
+
+/// Where each scalar that came from a file was printed: `(start, end, origin)`.
+pub type Marks = Vec<(u32, u32, Origin)>;
+
+/// [`marshal`], with the output range of every scalar that has an origin.
+pub fn marshal_marked(v: &Value) -> Result<(String, Marks), String> {
     let node = to_node(v, 0, true)?;
     let mut e = Emitter::new();
     e.emit_node(&node, true, false, false, false);
     // Document end (implicit): a line break unless already at the start of a line.
     e.write_indent();
-    Ok(String::from_utf8(e.buf).unwrap_or_default())
+    Ok((String::from_utf8(e.buf).unwrap_or_default(), e.marks))
+}
+
+/// [`to_yaml`], with the marks of [`marshal_marked`] (none past the trimmed end).
+pub fn to_yaml_marked(v: &Value) -> (String, Marks) {
+    match marshal_marked(v) {
+        Ok((mut s, mut marks)) => {
+            if s.ends_with('\n') {
+                s.pop();
+            }
+            let len = s.len() as u32;
+            marks.retain(|m| m.1 <= len);
+            (s, marks)
+        }
+        Err(_) => (String::new(), Vec::new()),
+    }
 }
 
 /// Helm's `toYaml`: the marshalled text with one trailing newline trimmed; `""` on error.
@@ -71,6 +96,16 @@ fn to_node(v: &Value, depth: usize, json: bool) -> Result<Node, String> {
     if depth > MAX_DEPTH {
         return Err("json: unsupported value: encountered a cycle".into());
     }
+    let node = to_node_bare(v, depth, json)?;
+    Ok(match (v.origin, &node) {
+        (Some(o), n) if !matches!(n, Node::Seq(_) | Node::Map(_)) => {
+            Node::Marked(Box::new(node), o)
+        }
+        _ => node,
+    })
+}
+
+fn to_node_bare(v: &Value, depth: usize, json: bool) -> Result<Node, String> {
     Ok(match &v.kind {
         Kind::Invalid | Kind::Nil => Node::Null,
         Kind::Bool(b) => Node::Bool(*b),
@@ -238,6 +273,8 @@ struct Emitter {
     best_width: usize,
     /// go-yaml v3 indents a block sequence under its mapping key.
     indent_sequences: bool,
+    /// Output ranges of [`Node::Marked`] scalars.
+    marks: Marks,
 }
 
 fn width(b: u8) -> usize {
@@ -625,6 +662,7 @@ impl Emitter {
             best_indent: 2,
             best_width: 80,
             indent_sequences: false,
+            marks: Vec::new(),
         }
     }
 
@@ -732,6 +770,19 @@ impl Emitter {
                 self.emit_scalar(&s, ScalarStyle::Plain)
             }
             Node::Str(s) => self.emit_scalar(s, requested_style(s)),
+            Node::Marked(inner, origin) => {
+                let start = self.buf.len();
+                self.emit_node(inner, _root, sequence, mapping, simple_key);
+                let text = &self.buf[start..];
+                let lead = text
+                    .iter()
+                    .take_while(|b| matches!(b, b' ' | b'\n'))
+                    .count();
+                if start + lead < self.buf.len() {
+                    self.marks
+                        .push(((start + lead) as u32, self.buf.len() as u32, *origin));
+                }
+            }
             Node::Seq(items) => {
                 if items.is_empty() {
                     self.write_indicator(b"[", true, true, false);

@@ -159,7 +159,7 @@ impl<'r> RenderedSet<'r> {
         let output = self.sources[idx];
         let rendered = &self.docs[idx];
         let span = d.span.unwrap_or_default();
-        let place = self.place(output, span)?;
+        let mut place = self.place(output, span)?;
         // A Secret named by a value is one the user provides: the chart expects it to exist.
         if USER_PROVIDED.contains(&d.rule.name)
             && place.value.as_ref().is_some_and(|(f, _)| !is_template(f))
@@ -174,14 +174,28 @@ impl<'r> RenderedSet<'r> {
             });
         }
         let mut labels = Vec::new();
+        // A finding on a key shows where the key's value came from.
+        let mut value_span = span;
+        if place.value.is_none()
+            && let Some(v) = entry_value_of_key(&rendered.yaml, span)
+            && let Some(p) = self.place(output, v)
+            && p.value.is_some()
+        {
+            place.value = p.value;
+            value_span = v;
+        }
         if let Some((vf, vspan)) = &place.value {
             let same = Arc::ptr_eq(vf, &place.file) && vspan.start < place.span.end;
             if !same && !is_template(vf) {
-                let seg = locate::segment_for(&self.render.outputs[output].2, span);
+                let seg = locate::segment_for(&self.render.outputs[output].2, value_span);
                 let vspan = match (seg, self.values_file(vf)) {
-                    (Some(seg), Some((_, parsed))) => {
-                        locate::refine_value(&rendered.yaml, span, seg.out.start, &parsed, *vspan)
-                    }
+                    (Some(seg), Some((_, parsed))) => locate::refine_value(
+                        &rendered.yaml,
+                        value_span,
+                        seg.out.start,
+                        &parsed,
+                        *vspan,
+                    ),
                     _ => *vspan,
                 };
                 labels.push(Label {
@@ -226,6 +240,30 @@ impl<'r> RenderedSet<'r> {
             .clone();
         Some((id, parsed))
     }
+}
+
+/// The span of the value of the mapping entry at `span` (its key, or its key and value).
+fn entry_value_of_key(yaml: &YamlFile, span: Span) -> Option<Span> {
+    fn find(n: &crate::yaml::Node, span: Span) -> Option<Span> {
+        if n.span.start > span.start || n.span.end < span.end {
+            return None;
+        }
+        match &n.kind {
+            crate::yaml::NodeKind::Map(entries) => entries.iter().find_map(|e| {
+                if e.key.span.start == span.start && e.key.span.end <= span.end {
+                    Some(e.value.span)
+                } else {
+                    find(&e.value, span)
+                }
+            }),
+            crate::yaml::NodeKind::Seq(items) => items.iter().find_map(|i| find(i, span)),
+            crate::yaml::NodeKind::Scalar(_) => None,
+        }
+    }
+    yaml.documents
+        .iter()
+        .filter_map(|d| d.root.as_ref())
+        .find_map(|r| find(r, span))
 }
 
 /// Rules whose finding names something the user provides when the text came from a value.

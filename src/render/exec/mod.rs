@@ -384,7 +384,11 @@ impl<'u> Frame<'u> {
                 msg
             ),
             file,
-            span: file.map(|_| span),
+            // From the position Go names (the failing operand) to the end of its node.
+            span: file.map(|_| Span {
+                start: pos.max(span.start).min(span.end),
+                end: span.end,
+            }),
             exec: true,
         })
     }
@@ -1093,7 +1097,31 @@ impl<'u> Frame<'u> {
                 } else {
                     None
                 };
+                cx.fctx.yaml_marks.clear();
                 let mut result = f(&mut cx.fctx, argv);
+                // `toYaml` output: each scalar from a values file keeps its origin when the
+                // text is printed (through `nindent` and the like).
+                if !cx.fctx.yaml_marks.is_empty()
+                    && let Ok(Value {
+                        kind: Kind::Str(text),
+                        ..
+                    }) = &result
+                {
+                    let span = node.span();
+                    let file = self.unit.file_id;
+                    let segs = std::mem::take(&mut cx.fctx.yaml_marks)
+                        .into_iter()
+                        .map(|(a, b, o)| crate::render::engine::Segment {
+                            out: a..b,
+                            file,
+                            span,
+                            value: Some(o),
+                            site: (file, span),
+                            text: false,
+                        })
+                        .collect();
+                    self.remember(Recent::new(text.clone(), segs, None));
+                }
                 // A function that prints its (last) argument another way shows that value:
                 // the output keeps the value's origin.
                 if let (Ok(r), Some(o)) = (&mut result, shown)
@@ -1422,7 +1450,9 @@ pub(crate) fn print_text(v: &Value) -> String {
 fn may_carry_output(p: &Pipe) -> bool {
     fn operand(o: &Operand) -> bool {
         match o {
-            Operand::Function { name, .. } => name == "include" || name == "tpl",
+            Operand::Function { name, .. } => {
+                matches!(name.as_str(), "include" | "tpl" | "toYaml")
+            }
             Operand::Variable { .. } => true,
             Operand::Paren { pipe, .. } => may_carry_output(pipe),
             Operand::Chain { node, .. } => operand(node),

@@ -77,6 +77,11 @@ impl Buf {
             // An action that prints nothing still leaves its mark: a finding about an empty
             // value in the output (`name: `) points at it.
             let at = self.text.len() as u32;
+            // An empty `include` result: the value it printed (as nothing), if any.
+            let value = value.or_else(|| {
+                let r = recent.iter().rev().find(|r| r.text.is_empty())?;
+                r.segs.iter().find_map(|g| g.value).or(r.origin)
+            });
             self.segs.push(Segment {
                 out: at..at,
                 file,

@@ -199,10 +199,11 @@ pub fn adler32sum(_: &mut FuncCtx, a: Vec<Value>) -> R {
 
 // ----- YAML -----
 
-pub fn to_yaml(_: &mut FuncCtx, a: Vec<Value>) -> R {
+pub fn to_yaml(cx: &mut FuncCtx, a: Vec<Value>) -> R {
     arity("toYaml", &a, 1)?;
-    let s = yaml_out::to_yaml(&a[0]);
+    let (s, marks) = yaml_out::to_yaml_marked(&a[0]);
     bounded(s.len())?;
+    cx.yaml_marks = marks;
     Ok(Value::str(s))
 }
 
