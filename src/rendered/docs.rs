@@ -160,6 +160,10 @@ impl<'r> RenderedSet<'r> {
         let rendered = &self.docs[idx];
         let span = d.span.unwrap_or_default();
         let mut place = self.place(output, span)?;
+        // A dependency left out of the render may create what the release refers to.
+        if !self.render.missing.is_empty() && NEEDS_WHOLE_RELEASE.contains(&d.rule.name) {
+            return None;
+        }
         // A Secret named by a value is one the user provides: the chart expects it to exist.
         if USER_PROVIDED.contains(&d.rule.name)
             && place.value.as_ref().is_some_and(|(f, _)| !is_template(f))
@@ -265,6 +269,9 @@ fn entry_value_of_key(yaml: &YamlFile, span: Span) -> Option<Span> {
         .filter_map(|d| d.root.as_ref())
         .find_map(|r| find(r, span))
 }
+
+/// Rules that look for an object the release creates: unsure when a dependency is missing.
+const NEEDS_WHOLE_RELEASE: &[&str] = &["secrets/not-found", "manifests/service-selector-unmatched"];
 
 /// Rules whose finding names something the user provides when the text came from a value.
 const USER_PROVIDED: &[&str] = &["secrets/not-found"];

@@ -36,6 +36,13 @@ pub fn lint_chart(
     packs: &[&crate::packs::PackRule],
     sink: &mut Sink,
 ) {
+    let wanted = RULES.iter().any(|r| {
+        config.runs(r.meta.name)
+            && (r.manifests.is_some() || (r.chart.is_none() && r.meta.name.starts_with("templates/render")))
+    }) || packs.iter().any(|p| config.runs(p.meta.name));
+    if !wanted {
+        return;
+    }
     let scenarios = scenario::scenarios(chart, overrides);
     let opts = scenario::render_options(config);
     let mut passes: Vec<(String, Vec<Diagnostic>)> = Vec::new();
