@@ -270,13 +270,15 @@ fn the_good_chart_stays_silent_when_rendered() {
 }
 
 /// A render problem of the broken fixture: rule, template, line, 1-based column (when the
-/// template names one), and text of Helm's message the finding carries.
+/// template names one), text of Helm's message the finding carries, and severity (`required`
+/// and `fail` are information, as `helm lint` reports them: the chart asks for a value).
 type RenderProblem = (
     &'static str,
     &'static str,
     u64,
     Option<u64>,
     Option<&'static str>,
+    &'static str,
 );
 
 const RENDER_PROBLEMS: &[RenderProblem] = &[
@@ -286,6 +288,7 @@ const RENDER_PROBLEMS: &[RenderProblem] = &[
         6,
         Some(16),
         Some("endpoint is required: set .Values.endpoint"),
+        "info",
     ),
     (
         "templates/render-error",
@@ -293,6 +296,7 @@ const RENDER_PROBLEMS: &[RenderProblem] = &[
         2,
         Some(5),
         Some("mode must be primary or replica, not \"standalone\""),
+        "info",
     ),
     (
         "templates/render-error",
@@ -300,6 +304,7 @@ const RENDER_PROBLEMS: &[RenderProblem] = &[
         6,
         Some(19),
         Some("nil pointer evaluating interface {}.host"),
+        "error",
     ),
     // Rendered line 8 (`      team: storage`) comes from the `nindent 6` on template line 7.
     (
@@ -308,6 +313,7 @@ const RENDER_PROBLEMS: &[RenderProblem] = &[
         7,
         None,
         None,
+        "error",
     ),
     (
         "manifests/missing-kind",
@@ -315,6 +321,7 @@ const RENDER_PROBLEMS: &[RenderProblem] = &[
         1,
         Some(1),
         None,
+        "error",
     ),
     (
         "manifests/duplicate-object",
@@ -322,6 +329,7 @@ const RENDER_PROBLEMS: &[RenderProblem] = &[
         4,
         None,
         Some("release-name-settings"),
+        "error",
     ),
 ];
 
@@ -329,7 +337,7 @@ const RENDER_PROBLEMS: &[RenderProblem] = &[
 fn broken_chart_render_problems_are_findings_at_their_template_positions() {
     let ds = lint(BROKEN);
     let mut problems = Vec::new();
-    for (r, template, l, col, text) in RENDER_PROBLEMS {
+    for (r, template, l, col, text, severity) in RENDER_PROBLEMS {
         let file = format!("{BROKEN}/{template}");
         let found: Vec<&Value> = ds
             .iter()
@@ -342,8 +350,8 @@ fn broken_chart_render_problems_are_findings_at_their_template_positions() {
             ));
             continue;
         };
-        if d["severity"] != "error" {
-            problems.push(format!("{r} at {file}:{l}: not an error"));
+        if d["severity"] != *severity {
+            problems.push(format!("{r} at {file}:{l}: not {severity}"));
         }
         if let Some(c) = col
             && column(d) != *c

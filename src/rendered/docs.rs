@@ -4,7 +4,7 @@
 
 use super::locate::{self, Place};
 use crate::chart::{Chart, YamlDoc};
-use crate::diagnostic::{Diagnostic, Label};
+use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::render::chart::LenientRender;
 use crate::render::engine::Output;
 use crate::rules::templates::{render_error, render_incomplete, rendered_invalid_yaml};
@@ -97,12 +97,26 @@ impl<'r> RenderedSet<'r> {
                 format!("Template fails to render: {}", e.message),
             );
             d.label("rendering stops here");
+            if is_required_or_fail(&e.message) {
+                // The chart asks for a value on purpose; `helm lint` says so as information.
+                d.severity = Severity::Info;
+                d.help("the chart requires a value these values do not set: set it, or add a `ci/*-values.yaml` scenario that does");
+            } else if !render.missing.is_empty() {
+                d.severity = Severity::Info;
+                d.help(format!(
+                    "rendered without the dependencies {}: the failure may come from their missing templates or values",
+                    render.missing.join(", ")
+                ));
+            }
             out.push(d);
         }
         for (i, doc) in &self.broken {
             let Some(issue) = doc.yaml.issues.iter().find(|i| is_fatal(&i.kind)) else {
                 continue;
             };
+            if HELM_ACCEPTS.iter().any(|m| issue.message.contains(m)) {
+                continue;
+            }
             let Some(place) = self.place(*i, issue.span) else {
                 continue;
             };
@@ -279,6 +293,15 @@ const USER_PROVIDED: &[&str] = &["secrets/not-found"];
 /// A template (not a values file): its bytes are Go template text.
 fn is_template(f: &File) -> bool {
     f.path.components().any(|c| c.as_os_str() == "templates")
+}
+
+/// Parser messages for text that Helm's YAML reader (go-yaml v2) accepts: such a rendered file
+/// is left unchecked rather than called invalid.
+const HELM_ACCEPTS: &[&str] = &["Invalid indentation in multiline quoted scalar"];
+
+/// A `required` or `fail` call: Helm reports these as `execution error at (...)`.
+fn is_required_or_fail(message: &str) -> bool {
+    message.starts_with("execution error at (")
 }
 
 /// YAML problems that make Helm reject the output (duplicate keys and tabs in comments it

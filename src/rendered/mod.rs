@@ -38,7 +38,8 @@ pub fn lint_chart(
 ) {
     let wanted = RULES.iter().any(|r| {
         config.runs(r.meta.name)
-            && (r.manifests.is_some() || (r.chart.is_none() && r.meta.name.starts_with("templates/render")))
+            && (r.manifests.is_some()
+                || (r.chart.is_none() && r.meta.name.starts_with("templates/render")))
     }) || packs.iter().any(|p| config.runs(p.meta.name));
     if !wanted {
         return;

@@ -14,6 +14,10 @@ template that does not exist. Unlike Helm, which stops at the first failing temp
 template is executed, so one failure hides nothing else. When a failure happens only in some
 scenarios, the message names them.
 
+A `required` or `fail` message is information, as `helm lint` reports it: the chart asks the
+user for a value on purpose. A failure while dependencies are missing from `charts/` is
+information too: it may come from their templates or values.
+
 ## Why it matters
 `helm install`, `helm upgrade`, `helm template` and `helm lint` all stop at this error: the
 chart cannot be installed with these values.
