@@ -27,6 +27,13 @@ use crate::rules::{Ctx, RULES};
 /// `templates/rendered-invalid-yaml`, at the template line.
 const SKIPPED: &[&str] = &["yaml/syntax"];
 
+/// Rules about the render itself, emitted here.
+const RENDER_RULES: &[&str] = &[
+    "templates/render-error",
+    "templates/rendered-invalid-yaml",
+    "templates/render-incomplete",
+];
+
 /// Renders `chart` in every scenario, lints the rendered objects and reconciles the result with
 /// the static findings already in `sink`.
 pub fn lint_chart(
@@ -36,10 +43,12 @@ pub fn lint_chart(
     packs: &[&crate::packs::PackRule],
     sink: &mut Sink,
 ) {
+    // Rendering runs when a rule that reads its result runs (the `yaml` rules also read
+    // rendered text, but do not call for a render on their own).
     let wanted = RULES.iter().any(|r| {
         config.runs(r.meta.name)
-            && (r.manifests.is_some()
-                || (r.chart.is_none() && r.meta.name.starts_with("templates/render")))
+            && r.meta.domain() != "yaml"
+            && (r.manifests.is_some() || RENDER_RULES.contains(&r.meta.name))
     }) || packs.iter().any(|p| config.runs(p.meta.name));
     if !wanted {
         return;

@@ -10,6 +10,9 @@ use crate::render::context::KubeVersion;
 /// The name of the default scenario in messages.
 pub const DEFAULT: &str = "the default values";
 
+/// At most this many `ci/*-values.yaml` files are rendered per chart.
+pub const MAX_CI_SCENARIOS: usize = 16;
+
 /// One value set.
 pub struct Scenario {
     /// [`DEFAULT`], or the chart-relative path of the `ci/` file.
@@ -51,6 +54,9 @@ pub fn scenarios(chart: &Chart, overrides: &[YamlDoc]) -> Vec<Scenario> {
         })
         .collect();
     ci.sort_by(|a, b| a.0.cmp(&b.0));
+    // Each scenario is a whole render: a chart with hundreds of files in `ci/` is rendered
+    // with the first ones only.
+    ci.truncate(MAX_CI_SCENARIOS);
     for (rel, f) in ci {
         out.push(Scenario {
             name: rel.clone(),
