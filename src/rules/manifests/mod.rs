@@ -2,13 +2,19 @@
 
 pub mod api_deprecated;
 pub mod api_removed;
+pub mod container_name_duplicate;
 pub mod duplicate_mount_path;
+pub mod env_duplicate;
 pub mod host_path_invalid;
+pub mod image_invalid;
 pub mod image_pull_policy;
 pub mod image_tag;
 pub mod invalid_quantity;
+pub mod label_invalid;
 pub mod memory_limit_missing;
+pub mod name_invalid;
 pub mod node_port_range;
+pub mod port_name_duplicate;
 pub mod requests_exceed_limits;
 pub mod requests_missing;
 pub mod selector_mismatch;
@@ -67,4 +73,55 @@ pub(crate) fn container_resources(
                 .unwrap_or(c.node.span);
             Some((r, span))
         })
+}
+
+/// In a chart's rendered output, a container without resources is the chart leaving them to
+/// its users (`resources: {}` in values.yaml): one finding per chart, at its first such
+/// container, with the next few as related labels, at `info`. Groups findings by the chart
+/// folder of the rendered file (the part of its path before `templates/`).
+pub(crate) fn report_once_per_chart(
+    meta: &'static crate::diagnostic::RuleMeta,
+    found: Vec<(crate::k8s::resources::Resources<'_>, crate::source::Span)>,
+    what: &str,
+    help: &str,
+    sink: &mut crate::diagnostic::Sink,
+) {
+    let mut groups: Vec<(
+        String,
+        Vec<(crate::k8s::resources::Resources<'_>, crate::source::Span)>,
+    )> = Vec::new();
+    for (r, span) in found {
+        let path = r.file.path.to_string_lossy().replace('\\', "/");
+        let chart = match path.find("/templates/") {
+            Some(i) => path[..i].to_string(),
+            None if path.starts_with("templates/") => String::new(),
+            None => path.clone(),
+        };
+        match groups.iter_mut().find(|(c, _)| *c == chart) {
+            Some((_, list)) => list.push((r, span)),
+            None => groups.push((chart, vec![(r, span)])),
+        }
+    }
+    for (_, list) in groups {
+        let (first, span) = &list[0];
+        let n = list.len();
+        let msg = if n == 1 {
+            format!(
+                "{} has {what}; the chart leaves resources for its users to set",
+                memory_limit_missing::capitalise(&first.owner)
+            )
+        } else {
+            format!(
+                "{n} containers of this chart have {what}, first {}; the chart leaves resources for its users to set",
+                first.owner
+            )
+        };
+        let d = sink.report(meta, first.file, *span, msg);
+        d.severity = crate::diagnostic::Severity::Info;
+        d.label(what);
+        for (r, s) in list.iter().skip(1).take(3) {
+            d.related(r.file, *s, r.owner.clone());
+        }
+        d.help(help.to_string());
+    }
 }
