@@ -54,7 +54,7 @@ fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
                     obj.file,
                     node.span,
                     format!(
-                        "{} of {} is named \"{name}\", like an earlier {}",
+                        "{} \"{name}\" of {} has the name of an earlier {}",
                         capitalise(what(c.init)),
                         obj.describe(),
                         what(*first_init)

@@ -36,7 +36,7 @@ pub const MANIFESTS: Option<ManifestCheck> = Some(check_manifests);
 
 fn check_manifests(docs: &[YamlDoc], ctx: &Ctx, sink: &mut Sink) {
     let missing = super::container_resources(docs)
-        .filter(|(r, _)| !r.limits().is_some_and(|l| l.get("memory").is_some()));
+        .filter(|(r, _)| r.limits().is_none_or(|l| l.get("memory").is_none()));
     if ctx.rendered.is_some() {
         super::report_once_per_chart(
             &META,

@@ -125,3 +125,65 @@ pub(crate) fn report_once_per_chart(
         d.help(help.to_string());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::chart::YamlDoc;
+    use crate::config::Config;
+    use crate::diagnostic::{Severity, Sink};
+    use crate::rules::{Ctx, ManifestCheck};
+    use crate::source::SourceFile;
+
+    const TWO_DEPLOYMENTS: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  template:\n    spec:\n      containers:\n        - name: a\n          image: a:1\n          resources: {}\n        - name: b\n          image: b:1\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: c}\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          image: c:1\n";
+
+    fn run(check: ManifestCheck, rendered: bool) -> Vec<(Severity, String, usize)> {
+        let docs = [
+            YamlDoc::parse(SourceFile::new(
+                "web/templates/deployment.yaml",
+                TWO_DEPLOYMENTS.to_string(),
+            )),
+            YamlDoc::parse(SourceFile::new(
+                "web/charts/db/templates/deployment.yaml",
+                TWO_DEPLOYMENTS.to_string(),
+            )),
+        ];
+        let chart = crate::chart::Chart::default();
+        let config = Config::default();
+        let ctx = Ctx {
+            config: &config,
+            overrides: &[],
+            parent: None,
+            rendered: rendered.then_some(&chart),
+        };
+        let mut sink = Sink::default();
+        check(&docs, &ctx, &mut sink);
+        sink.diagnostics
+            .into_iter()
+            .map(|d| (d.severity, d.message, d.labels.len()))
+            .collect()
+    }
+
+    #[test]
+    fn resources_once_per_rendered_chart_as_info() {
+        for check in [
+            super::memory_limit_missing::MANIFESTS,
+            super::requests_missing::MANIFESTS,
+        ] {
+            let check = check.expect("manifest check");
+            // Plain manifests: one finding per container.
+            assert_eq!(run(check, false).len(), 6);
+            // Rendered: one per chart (the chart and its subchart), at info, the other
+            // containers as related labels.
+            let found = run(check, true);
+            assert_eq!(found.len(), 2, "{found:?}");
+            for (severity, message, related) in found {
+                assert_eq!(severity, Severity::Info);
+                assert!(
+                    message.starts_with("3 containers of this chart"),
+                    "{message}"
+                );
+                assert_eq!(related, 2);
+            }
+        }
+    }
+}

@@ -75,12 +75,15 @@ fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
                 .map(|s| s.span)
                 .unwrap_or(obj.root.span),
         };
-        let span = obj
-            .root
-            .entry("spec")
-            .filter(|_| selector.is_none())
-            .map(|e| e.key.span)
-            .unwrap_or(span);
+        let span = match selector {
+            Some(_) => obj
+                .root
+                .get("spec")
+                .and_then(|s| s.entry("selector"))
+                .map(|e| e.key.span),
+            None => obj.root.entry("spec").map(|e| e.key.span),
+        }
+        .unwrap_or(span);
         let d = sink.report(
             &META,
             obj.file,

@@ -15,7 +15,9 @@ private key. Empty values, references such as `$(OTHER_VAR)`, template expressio
 placeholders (`changeme`, `<password>`, `xxx`) are left alone, and so are variables that hold a
 setting about a secret rather than the secret: booleans (`ALLOW_EMPTY_PASSWORD=no`), numbers
 and sizes (`CASSANDRA_NUM_TOKENS=256`, `PASSWORD_LENGTH=12`), paths
-(`DB_PASSWORD_FILE=/run/secrets/db`), URLs without credentials, option lists
+(`DB_PASSWORD_FILE=/run/secrets/db`), properties of a secret (`MB_PASSWORD_COMPLEXITY=normal`,
+`*_LENGTH`, `*_POLICY`, `*_TTL`, `*_TIMEOUT`, `*_TYPE`, `*_ALGORITHM`, …), URLs without
+credentials, option lists
 (`ETCD_AUTH_TOKEN=jwt,priv-key=/certs/jwt.pem,ttl=10m`) and, for tokens and keys, names made of
 lowercase words (`ETCD_INITIAL_CLUSTER_TOKEN=etcd-cluster-k8s`).
 
@@ -174,8 +176,10 @@ pub(crate) fn setting(name: &str, node: &Node, text: &str) -> bool {
     let password = upper.contains("PASSWORD") || upper.contains("PASSWD");
     // 256, 1.5, 10m, 30s, 256Mi, 1h30m; a password of six digits or more is a password.
     let digits = t.trim_start_matches('-');
+    let numeric_password =
+        password && digits.len() >= 6 && digits.bytes().all(|b| b.is_ascii_digit());
     if !digits.is_empty()
-        && !(password && digits.len() >= 6 && digits.bytes().all(|b| b.is_ascii_digit()))
+        && !numeric_password
         && digits.starts_with(|c: char| c.is_ascii_digit())
         && digits
             .trim_end_matches(|c: char| c.is_ascii_alphabetic())
@@ -187,6 +191,32 @@ pub(crate) fn setting(name: &str, node: &Node, text: &str) -> bool {
     }
     if (t.starts_with('/') || t.starts_with("./") || t.starts_with("~/"))
         && !t.contains(char::is_whitespace)
+    {
+        return true;
+    }
+    // `MB_PASSWORD_COMPLEXITY=normal`, `CONCOURSE_SECRET_RETRY_INTERVAL`: a property of the
+    // secret, not the secret.
+    const PROPERTIES: [&str; 16] = [
+        "_COMPLEXITY",
+        "_LENGTH",
+        "_POLICY",
+        "_TTL",
+        "_EXPIRY",
+        "_TIMEOUT",
+        "_INTERVAL",
+        "_ATTEMPTS",
+        "_RETRIES",
+        "_TYPE",
+        "_MODE",
+        "_ALGORITHM",
+        "_ENCRYPTION",
+        "_METHOD",
+        "_DIR",
+        "_PATHS",
+    ];
+    if PROPERTIES
+        .iter()
+        .any(|p| name.to_ascii_uppercase().replace('-', "_").ends_with(p))
     {
         return true;
     }
@@ -235,6 +265,47 @@ fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
                     .label("plaintext secret")
                     .help("store it in a Secret and use valueFrom.secretKeyRef");
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is_setting(name: &str, value: &str) -> bool {
+        let doc = crate::yaml::parse(&format!("v: {value}\n"));
+        let node = doc.root().and_then(|r| r.get("v")).expect("value");
+        setting(name, node, node.scalar_text().unwrap_or(""))
+    }
+
+    #[test]
+    fn settings_about_secrets_are_not_secrets() {
+        for (name, value) in [
+            ("ALLOW_EMPTY_PASSWORD", "\"no\""),
+            ("RABBITMQ_SECURE_PASSWORD", "yes"),
+            ("CASSANDRA_NUM_TOKENS", "\"256\""),
+            ("PASSWORD_LENGTH", "12"),
+            ("TOKEN_TTL", "10m"),
+            ("DB_PASSWORD_PATH_X", "/run/secrets/db"),
+            (
+                "ETCD_AUTH_TOKEN",
+                "jwt,priv-key=/certs/jwt.pem,sign-method=RS256,ttl=10m",
+            ),
+            ("ETCD_INITIAL_CLUSTER_TOKEN", "etcd-cluster-k8s"),
+            ("MB_PASSWORD_COMPLEXITY", "normal"),
+            ("OAUTH_TOKEN_URL_X", "https://auth.example.com/token"),
+        ] {
+            assert!(is_setting(name, value), "{name}={value}");
+        }
+        for (name, value) in [
+            ("DB_PASSWORD", "hunter2"),
+            ("DB_PASSWORD", "\"12345678\""),
+            ("DB_PASSWORD", "my-secret-pass"),
+            ("API_TOKEN", "ghp_A1b2C3d4E5f6G7h8I9j0"),
+            ("DATABASE_URL_PASSWORD", "postgres://app:s3cret@db:5432/app"),
+        ] {
+            assert!(!is_setting(name, value), "{name}={value}");
         }
     }
 }
