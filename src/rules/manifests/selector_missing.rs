@@ -15,9 +15,10 @@ helper that renders nothing leaves it). Unlike `helm lint`, which searches the w
 text for `matchLabels`, each object is checked on its own.
 
 Objects of the old API versions that filled a missing selector in from the pod template's
-labels are not reported: `extensions/v1beta1` Deployments, DaemonSets and ReplicaSets and
-`apps/v1beta1` Deployments and StatefulSets (their removal is `manifests/api-removed`'s
-concern). `apps/v1beta2` and `apps/v1` require the selector.
+labels (`extensions/v1beta1` Deployments, DaemonSets and ReplicaSets, `apps/v1beta1`
+Deployments and StatefulSets) are reported at `info` only, as a step of moving them to
+`apps/v1` (their removal itself is `manifests/api-removed`'s concern). `apps/v1beta2` and
+`apps/v1` require the selector.
 
 ## Why it matters
 `apps/v1` rejects the object (`spec.selector: Required value`, or `empty selector is invalid
@@ -51,9 +52,7 @@ fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
             continue;
         }
         // These API versions defaulted a missing selector from the template labels.
-        if defaults_selector(obj.api_version, obj.kind) {
-            continue;
-        }
+        let defaulted = defaults_selector(obj.api_version, obj.kind);
         let selector = obj.root.get_path(&["spec", "selector"]);
         let non_empty = |n: Option<&Node>| {
             n.is_some_and(|n| match &n.kind {
@@ -84,15 +83,23 @@ fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
             None => obj.root.entry("spec").map(|e| e.key.span),
         }
         .unwrap_or(span);
-        let d = sink.report(
-            &META,
-            obj.file,
-            span,
+        let msg = if defaulted {
+            format!(
+                "{} has no spec.selector: {} filled it in from the template labels, but apps/v1, which replaces it, requires one",
+                obj.describe(),
+                obj.api_version
+            )
+        } else {
             format!(
                 "{} has no spec.selector with non-empty matchLabels or matchExpressions",
                 obj.describe()
-            ),
-        );
+            )
+        };
+        let d = sink.report(&META, obj.file, span, msg);
+        if defaulted {
+            // Not a defect while the old version is served; a step of moving to apps/v1.
+            d.severity = crate::diagnostic::Severity::Info;
+        }
         d.label("no selector");
         if let Some(labels) = obj.pod_labels() {
             d.related(
