@@ -15,6 +15,8 @@ empty digest (`nginx@`), a trailing `/` (`registry:5000/`) or an empty path comp
 (lowercase path components, a valid registry host, a tag of at most 128 letters, digits,
 `_`, `.` and `-`, a digest `algorithm:hex`). In plain manifest files, images holding template
 text (`{{ … }}`) are left alone; in rendered output they are what the cluster would receive.
+References with a scheme (`ko://github.com/org/cmd`) belong to build tools that replace them
+before deploying, and are left alone too.
 
 Images without a tag, or tagged `latest`, are `manifests/image-tag`'s concern, not this
 rule's.
@@ -102,7 +104,8 @@ fn check_manifests(docs: &[YamlDoc], ctx: &Ctx, sink: &mut Sink) {
                 None if rendered => "",
                 None => continue,
             };
-            if !rendered && image.contains("{{") {
+            // `ko://github.com/org/cmd`: a build tool's reference, replaced before deploying.
+            if (!rendered && image.contains("{{")) || image.contains("://") {
                 continue;
             }
             let what = if c.init {

@@ -210,3 +210,42 @@ impl Checker<'_> {
             .help(help);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::source::SourceFile;
+
+    fn run(text: &str, rendered: bool) -> Vec<String> {
+        let doc = YamlDoc::parse(SourceFile::new("m.yaml", text.to_string()));
+        let chart = crate::chart::Chart::default();
+        let config = Config::default();
+        let ctx = Ctx {
+            config: &config,
+            overrides: &[],
+            parent: None,
+            rendered: rendered.then_some(&chart),
+        };
+        let mut sink = Sink::default();
+        check_manifests(std::slice::from_ref(&doc), &ctx, &mut sink);
+        sink.diagnostics.into_iter().map(|d| d.message).collect()
+    }
+
+    #[test]
+    fn template_text_is_checked_only_in_rendered_output() {
+        let m = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels:\n    version: \"{{ .Chart.AppVersion }}\"\n";
+        assert!(run(m, false).is_empty());
+        assert_eq!(run(m, true).len(), 1);
+    }
+
+    #[test]
+    fn types_and_selectors() {
+        let m = "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  labels:\n    enabled: true\n    count: 3\n    unset:\nspec:\n  selector:\n    app: web/api\n";
+        let found = run(m, false);
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found[0].contains("it is a boolean"));
+        assert!(found[1].contains("it is a number"));
+        assert!(found[2].contains("'/'"));
+    }
+}
