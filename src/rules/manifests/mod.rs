@@ -107,12 +107,12 @@ pub(crate) fn report_once_per_chart(
         let n = list.len();
         let msg = if n == 1 {
             format!(
-                "{} has {what}; the chart leaves resources for its users to set",
+                "{} has {what} with the chart's values",
                 memory_limit_missing::capitalise(&first.owner)
             )
         } else {
             format!(
-                "{n} containers of this chart have {what}, first {}; the chart leaves resources for its users to set",
+                "{n} containers of this chart have {what} with the chart's values, first {}",
                 first.owner
             )
         };
