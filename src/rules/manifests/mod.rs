@@ -92,7 +92,7 @@ pub(crate) fn report_once_per_chart(
     )> = Vec::new();
     for (r, span) in found {
         let path = r.file.path.to_string_lossy().replace('\\', "/");
-        let chart = match path.find("/templates/") {
+        let chart = match path.rfind("/templates/") {
             Some(i) => path[..i].to_string(),
             None if path.starts_with("templates/") => String::new(),
             None => path.clone(),
@@ -105,24 +105,23 @@ pub(crate) fn report_once_per_chart(
     for (_, list) in groups {
         let (first, span) = &list[0];
         let n = list.len();
-        let msg = if n == 1 {
-            format!(
-                "{} has {what} with the chart's values",
-                memory_limit_missing::capitalise(&first.owner)
-            )
-        } else {
-            format!(
-                "{n} containers of this chart have {what} with the chart's values, first {}",
-                first.owner
-            )
-        };
+        // The message names only the first container, so that the scenarios of a chart (whose
+        // containers may differ) report the same finding once; the count goes to the help.
+        let msg = format!(
+            "{} has {what} with the chart's values",
+            memory_limit_missing::capitalise(&first.owner)
+        );
         let d = sink.report(meta, first.file, *span, msg);
         d.severity = crate::diagnostic::Severity::Info;
         d.label(what);
         for (r, s) in list.iter().skip(1).take(3) {
-            d.related(r.file, *s, r.owner.clone());
+            d.related(r.file, *s, format!("also {what}: {}", r.owner));
         }
-        d.help(help.to_string());
+        d.help(if n > 1 {
+            format!("{n} containers of this chart have {what}; {help}")
+        } else {
+            help.to_string()
+        });
     }
 }
 
@@ -136,7 +135,7 @@ mod tests {
 
     const TWO_DEPLOYMENTS: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  template:\n    spec:\n      containers:\n        - name: a\n          image: a:1\n          resources: {}\n        - name: b\n          image: b:1\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: c}\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          image: c:1\n";
 
-    fn run(check: ManifestCheck, rendered: bool) -> Vec<(Severity, String, usize)> {
+    fn run(check: ManifestCheck, rendered: bool) -> Vec<(Severity, String, usize, String)> {
         let docs = [
             YamlDoc::parse(SourceFile::new(
                 "web/templates/deployment.yaml",
@@ -159,7 +158,10 @@ mod tests {
         check(&docs, &ctx, &mut sink);
         sink.diagnostics
             .into_iter()
-            .map(|d| (d.severity, d.message, d.labels.len()))
+            .map(|d| {
+                let help = d.help.clone().unwrap_or_default();
+                (d.severity, d.message, d.labels.len(), help)
+            })
             .collect()
     }
 
@@ -176,13 +178,14 @@ mod tests {
             // containers as related labels.
             let found = run(check, true);
             assert_eq!(found.len(), 2, "{found:?}");
-            for (severity, message, related) in found {
+            for (severity, message, related, help) in found {
                 assert_eq!(severity, Severity::Info);
                 assert!(
-                    message.starts_with("3 containers of this chart"),
+                    message.starts_with("Container \"a\" of Deployment/a has no"),
                     "{message}"
                 );
                 assert_eq!(related, 2);
+                assert!(help.starts_with("3 containers of this chart"), "{help}");
             }
         }
     }

@@ -16,7 +16,8 @@ placeholders (`changeme`, `<password>`, `xxx`) are left alone, and so are variab
 setting about a secret rather than the secret: booleans (`ALLOW_EMPTY_PASSWORD=no`), numbers
 and sizes (`CASSANDRA_NUM_TOKENS=256`, `PASSWORD_LENGTH=12`), paths
 (`DB_PASSWORD_FILE=/run/secrets/db`), properties of a secret (`MB_PASSWORD_COMPLEXITY=normal`,
-`*_LENGTH`, `*_POLICY`, `*_TTL`, `*_TIMEOUT`, `*_TYPE`, `*_ALGORITHM`, …), URLs without
+`*_LENGTH`, `*_POLICY`, `*_TTL`, `*_TIMEOUT`, `*_TYPE`, `*_ALGORITHM`, …), commands that print
+the secret (`AIRFLOW__API__SECRET_KEY_CMD`), URLs without
 credentials, option lists
 (`ETCD_AUTH_TOKEN=jwt,priv-key=/certs/jwt.pem,ttl=10m`) and, for tokens and keys, names made of
 lowercase words (`ETCD_INITIAL_CLUSTER_TOKEN=etcd-cluster-k8s`).
@@ -196,7 +197,10 @@ pub(crate) fn setting(name: &str, node: &Node, text: &str) -> bool {
     }
     // `MB_PASSWORD_COMPLEXITY=normal`, `CONCOURSE_SECRET_RETRY_INTERVAL`: a property of the
     // secret, not the secret.
-    const PROPERTIES: [&str; 16] = [
+    // `AIRFLOW__API__SECRET_KEY_CMD=cat /run/secrets/key`: a command that prints the secret.
+    const PROPERTIES: [&str; 18] = [
+        "_CMD",
+        "_COMMAND",
         "_COMPLEXITY",
         "_LENGTH",
         "_POLICY",
@@ -294,6 +298,10 @@ mod tests {
             ),
             ("ETCD_INITIAL_CLUSTER_TOKEN", "etcd-cluster-k8s"),
             ("MB_PASSWORD_COMPLEXITY", "normal"),
+            (
+                "AIRFLOW__API__SECRET_KEY_CMD",
+                "cat /opt/airflow/secrets/airflow-secret-key",
+            ),
             ("OAUTH_TOKEN_URL_X", "https://auth.example.com/token"),
         ] {
             assert!(is_setting(name, value), "{name}={value}");
