@@ -54,9 +54,14 @@ fn ecr_reports_the_defects_of_its_documented_values() {
         has(&lines, &format!("{v}:89:8:"), "values/url-invalid"),
         "{lines:#?}"
     );
-    // image.repository: "dev-hub.kaaiot.net/core/service//"
+    // image.repository: "dev-hub.kaaiot.net/core/service//", seen in the rendered Deployment
+    // at the template line (values.yaml:65 is its related location).
     assert!(
-        has(&lines, &format!("{v}:65:15:"), "values/image-invalid"),
+        has(
+            &lines,
+            "charts-under-test/ecr/templates/deployment.yaml:42:18:",
+            "manifests/image-invalid"
+        ),
         "{lines:#?}"
     );
     // probes.liveness.initialDelaySeconds: 600 without a startup probe, found on the rendered

@@ -42,9 +42,18 @@ pub fn sprintln(args: &[Value]) -> String {
 /// argument indexes, and its error forms (`%!d(float64=1)`, `%!d(MISSING)`,
 /// `%!(EXTRA int=1)`, `%!(NOVERB)`).
 pub fn sprintf(format: &str, args: &[Value]) -> String {
+    sprintf_marked(format, args).0
+}
+
+/// [`sprintf`], with the output range of every argument that has an origin (an empty range for
+/// one that printed nothing).
+pub fn sprintf_marked(
+    format: &str,
+    args: &[Value],
+) -> (String, Vec<(u32, u32, super::value::Origin)>) {
     let mut p = Printer::default();
     p.do_printf(format, args);
-    p.buf
+    (p.buf, p.marks)
 }
 
 /// `strconv.Quote(s)`.
@@ -134,6 +143,8 @@ struct Flags {
 struct Printer {
     buf: String,
     f: Flags,
+    /// Output ranges of arguments with an origin.
+    marks: Vec<(u32, u32, super::value::Origin)>,
 }
 
 const MAX_WIDTH: usize = 1 << 20;
@@ -261,7 +272,11 @@ impl Printer {
                 self.f.plus_v = self.f.plus;
                 self.f.plus = false;
             }
+            let start = self.buf.len() as u32;
             self.print_arg(&args[arg_num], verb);
+            if let Some(o) = args[arg_num].origin {
+                self.marks.push((start, self.buf.len() as u32, o));
+            }
             arg_num += 1;
         }
         if !reordered && arg_num < args.len() {

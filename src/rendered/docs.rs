@@ -202,6 +202,34 @@ impl<'r> RenderedSet<'r> {
             place.value = p.value;
             value_span = v;
         }
+        // A scalar written partly as text (`"{{ .Values.repo }}:{{ .Values.tag }}"`): every
+        // value printed inside it (an empty one included) is behind it.
+        let mut more = Vec::new();
+        if place.value.is_none() {
+            let files = &self.render.files.files;
+            for g in self.render.outputs[output]
+                .2
+                .segments
+                .iter()
+                .skip_while(|g| g.out.end < span.start)
+                .take_while(|g| g.out.start < span.end)
+            {
+                let Some(o) = g.value else { continue };
+                let Some(f) = files.get(o.file as usize) else {
+                    continue;
+                };
+                if is_template(f) || more.iter().any(|(_, s)| *s == o.span) {
+                    continue;
+                }
+                more.push((f.clone(), o.span));
+            }
+            if !more.is_empty() {
+                let first = more.remove(0);
+                value_span = span;
+                place.value = Some(first);
+            }
+            more.truncate(3);
+        }
         if let Some((vf, vspan)) = &place.value {
             let same = Arc::ptr_eq(vf, &place.file) && vspan.start < place.span.end;
             if !same && !is_template(vf) {
@@ -222,6 +250,13 @@ impl<'r> RenderedSet<'r> {
                     message: "the rendered value comes from here".into(),
                 });
             }
+        }
+        for (file, span) in more {
+            labels.push(Label {
+                file,
+                span,
+                message: "the rendered value comes from here".into(),
+            });
         }
         for l in d.labels.drain(..) {
             match self.docs.iter().position(|x| Arc::ptr_eq(&x.file, &l.file)) {

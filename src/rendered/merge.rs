@@ -55,6 +55,9 @@ pub fn scenarios(passes: Vec<(String, Vec<Diagnostic>)>) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// A static check of values and the check of rendered objects that sees the same defect.
+const SAME_DEFECT: &[(&str, &str)] = &[("values/image-invalid", "manifests/image-invalid")];
+
 /// Reconciles the static findings in `found` with the rendered ones:
 /// - a static finding of a rule that the render also reported at the same template line, or
 ///   whose values node a rendered finding of that rule points at, is dropped;
@@ -73,7 +76,9 @@ pub fn reconcile(found: &mut Vec<Diagnostic>, rendered: &[Diagnostic], reached: 
         let Some(ss) = s.span else { return true };
         let line = s.start().line;
         !rendered.iter().any(|r| {
-            if r.rule.name == s.rule.name {
+            let same_rule =
+                r.rule.name == s.rule.name || SAME_DEFECT.contains(&(s.rule.name, r.rule.name));
+            if same_rule {
                 let same_line = r.file.path == s.file.path && r.start().line == line;
                 let behind = r.labels.iter().any(|l| {
                     l.file.path == s.file.path && l.span.start <= ss.end && ss.start <= l.span.end

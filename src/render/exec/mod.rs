@@ -1097,11 +1097,11 @@ impl<'u> Frame<'u> {
                 } else {
                     None
                 };
-                cx.fctx.yaml_marks.clear();
+                cx.fctx.marks.clear();
                 let mut result = f(&mut cx.fctx, argv);
-                // `toYaml` output: each scalar from a values file keeps its origin when the
-                // text is printed (through `nindent` and the like).
-                if !cx.fctx.yaml_marks.is_empty()
+                // `toYaml` and `printf` output: each value from a values file keeps its
+                // origin when the text is printed (through `nindent` and the like).
+                if !cx.fctx.marks.is_empty()
                     && let Ok(Value {
                         kind: Kind::Str(text),
                         ..
@@ -1109,7 +1109,7 @@ impl<'u> Frame<'u> {
                 {
                     let span = node.span();
                     let file = self.unit.file_id;
-                    let segs = std::mem::take(&mut cx.fctx.yaml_marks)
+                    let segs = std::mem::take(&mut cx.fctx.marks)
                         .into_iter()
                         .map(|(a, b, o)| crate::render::engine::Segment {
                             out: a..b,
@@ -1451,7 +1451,7 @@ fn may_carry_output(p: &Pipe) -> bool {
     fn operand(o: &Operand) -> bool {
         match o {
             Operand::Function { name, .. } => {
-                matches!(name.as_str(), "include" | "tpl" | "toYaml")
+                matches!(name.as_str(), "include" | "tpl" | "toYaml" | "printf")
             }
             Operand::Variable { .. } => true,
             Operand::Paren { pipe, .. } => may_carry_output(pipe),

@@ -134,6 +134,19 @@ fn align(s: &str, r: &Recent) -> Option<Vec<Piece>> {
             len: s.len() as u32,
         }]);
     }
+    // `quote` and `squote` of the result.
+    if s.len() == r.text.len() + 2
+        && !r.text.is_empty()
+        && (s.starts_with('"') || s.starts_with('\''))
+        && s.ends_with(&s[..1])
+        && &s[1..s.len() - 1] == &*r.text
+    {
+        return Some(vec![Piece {
+            s_start: 1,
+            r_start: 0,
+            len: r.text.len() as u32,
+        }]);
+    }
     let rlines = &r.lines;
     let mut pieces = Vec::new();
     let mut j = 0;
@@ -203,10 +216,14 @@ fn fill(
         }
         let (r0, r1) = (p.r_start, p.r_start + p.len);
         // The recent result's segments are sorted: find the first that ends after r0.
-        let first = r.segs.partition_point(|g| g.out.end <= r0);
+        // (An empty segment, a value that printed nothing, counts at either end.)
+        let first = r.segs.partition_point(|g| g.out.end < r0);
         let mut covered = r0;
         for g in &r.segs[first..] {
-            if g.out.start >= r1 {
+            if g.out.end <= r0 && !(g.out.is_empty() && g.out.start == r0) {
+                continue;
+            }
+            if g.out.start > r1 || (g.out.start == r1 && !g.out.is_empty()) {
                 break;
             }
             let a = g.out.start.max(r0);

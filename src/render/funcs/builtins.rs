@@ -260,11 +260,12 @@ pub fn println(_: &mut FuncCtx, a: Vec<Value>) -> R {
     Ok(Value::str(gofmt::sprintln(&a)))
 }
 
-pub fn printf(_: &mut FuncCtx, a: Vec<Value>) -> R {
+pub fn printf(cx: &mut FuncCtx, a: Vec<Value>) -> R {
     arity_min("printf", &a, 1)?;
     let f = string(&a[0])?;
-    let s = gofmt::sprintf(&f, &a[1..]);
+    let (s, marks) = gofmt::sprintf_marked(&f, &a[1..]);
     bounded(s.len())?;
+    cx.marks = marks;
     Ok(Value::str(s))
 }
 

@@ -203,7 +203,7 @@ pub fn to_yaml(cx: &mut FuncCtx, a: Vec<Value>) -> R {
     arity("toYaml", &a, 1)?;
     let (s, marks) = yaml_out::to_yaml_marked(&a[0]);
     bounded(s.len())?;
-    cx.yaml_marks = marks;
+    cx.marks = marks;
     Ok(Value::str(s))
 }
 

@@ -55,9 +55,9 @@ pub struct FuncCtx {
     /// value whose map is `Arc::ptr_eq` to `old` (in variables, dot and nested maps) by
     /// `new`, then clears the list.
     pub replaced: Vec<(Arc<Map>, Arc<Map>)>,
-    /// Set by `toYaml`: where in its result each scalar read from a file was printed, so the
-    /// executor can keep those origins when the text is printed.
-    pub yaml_marks: crate::render::yaml_out::Marks,
+    /// Set by `toYaml` and `printf`: where in the result each value read from a file was
+    /// printed, so the executor can keep those origins when the text is printed.
+    pub marks: crate::render::yaml_out::Marks,
 }
 
 impl Default for FuncCtx {
@@ -67,7 +67,7 @@ impl Default for FuncCtx {
             // 2025-01-01T00:00:00Z
             now_unix: 1_735_689_600,
             replaced: Vec::new(),
-            yaml_marks: Vec::new(),
+            marks: Vec::new(),
         }
     }
 }

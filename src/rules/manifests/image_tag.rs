@@ -8,7 +8,9 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     summary: "A container image has no tag or uses latest",
     doc: r#"## What it does
-Reports a container `image` without a tag or digest, or with the tag `latest`.
+Reports a container `image` without a tag or digest, or with the tag `latest`. Empty images
+and references with an empty or malformed part (`nginx:`, `registry:5000/`) are reported by
+`manifests/image-invalid` instead.
 
 ## Why it matters
 The image that runs changes whenever the registry changes: two pods of the same ReplicaSet can
@@ -44,7 +46,11 @@ fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
                 continue;
             };
             let Some(image) = node.as_str() else { continue };
-            if image.contains("{{") || image.is_empty() {
+            // Empty and malformed references are `manifests/image-invalid`'s.
+            if image.contains("{{")
+                || image.trim().is_empty()
+                || super::image_invalid::problem(image).is_some()
+            {
                 continue;
             }
             let problem = match image_tag(image) {

@@ -9,6 +9,11 @@ pub static META: RuleMeta = RuleMeta {
     doc: r#"## What it does
 Reports a container (not an init container) of a workload without `resources.limits.memory`.
 
+In a chart's rendered output, containers without a memory limit are the chart leaving
+resources for its users to set (`resources: {}` in values.yaml, the common idiom): the rule
+then reports once per chart, at `info`, at the first such container, with the next few as
+related locations.
+
 ## Why it matters
 A container without a memory limit can take all of its node's memory: the kernel then kills
 other pods, not the one that leaks.
@@ -29,11 +34,20 @@ Set `resources.limits.memory`, usually equal to or somewhat above the request.
 pub const CHART: Option<ChartCheck> = None;
 pub const MANIFESTS: Option<ManifestCheck> = Some(check_manifests);
 
-fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
-    for (r, span) in super::container_resources(docs) {
-        if r.limits().is_some_and(|l| l.get("memory").is_some()) {
-            continue;
-        }
+fn check_manifests(docs: &[YamlDoc], ctx: &Ctx, sink: &mut Sink) {
+    let missing = super::container_resources(docs)
+        .filter(|(r, _)| r.limits().is_none_or(|l| l.get("memory").is_none()));
+    if ctx.rendered.is_some() {
+        super::report_once_per_chart(
+            &META,
+            missing.collect(),
+            "no memory limit",
+            "set resources.limits.memory in the values, or a default in the chart (a resources preset)",
+            sink,
+        );
+        return;
+    }
+    for (r, span) in missing {
         sink.report(
             &META,
             r.file,

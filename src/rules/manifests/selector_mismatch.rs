@@ -10,7 +10,9 @@ pub static META: RuleMeta = RuleMeta {
     summary: "A workload's selector does not match its own pod template labels",
     doc: r#"## What it does
 Reports a workload whose `spec.selector.matchLabels` (or `matchExpressions` with `In`,
-`NotIn`, `Exists`, `DoesNotExist`) does not select the labels of its own pod template.
+`NotIn`, `Exists`, `DoesNotExist`) does not select the labels of its own pod template. `NotIn`
+and `DoesNotExist` are satisfied by a template without the label; expressions with any other
+operator are left alone.
 
 ## Why it matters
 The API server rejects the object ("selector does not match template labels"); for a Job it
@@ -105,17 +107,32 @@ fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
                 _ => true,
             };
             if !ok {
-                sink.report(
+                let expression = match op {
+                    "In" | "NotIn" => format!("{key} {op} ({})", values.join(", ")),
+                    _ => format!("{key} {op}"),
+                };
+                let template = match have {
+                    Some(h) => format!("has `{key}: {h}`"),
+                    None => format!("has no `{key}` label"),
+                };
+                let d = sink.report(
                     &META,
                     obj.file,
                     expr.span,
                     format!(
-                        "Selector expression `{key} {op}` does not match the pod template of {}",
+                        "Selector expression `{expression}` does not match the pod template of {}, which {template}",
                         obj.describe()
                     ),
-                )
-                .label("not matched")
-                .help("make the selector match the template's labels");
+                );
+                d.label("not matched");
+                if let Some(l) = obj.pod_labels() {
+                    d.related(
+                        obj.file,
+                        l.entry(key).map(|le| le.value.span).unwrap_or(l.span),
+                        "pod template labels",
+                    );
+                }
+                d.help("make the selector match the template's labels");
             }
         }
     }

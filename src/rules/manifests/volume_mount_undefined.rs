@@ -10,7 +10,8 @@ pub static META: RuleMeta = RuleMeta {
     summary: "A volumeMount names a volume the pod does not define",
     doc: r#"## What it does
 Reports a container `volumeMounts[].name` (or `volumeDevices[].name`) that matches no
-`volumes[].name` of the pod, with the closest defined name as a suggestion and the pod's
+`volumes[].name` of the pod (nor, in a StatefulSet, any `volumeClaimTemplates[].metadata.name`,
+which gives each pod a volume of that name), with the closest defined name as a suggestion and the pod's
 volumes as a second label.
 
 ## Why it matters
@@ -38,10 +39,13 @@ pub const MANIFESTS: Option<ManifestCheck> = Some(check_manifests);
 fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
     for obj in objects(docs) {
         let volumes = super::volumes(&obj);
-        let names: Vec<&str> = volumes
+        let mut names: Vec<&str> = volumes
             .iter()
             .filter_map(|v| v.get("name").and_then(Node::scalar_text))
             .collect();
+        // A StatefulSet's volume claim templates give each pod a volume of the same name.
+        let claims = claim_templates(&obj);
+        names.extend(claims.iter().map(|(n, _)| *n));
         for c in obj.containers() {
             for field in ["volumeMounts", "volumeDevices"] {
                 for m in c.node.get(field).and_then(Node::as_seq).unwrap_or(&[]) {
@@ -64,7 +68,10 @@ fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
                                 .iter()
                                 .find(|v| v.get("name").and_then(Node::scalar_text) == Some(s))
                                 .and_then(|v| v.get("name"))
-                                .map(|n| n.span);
+                                .map(|n| n.span)
+                                .or_else(|| {
+                                    claims.iter().find(|(n, _)| *n == s).map(|(_, sp)| *sp)
+                                });
                             if let Some(vs) = vspan {
                                 d.related(obj.file, vs, "a volume with a similar name");
                             }
@@ -81,6 +88,23 @@ fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
             }
         }
     }
+}
+
+/// Names of a StatefulSet's `spec.volumeClaimTemplates[].metadata.name`, with their spans.
+pub(crate) fn claim_templates<'a>(
+    obj: &crate::k8s::Object<'a>,
+) -> Vec<(&'a str, crate::source::Span)> {
+    if obj.kind != "StatefulSet" {
+        return Vec::new();
+    }
+    obj.root
+        .get_path(&["spec", "volumeClaimTemplates"])
+        .and_then(Node::as_seq)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|t| t.get_path(&["metadata", "name"]))
+        .filter_map(|n| n.scalar_text().map(|s| (s, n.span)))
+        .collect()
 }
 
 /// `kpc-conf-volume` vs `kpc-conf-vol`: one name is a prefix of the other.
