@@ -139,7 +139,7 @@ fn align(s: &str, r: &Recent) -> Option<Vec<Piece>> {
         && !r.text.is_empty()
         && (s.starts_with('"') || s.starts_with('\''))
         && s.ends_with(&s[..1])
-        && &s[1..s.len() - 1] == &*r.text
+        && s[1..s.len() - 1] == *r.text
     {
         return Some(vec![Piece {
             s_start: 1,
