@@ -114,7 +114,9 @@ if covered:
 print(f"false errors among labelled: {len(false_errors)}")
 for f in false_errors:
     print("  false error:", "\t".join(map(str, f[:4])))
-lost = [k for k, (v, _) in verdicts.items() if v and k not in reported and k not in info_keys]
+# Verdicts taken on rendered files (path `RENDERED:...`) document findings on text that exists
+# nowhere on disk; lint reports them at template lines, so they cannot be matched here.
+lost = [k for k, (v, _) in verdicts.items() if v and k not in reported and k not in info_keys and not k[1].startswith("RENDERED:")]
 lower = [k for k, (v, _) in verdicts.items() if v and k not in reported and k in info_keys]
 print(f"true verdicts now reported as info (the default values do not render them): {len(lower)}")
 print(f"true verdicts no longer reported (possible misses): {len(lost)}")

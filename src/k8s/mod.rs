@@ -80,6 +80,14 @@ impl<'a> Object<'a> {
         self.pod_spec().is_some()
     }
 
+    /// A Helm hook (`helm.sh/hook`): created around an install or by `helm test`, not part of
+    /// the running release.
+    pub fn is_hook(&self) -> bool {
+        self.root
+            .get_path(&["metadata", "annotations", "helm.sh/hook"])
+            .is_some()
+    }
+
     /// Workloads whose pods are meant to keep running (not Jobs).
     pub fn is_long_running(&self) -> bool {
         matches!(

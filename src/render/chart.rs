@@ -247,10 +247,12 @@ fn read_meta(chart: &Chart) -> Result<(ChartMeta, Option<Vec<Dependency>>), Temp
     }
     let (mut deps, mut metas) = read_dependencies(root.get("dependencies"));
     if meta.api_version == "v1"
-        && let Some(req) = chart
-            .files
-            .iter()
-            .find(|f| rel_name(chart, f) == "requirements.yaml")
+        && let Some(req) = chart.requirements.as_ref().map(|d| &d.file).or_else(|| {
+            chart
+                .files
+                .iter()
+                .find(|f| rel_name(chart, f) == "requirements.yaml")
+        })
     {
         let parsed = crate::yaml::parse(&req.text);
         if let Err(e) = yaml_in::load_parsed(&req.text, &parsed, None, Target::Any) {
@@ -340,6 +342,8 @@ fn load(
         .chain(chart.readme.iter())
         .chain(chart.helmignore.iter())
         .chain(chart.crds.iter())
+        .chain(chart.requirements.iter().map(|d| &d.file))
+        .chain(chart.lock.iter().map(|d| &d.file))
     {
         let name = rel_name(chart, f);
         if name == "Chart.lock"

@@ -124,6 +124,29 @@ pub fn split_manifests(big: &str) -> Vec<String> {
         .collect()
 }
 
+/// [`split_manifests`] with where each document starts in `big`.
+pub fn split_manifests_at(big: &str) -> Vec<(usize, &str)> {
+    let lead = big.len() - big.trim_start_matches(|c: char| c.is_whitespace()).len();
+    let trimmed = trim_space(big);
+    let mut out = Vec::new();
+    let mut push = |from: usize, piece: &str| {
+        let l = piece.len() - piece.trim_start_matches(|c: char| c.is_whitespace()).len();
+        let len = trim_space(piece).len();
+        if len > 0 {
+            out.push((lead + from + l, len));
+        }
+    };
+    let mut last = 0;
+    for m in SEP.find_iter(trimmed) {
+        push(last, &trimmed[last..m.start()]);
+        last = m.end();
+    }
+    push(last, &trimmed[last..]);
+    out.into_iter()
+        .map(|(at, len)| (at, &big[at..at + len]))
+        .collect()
+}
+
 /// The fields of a document Helm reads (`releaseutil.SimpleHead`).
 #[derive(Debug, Default)]
 struct Head {
@@ -442,6 +465,22 @@ pub fn go_path_match(pattern: &str, name: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let n: Vec<char> = name.chars().collect();
     go(&p, &n).unwrap_or(false)
+}
+
+#[cfg(test)]
+mod split_tests {
+    use super::*;
+
+    #[test]
+    fn documents_split_as_helm_splits_them_keep_their_offsets() {
+        let big = "\n---\na: 1\n---b: 2\n---\n\n  \n---\nc: 3\n";
+        let docs = split_manifests_at(big);
+        let texts: Vec<&str> = docs.iter().map(|d| d.1).collect();
+        assert_eq!(texts, split_manifests(big));
+        for (at, t) in docs {
+            assert_eq!(&big[at..at + t.len()], t);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -21,10 +21,12 @@ pub struct RenderedSet<'r> {
     render: &'r LenientRender,
     /// Rendered files that read as YAML, for the rules.
     docs: Vec<YamlDoc>,
-    /// For each of `docs`: its index in `render.outputs`.
-    sources: Vec<usize>,
-    /// Rendered files that do not read as YAML: (output index, parsed file).
-    broken: Vec<(usize, YamlDoc)>,
+    /// For each of `docs`: its output (index in `render.outputs`) and where in that output
+    /// the document starts. Documents are split as Helm splits them (`---` lines), each read on
+    /// its own.
+    sources: Vec<(usize, u32)>,
+    /// Documents that do not read as YAML: (output index, start, parsed document).
+    broken: Vec<(usize, u32, YamlDoc)>,
     /// Values files parsed for [`locate::refine_value`], by file id.
     values: Mutex<HashMap<u32, Arc<YamlFile>>>,
 }
@@ -51,14 +53,16 @@ impl<'r> RenderedSet<'r> {
             let Some(template) = render.files.files.get(*id as usize) else {
                 continue;
             };
-            // The rendered text gets the template's path, but it is never shown: every
-            // finding on it is moved to the template (see `locate`).
-            let doc = YamlDoc::parse(SourceFile::new(template.path.clone(), out.text.clone()));
-            if doc.yaml.issues.iter().any(|i| is_fatal(&i.kind)) {
-                set.broken.push((i, doc));
-            } else {
-                set.docs.push(doc);
-                set.sources.push(i);
+            for (start, text) in crate::render::output::split_manifests_at(&out.text) {
+                // The rendered text gets the template's path, but it is never shown: every
+                // finding on it is moved to the template (see `locate`).
+                let doc = YamlDoc::parse(SourceFile::new(template.path.clone(), text.to_string()));
+                if doc.yaml.issues.iter().any(|i| is_fatal(&i.kind)) {
+                    set.broken.push((i, start as u32, doc));
+                } else {
+                    set.docs.push(doc);
+                    set.sources.push((i, start as u32));
+                }
             }
         }
         set
@@ -110,14 +114,14 @@ impl<'r> RenderedSet<'r> {
             }
             out.push(d);
         }
-        for (i, doc) in &self.broken {
+        for (i, base, doc) in &self.broken {
             let Some(issue) = doc.yaml.issues.iter().find(|i| is_fatal(&i.kind)) else {
                 continue;
             };
             if HELM_ACCEPTS.iter().any(|m| issue.message.contains(m)) {
                 continue;
             }
-            let Some(place) = self.place(*i, issue.span) else {
+            let Some(place) = self.place((*i, *base), issue.span) else {
                 continue;
             };
             let mut d = Diagnostic::new(
@@ -157,9 +161,20 @@ impl<'r> RenderedSet<'r> {
             .unwrap_or_else(|| SourceFile::new(self.root.join("Chart.yaml"), String::new()))
     }
 
-    fn place(&self, output: usize, span: Span) -> Option<Place> {
+    /// The place on disk of `span` of the document at `(output, start)`.
+    fn place(&self, (output, base): (usize, u32), span: Span) -> Option<Place> {
         let out: &Output = &self.render.outputs.get(output)?.2;
+        let span = Span {
+            start: span.start + base,
+            end: span.end + base,
+        };
         locate::place(out, &self.render.files.files, span, &|f| self.own(f))
+    }
+
+    /// Whether the release was rendered whole: no dependency left out, no template failed, every
+    /// document read. Checks that look for an object the release creates need that.
+    pub fn complete(&self) -> bool {
+        self.render.missing.is_empty() && self.render.errors.is_empty() && self.broken.is_empty()
     }
 
     /// Moves a finding of a manifest rule from rendered text to the template and values
@@ -170,12 +185,14 @@ impl<'r> RenderedSet<'r> {
             .docs
             .iter()
             .position(|x| Arc::ptr_eq(&x.file, &d.file))?;
-        let output = self.sources[idx];
+        let source = self.sources[idx];
+        let (output, base) = source;
         let rendered = &self.docs[idx];
         let span = d.span.unwrap_or_default();
-        let mut place = self.place(output, span)?;
-        // A dependency left out of the render may create what the release refers to.
-        if !self.render.missing.is_empty() && NEEDS_WHOLE_RELEASE.contains(&d.rule.name) {
+        let mut place = self.place(source, span)?;
+        // A dependency left out, a template that failed or a document that could not be read
+        // may be what creates the object the release refers to.
+        if !self.complete() && NEEDS_WHOLE_RELEASE.contains(&d.rule.name) {
             return None;
         }
         // A Secret named by a value is one the user provides: the chart expects it to exist.
@@ -196,7 +213,7 @@ impl<'r> RenderedSet<'r> {
         let mut value_span = span;
         if place.value.is_none()
             && let Some(v) = entry_value_of_key(&rendered.yaml, span)
-            && let Some(p) = self.place(output, v)
+            && let Some(p) = self.place(source, v)
             && p.value.is_some()
         {
             place.value = p.value;
@@ -211,8 +228,8 @@ impl<'r> RenderedSet<'r> {
                 .2
                 .segments
                 .iter()
-                .skip_while(|g| g.out.end < span.start)
-                .take_while(|g| g.out.start < span.end)
+                .skip_while(|g| g.out.end < span.start + base)
+                .take_while(|g| g.out.start < span.end + base)
             {
                 let Some(o) = g.value else { continue };
                 let Some(f) = files.get(o.file as usize) else {
@@ -233,12 +250,16 @@ impl<'r> RenderedSet<'r> {
         if let Some((vf, vspan)) = &place.value {
             let same = Arc::ptr_eq(vf, &place.file) && vspan.start < place.span.end;
             if !same && !is_template(vf) {
-                let seg = locate::segment_for(&self.render.outputs[output].2, value_span);
+                let at = Span {
+                    start: value_span.start + base,
+                    end: value_span.end + base,
+                };
+                let seg = locate::segment_for(&self.render.outputs[output].2, at);
                 let vspan = match (seg, self.values_file(vf)) {
                     (Some(seg), Some((_, parsed))) => locate::refine_value(
                         &rendered.yaml,
                         value_span,
-                        seg.out.start,
+                        seg.out.start.saturating_sub(base),
                         &parsed,
                         *vspan,
                     ),
@@ -250,6 +271,13 @@ impl<'r> RenderedSet<'r> {
                     message: "the rendered value comes from here".into(),
                 });
             }
+        }
+        if let Some((file, span)) = &place.helper {
+            labels.push(Label {
+                file: file.clone(),
+                span: *span,
+                message: "written by this included template".into(),
+            });
         }
         for (file, span) in more {
             labels.push(Label {
@@ -319,7 +347,7 @@ fn entry_value_of_key(yaml: &YamlFile, span: Span) -> Option<Span> {
         .find_map(|r| find(r, span))
 }
 
-/// Rules that look for an object the release creates: unsure when a dependency is missing.
+/// Rules that look for an object the release creates: unsure when the release is not whole.
 const NEEDS_WHOLE_RELEASE: &[&str] = &["secrets/not-found", "manifests/service-selector-unmatched"];
 
 /// Rules whose finding names something the user provides when the text came from a value.

@@ -21,6 +21,9 @@ pub struct Place {
     pub value: Option<(File, Span)>,
     /// The bytes were printed by an action (not template text).
     pub action: bool,
+    /// When the bytes were written by a named template (`define`) of the chart that the
+    /// template at `file` includes: where in it.
+    pub helper: Option<(File, Span)>,
 }
 
 /// The segment holding output byte `at` (the last one for the end of the text).
@@ -84,6 +87,7 @@ pub fn place(
             span: Span { start, end },
             value,
             action: false,
+            helper: None,
         }
     } else {
         Place {
@@ -91,16 +95,24 @@ pub fn place(
             span: first_line(&seg.span, files.get(seg.file as usize)?),
             value,
             action: !seg.text,
+            helper: None,
         }
     };
-    if !own(&place.file) {
+    // Bytes written by an included template are shown at the include in the executed file
+    // (a helper serves many objects); the helper's own line, when it is the chart's, beside it.
+    if seg.site.0 != seg.file {
         let site_file = files.get(seg.site.0 as usize)?.clone();
         if !own(&site_file) {
             return None;
         }
+        if own(&place.file) {
+            place.helper = Some((place.file.clone(), place.span));
+        }
         place.file = site_file;
         place.span = seg.site.1;
         place.action = true;
+    } else if !own(&place.file) {
+        return None;
     }
     Some(place)
 }

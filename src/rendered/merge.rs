@@ -7,6 +7,16 @@ use super::scenario::DEFAULT;
 use crate::diagnostic::{Diagnostic, Severity};
 use std::collections::HashMap;
 
+/// Rules about hygiene, not breakage: not reported for what only a `ci/` scenario renders.
+const CI_HYGIENE: &[&str] = &[
+    "manifests/image-tag",
+    "manifests/image-pull-policy",
+    "manifests/memory-limit-missing",
+    "manifests/requests-missing",
+    "probes/readiness-missing",
+    "probes/liveness-missing",
+];
+
 /// Merges the findings of each scenario `(name, findings)`, in scenario order.
 pub fn scenarios(passes: Vec<(String, Vec<Diagnostic>)>) -> Vec<Diagnostic> {
     let total = passes.len();
@@ -36,6 +46,11 @@ pub fn scenarios(passes: Vec<(String, Vec<Diagnostic>)>) -> Vec<Diagnostic> {
     }
     order
         .into_iter()
+        // A `ci/` file is a test configuration: the hygiene of what only it renders (test
+        // images, example sidecars without probes or resources) is not the chart's.
+        .filter(|(d, names)| {
+            total == 1 || names.iter().any(|n| n == DEFAULT) || !CI_HYGIENE.contains(&d.rule.name)
+        })
         .map(|(mut d, names)| {
             if total > 1 && names.len() < total {
                 let list: Vec<String> = names

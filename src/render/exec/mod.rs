@@ -629,7 +629,13 @@ impl<'u> Frame<'u> {
             None => &tref.unit.parse_name,
         };
         let name = name.to_string();
+        // What the called template writes is shown at this call (the outermost one).
+        let outer = out.site;
+        if outer.is_none() && self.unit.file_id != TPL_FILE {
+            out.site = Some((self.unit.file_id, t.span));
+        }
         let r = cx.exec(&tref, &name, dot, out, self.depth + 1);
+        out.site = outer;
         match r {
             Err(Flow::Break) | Err(Flow::Continue) => Ok(()),
             other => other,

@@ -13,6 +13,9 @@ use std::sync::Arc;
 pub(crate) struct Buf {
     pub text: String,
     pub segs: Vec<Segment>,
+    /// While a `{{ template }}` call writes into this buffer: the call, given as the site of
+    /// everything it writes.
+    pub site: Option<(u32, Span)>,
 }
 
 /// The result of an `include` or `tpl` call, kept for a while so the action that prints it
@@ -58,7 +61,7 @@ impl Buf {
             file,
             span,
             value,
-            site: (file, span),
+            site: self.site.unwrap_or((file, span)),
             text: true,
         });
     }
@@ -87,7 +90,7 @@ impl Buf {
                 file,
                 span,
                 value,
-                site: (file, span),
+                site: self.site.unwrap_or((file, span)),
                 text: false,
             });
             return;
@@ -99,7 +102,7 @@ impl Buf {
             file,
             span,
             value,
-            site: (file, span),
+            site: self.site.unwrap_or((file, span)),
             text: false,
         };
         for r in recent.iter().rev() {

@@ -13,6 +13,9 @@ Reports a container whose `imagePullPolicy` is `IfNotPresent` or `Never` while i
 tag or the tag `latest`, and an `imagePullPolicy` that is not one of `Always`, `IfNotPresent`,
 `Never`.
 
+An empty policy is Kubernetes's default and fine; hooks (`helm test` pods) are not checked. In
+a chart's rendered output an untagged image is left to `manifests/image-tag`.
+
 ## Why it matters
 Each node keeps whatever `latest` it pulled first: pods of one workload run different builds
 depending on the node they land on, and a fix pushed under the same tag never arrives.
@@ -31,7 +34,7 @@ Pin a version tag (then `IfNotPresent` is right), or use `Always` with a moving 
 pub const CHART: Option<ChartCheck> = None;
 pub const MANIFESTS: Option<ManifestCheck> = Some(check_manifests);
 
-fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
+fn check_manifests(docs: &[YamlDoc], ctx: &Ctx, sink: &mut Sink) {
     for obj in objects(docs) {
         for c in obj.containers() {
             let Some(policy_node) = c.node.get("imagePullPolicy") else {
@@ -40,7 +43,9 @@ fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
             let Some(policy) = policy_node.as_str() else {
                 continue;
             };
-            if policy.contains("{{") {
+            // An empty policy is Kubernetes's default, as leaving it out is; `helm test` pods
+            // are not part of the running release.
+            if policy.contains("{{") || policy.is_empty() || obj.is_hook() {
                 continue;
             }
             if !matches!(policy, "Always" | "IfNotPresent" | "Never") {
@@ -64,7 +69,11 @@ fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
             let Some(image) = image_node.as_str().filter(|i| !i.contains("{{")) else {
                 continue;
             };
-            if policy == "Always" || !matches!(image_tag(image), None | Some("latest")) {
+            // In a chart's output an untagged image is `manifests/image-tag`'s finding already.
+            if policy == "Always"
+                || !matches!(image_tag(image), None | Some("latest"))
+                || ctx.rendered.is_some()
+            {
                 continue;
             }
             sink.report(

@@ -12,6 +12,8 @@ Reports a container `image` without a tag or digest, or with the tag `latest`. E
 and references with an empty or malformed part (`nginx:`, `registry:5000/`) are reported by
 `manifests/image-invalid` instead.
 
+Helm hooks (`helm test` pods, install Jobs) are not checked.
+
 ## Why it matters
 The image that runs changes whenever the registry changes: two pods of the same ReplicaSet can
 run different code, a rollback does not roll back, and a node restart can upgrade a service
@@ -40,7 +42,8 @@ pub(crate) fn image_tag(image: &str) -> Option<&str> {
 }
 
 fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
-    for obj in objects(docs) {
+    // Hooks (`helm test` pods, install Jobs) run once with throwaway tools.
+    for obj in objects(docs).into_iter().filter(|o| !o.is_hook()) {
         for c in obj.containers() {
             let Some(node) = c.node.get("image") else {
                 continue;

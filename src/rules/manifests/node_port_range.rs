@@ -13,6 +13,8 @@ Reports a Service port whose `nodePort` lies outside the default node port range
 30000-32767, and a `nodePort` on a Service of type ClusterIP (or without a type), which has no
 node ports. Service `port` and numeric `targetPort` values outside 1-65535 are reported too.
 
+`nodePort: 0` and `targetPort: 0` mean unset and are accepted.
+
 ## Why it matters
 The API server rejects the Service ("provided port is not in the valid range").
 
@@ -48,6 +50,8 @@ fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
         {
             if let Some(np) = port.get("nodePort")
                 && let Some(n) = np.as_i64()
+                // 0 asks Kubernetes to pick a port, as leaving nodePort out does.
+                && n != 0
             {
                 if !matches!(ty, "NodePort" | "LoadBalancer") {
                     sink.report(
@@ -79,6 +83,8 @@ fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
                 if let Some(p) = port.get(field)
                     && let Some(n) = p.as_i64()
                     && !(1..=65535).contains(&n)
+                    // `targetPort: 0` is unset: Kubernetes uses `port`.
+                    && !(field == "targetPort" && n == 0)
                 {
                     sink.report(
                         &META,

@@ -11,7 +11,10 @@ pub static META: RuleMeta = RuleMeta {
     doc: r#"## What it does
 Reports a Service whose `spec.selector` matches the pod labels of no workload in the same
 chart or manifest set. Sets without any workload are not checked, and neither are Services
-without a selector (they are managed by hand or by an operator).
+without a selector (they are managed by hand or by an operator). In a chart's rendered output,
+where Services also front pods the chart does not create (an operator's, kube-system
+components, pods labelled at run time), a Service is reported only when a pod template of the
+release has every label of its selector but one.
 
 ## Why it matters
 The Service has no endpoints: every request to it fails, usually after a label was renamed on
@@ -29,10 +32,28 @@ Make the selector a subset of the pod template labels of the workload it fronts.
 "#,
 };
 
+/// Whether some pod template has every label of `selector` but one.
+fn near_miss(objs: &[crate::k8s::Object], sel: &crate::yaml::Node) -> bool {
+    let wanted: Vec<(&str, &str)> = sel
+        .entries()
+        .filter_map(|e| Some((e.key_str()?, e.value.scalar_text()?)))
+        .collect();
+    wanted.len() > 1
+        && objs.iter().filter(|o| !o.is_hook()).any(|o| {
+            o.pod_labels().is_some_and(|l| {
+                let missing = wanted
+                    .iter()
+                    .filter(|(k, v)| l.get(k).and_then(crate::yaml::Node::scalar_text) != Some(v))
+                    .count();
+                missing == 1
+            })
+        })
+}
+
 pub const CHART: Option<ChartCheck> = None;
 pub const MANIFESTS: Option<ManifestCheck> = Some(check_manifests);
 
-fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
+fn check_manifests(docs: &[YamlDoc], ctx: &Ctx, sink: &mut Sink) {
     let objs = objects(docs);
     let pods = PodSelection::new(&objs);
     if !objs.iter().any(|o| o.is_workload()) {
@@ -48,7 +69,14 @@ fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
         if pods.any_selected(sel) {
             continue;
         }
-        sink.report(
+        // A chart's Services also front pods it does not create (an operator's, kube-system
+        // components, labels set at run time): in rendered output, speak only when a pod
+        // template of the release misses the selector by one label, the mark of a label
+        // renamed on one side.
+        if ctx.rendered.is_some() && !near_miss(&objs, sel) {
+            continue;
+        }
+        let d = sink.report(
             &META,
             svc.file,
             sel.span,
@@ -56,8 +84,11 @@ fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
                 "The selector of {} matches no pod template in this set",
                 svc.describe()
             ),
-        )
-        .label("matches nothing")
-        .help("make the selector a subset of the labels of the pods this Service fronts");
+        );
+        d.label("matches nothing")
+            .help("make the selector a subset of the labels of the pods this Service fronts");
+        if ctx.rendered.is_some() {
+            d.severity = Severity::Info;
+        }
     }
 }

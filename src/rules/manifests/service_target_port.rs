@@ -14,6 +14,10 @@ Reports a Service port whose `targetPort` is a name that no container of the wor
 Service selects declares in `ports[].name`. Only Services whose selector matches a workload
 in the same set are checked.
 
+In a chart's rendered output the finding is information: the port is often declared in a
+branch the values leave off (TLS, an optional component). `helm test` pods and hook Jobs that
+share the labels are not counted as the Service's pods.
+
 ## Why it matters
 The Service has no usable endpoint port: connections are refused although the pods run.
 
@@ -32,7 +36,7 @@ Use a declared port name or the container port number.
 pub const CHART: Option<ChartCheck> = None;
 pub const MANIFESTS: Option<ManifestCheck> = Some(check_manifests);
 
-fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
+fn check_manifests(docs: &[YamlDoc], ctx: &Ctx, sink: &mut Sink) {
     let objs = objects(docs);
     let pods = PodSelection::new(&objs);
     for svc in objs.iter().filter(|o| o.kind == "Service") {
@@ -42,7 +46,14 @@ fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
         if sel.as_map().is_none_or(|m| m.is_empty()) {
             continue;
         }
-        let selected: Vec<_> = pods.selected(sel).into_iter().map(|i| &objs[i]).collect();
+        // The workloads behind the Service: not `helm test` pods and hook Jobs that share the
+        // labels.
+        let selected: Vec<_> = pods
+            .selected(sel)
+            .into_iter()
+            .map(|i| &objs[i])
+            .filter(|o| !o.is_hook() && o.is_long_running())
+            .collect();
         if selected.is_empty() {
             continue;
         }
@@ -76,6 +87,11 @@ fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
                 ),
             );
             d.label("undeclared port name");
+            // In a chart, the port is often declared in a branch the values leave off (TLS,
+            // an optional component): unsure, so information.
+            if ctx.rendered.is_some() {
+                d.severity = Severity::Info;
+            }
             match crate::suggest::closest(name, names.iter().copied()) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => {

@@ -12,6 +12,9 @@ pub static META: RuleMeta = RuleMeta {
 Reports a `volumes[]` entry whose name no container (or init container) mounts through
 `volumeMounts` or `volumeDevices`.
 
+In a chart's rendered output the finding is information: the mount is often behind a
+condition the values leave off.
+
 ## Why it matters
 An unused volume is usually half of a renamed pair (the mount was renamed, the volume was not),
 and a Secret or ConfigMap volume that is never mounted still has to exist for the pod to start.
@@ -31,7 +34,7 @@ Mount the volume, or remove it.
 pub const CHART: Option<ChartCheck> = None;
 pub const MANIFESTS: Option<ManifestCheck> = Some(check_manifests);
 
-fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
+fn check_manifests(docs: &[YamlDoc], ctx: &Ctx, sink: &mut Sink) {
     for obj in objects(docs) {
         let mut mounted: Vec<&str> = Vec::new();
         for c in obj.containers() {
@@ -56,7 +59,7 @@ fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
             if mounted.contains(&name) || name.contains("{{") {
                 continue;
             }
-            sink.report(
+            let d = sink.report(
                 &META,
                 obj.file,
                 name_node.span,
@@ -64,9 +67,13 @@ fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
                     "Volume `{name}` of {} is not mounted by any container",
                     obj.describe()
                 ),
-            )
-            .label("never mounted")
-            .help("mount the volume in a container, or remove it");
+            );
+            d.label("never mounted")
+                .help("mount the volume in a container, or remove it");
+            // In a chart, the mount is often behind a condition the values leave off.
+            if ctx.rendered.is_some() {
+                d.severity = crate::diagnostic::Severity::Info;
+            }
         }
     }
 }

@@ -14,6 +14,9 @@ ReplicaSet, ReplicationController, Pod) without a `readinessProbe`, when a Servi
 chart or manifest set selects the workload's pods. Init containers and Jobs are not checked;
 workloads no Service selects are left alone.
 
+A pod is ready when all its containers are: one readiness probe on the pod gates its traffic,
+so containers beside a probed one, and containers that declare no port, are not reported.
+
 ## Why it matters
 Without a readiness probe a pod receives traffic as soon as its process starts, before it can
 answer, and keeps receiving it while it is overloaded or shutting down: clients see errors on
@@ -63,8 +66,21 @@ fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
         let Some(service) = service_of[i].map(|s| &objs[s]) else {
             continue;
         };
-        for c in obj.containers().into_iter().filter(|c| !c.init) {
-            if c.node.get("readinessProbe").is_some() {
+        let containers: Vec<_> = obj.containers().into_iter().filter(|c| !c.init).collect();
+        // One readiness probe gates the whole pod: sidecars beside a probed container are fine.
+        if containers
+            .iter()
+            .any(|c| c.node.get("readinessProbe").is_some())
+        {
+            continue;
+        }
+        for c in containers {
+            // A container that listens on no port gets no traffic of its own.
+            if c.node
+                .get("ports")
+                .and_then(crate::yaml::Node::as_seq)
+                .is_none_or(|p| p.is_empty())
+            {
                 continue;
             }
             let span = c
