@@ -6,6 +6,11 @@ use plimsoll::report::{self, ReportOptions};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
+/// Linting allocates many small, short-lived nodes (YAML trees, rendered values); mimalloc
+/// serves them faster than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
