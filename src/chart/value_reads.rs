@@ -71,9 +71,17 @@ pub struct ValueReads {
     pub loose: Vec<Vec<String>>,
     /// Every template parsed, so the reads are complete.
     pub complete: bool,
+    /// Each read's path joined with `.`, in `reads` order (computed on first use).
+    pub joined: std::sync::OnceLock<Vec<String>>,
 }
 
 impl ValueReads {
+    /// Each read's path joined with `.` (`image.tag`), in the order of `reads`.
+    pub fn joined(&self) -> &[String] {
+        self.joined
+            .get_or_init(|| self.reads.iter().map(|r| r.path.join(".")).collect())
+    }
+
     /// `.Values` is used as a whole somewhere (`toYaml .Values`, `index .Values $k`), so any
     /// value may be read.
     pub fn dynamic(&self) -> bool {

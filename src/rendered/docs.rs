@@ -29,11 +29,40 @@ pub struct RenderedSet<'r> {
     broken: Vec<(usize, u32, YamlDoc)>,
     /// Values files parsed for [`locate::refine_value`], by file id.
     values: Mutex<HashMap<u32, Arc<YamlFile>>>,
+    /// The values files the chart model has already parsed (the chart's and its subcharts').
+    model: Vec<&'r YamlDoc>,
+}
+
+/// A parsed values file: the chart model's, or one parsed for this render.
+enum ValuesTree<'a> {
+    Model(&'a YamlFile),
+    Parsed(Arc<YamlFile>),
+}
+
+impl std::ops::Deref for ValuesTree<'_> {
+    type Target = YamlFile;
+    fn deref(&self) -> &YamlFile {
+        match self {
+            ValuesTree::Model(y) => y,
+            ValuesTree::Parsed(y) => y,
+        }
+    }
+}
+
+/// The values files of a chart and its subcharts (vendored and linked).
+fn model_values<'c>(chart: &'c Chart, out: &mut Vec<&'c YamlDoc>) {
+    out.extend(chart.values.iter());
+    for sub in chart.subcharts.iter().chain(chart.linked.iter()) {
+        model_values(sub, out);
+    }
 }
 
 impl<'r> RenderedSet<'r> {
-    pub fn new(chart: &Chart, render: &'r LenientRender) -> RenderedSet<'r> {
+    pub fn new(chart: &'r Chart, render: &'r LenientRender) -> RenderedSet<'r> {
+        let mut model = Vec::new();
+        model_values(chart, &mut model);
         let mut set = RenderedSet {
+            model,
             root: chart.root.clone(),
             chart_yaml: chart.chart_yaml.as_ref().map(|c| c.file.clone()),
             render,
@@ -306,8 +335,11 @@ impl<'r> RenderedSet<'r> {
         Some(d)
     }
 
-    /// A values file of the render, parsed (once per render).
-    fn values_file(&self, f: &File) -> Option<(u32, Arc<YamlFile>)> {
+    /// A values file of the render, parsed: the chart model's tree, or parsed once per render.
+    fn values_file(&self, f: &File) -> Option<(u32, ValuesTree<'r>)> {
+        if let Some(doc) = self.model.iter().find(|d| Arc::ptr_eq(&d.file, f)) {
+            return Some((0, ValuesTree::Model(&doc.yaml)));
+        }
         let id = self
             .render
             .files
@@ -319,7 +351,7 @@ impl<'r> RenderedSet<'r> {
             .entry(id)
             .or_insert_with(|| Arc::new(crate::yaml::parse(&f.text)))
             .clone();
-        Some((id, parsed))
+        Some((id, ValuesTree::Parsed(parsed)))
     }
 }
 

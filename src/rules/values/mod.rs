@@ -112,9 +112,9 @@ pub(crate) fn template_use(chart: &Chart, path: &str) -> TemplateUse {
         return TemplateUse::Tested;
     }
     let reads = chart.value_reads();
+    let joined = reads.joined();
     let (mut read, mut tested, mut printed_unguarded) = (false, false, false);
-    for r in reads.reads.iter().filter(|r| r.checkable) {
-        let p = r.path.join(".");
+    for (r, p) in reads.reads.iter().zip(joined).filter(|(r, _)| r.checkable) {
         if p == path {
             if r.test {
                 tested = true;
@@ -133,10 +133,12 @@ pub(crate) fn template_use(chart: &Chart, path: &str) -> TemplateUse {
     }
     // `{{ if .Values.x }}…{{ .Values.x | quote }}{{ end }}`: tested only for presence before it is
     // printed, the way an optional text setting is written.
-    let only_guards =
-        reads.reads.iter().any(|r| {
-            r.checkable && !r.test && r.guard_len >= r.path.len() && r.path.join(".") == path
-        }) && !printed_unguarded;
+    let only_guards = reads
+        .reads
+        .iter()
+        .zip(joined)
+        .any(|(r, p)| r.checkable && !r.test && r.guard_len >= r.path.len() && p == path)
+        && !printed_unguarded;
     if tested && !only_guards {
         TemplateUse::Tested
     } else if read {
