@@ -329,6 +329,15 @@ impl<'r> RenderedSet<'r> {
                 None => labels.push(l),
             }
         }
+        // An empty value that comes from no values file, while a dependency is left out: most
+        // likely one of the dependency's values (`.Values.mysql.image`), which are missing too.
+        if !self.render.missing.is_empty()
+            && EMPTY_WITHOUT_DEPENDENCIES.contains(&d.rule.name)
+            && place.value.is_none()
+            && labels.iter().all(|l| is_template(&l.file))
+        {
+            return None;
+        }
         d.labels = labels;
         d.file = place.file;
         d.span = Some(place.span);
@@ -381,6 +390,10 @@ fn entry_value_of_key(yaml: &YamlFile, span: Span) -> Option<Span> {
 
 /// Rules that look for an object the release creates: unsure when the release is not whole.
 const NEEDS_WHOLE_RELEASE: &[&str] = &["secrets/not-found", "manifests/service-selector-unmatched"];
+
+/// Rules about values that render empty: with a dependency left out, its values
+/// (`.Values.mysql.image`) are empty too, and come from no values file.
+const EMPTY_WITHOUT_DEPENDENCIES: &[&str] = &["manifests/image-invalid", "secrets/empty-reference"];
 
 /// Rules whose finding names something the user provides when the text came from a value.
 const USER_PROVIDED: &[&str] = &["secrets/not-found"];
