@@ -308,13 +308,23 @@ fn glob(p: &str, s: &str) -> bool {
 }
 
 /// Whether a path (keys and list indices) matches a pattern with `*` and `**`.
-fn path_matches(pat: &[String], path: &[String]) -> bool {
+fn path_matches<S: AsRef<str>>(pat: &[String], path: &[S]) -> bool {
     match pat.split_first() {
         None => path.is_empty(),
         Some((p, rest)) if p == "**" => (0..=path.len()).any(|i| path_matches(rest, &path[i..])),
         Some((p, rest)) => path
             .split_first()
-            .is_some_and(|(s, prest)| glob(p, s) && path_matches(rest, prest)),
+            .is_some_and(|(s, prest)| glob(p, s.as_ref()) && path_matches(rest, prest)),
+    }
+}
+
+/// Whether a path below `path` may still match `pat`: `path` is a prefix the pattern allows.
+fn may_match_below<S: AsRef<str>>(pat: &[String], path: &[S]) -> bool {
+    match (pat.split_first(), path.split_first()) {
+        (Some((p, _)), _) if p == "**" => true,
+        (Some(_), None) => true,
+        (None, _) => false,
+        (Some((p, rest)), Some((s, prest))) => glob(p, s.as_ref()) && may_match_below(rest, prest),
     }
 }
 
@@ -588,7 +598,7 @@ impl PackRule {
 
 fn collect_values<'a>(
     node: &'a Node,
-    path: &mut Vec<String>,
+    path: &mut Vec<std::borrow::Cow<'a, str>>,
     file: &'a File,
     pattern: &[String],
     exclude: &[Vec<String>],
@@ -602,23 +612,29 @@ fn collect_values<'a>(
         out.push(Hit {
             file,
             path: path.join("."),
-            key: path.last().cloned(),
+            key: path.last().map(|k| k.to_string()),
             node,
             holder,
         });
     }
-    if path.len() > 64 {
+    if path.len() > 64 || !may_match_below(pattern, path) {
         return;
     }
     if let Some(items) = node.as_seq() {
         for (i, item) in items.iter().enumerate() {
-            path.push(i.to_string());
+            path.push(std::borrow::Cow::Owned(i.to_string()));
             collect_values(item, path, file, pattern, exclude, out, item.span);
             path.pop();
         }
     } else {
         for e in node.entries() {
-            path.push(e.key_json_string());
+            // String keys are borrowed; others are written as Helm's JSON step writes them.
+            path.push(match &e.key.kind {
+                crate::yaml::NodeKind::Scalar(k) if matches!(k.value, crate::yaml::Value::Str) => {
+                    std::borrow::Cow::Borrowed(k.text.as_str())
+                }
+                _ => std::borrow::Cow::Owned(e.key_json_string()),
+            });
             collect_values(&e.value, path, file, pattern, exclude, out, e.key.span);
             path.pop();
         }

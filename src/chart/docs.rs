@@ -520,7 +520,7 @@ pub fn exists(root: &Node, segs: &[Seg]) -> bool {
     match first {
         Seg::Key(k) => root
             .entries()
-            .find(|e| e.key_json_string() == *k)
+            .find(|e| e.key_json_is(k))
             .is_some_and(|e| exists(&e.value, rest)),
         Seg::Any => root.entries().any(|e| exists(&e.value, rest)),
         Seg::Index(_) => false,
@@ -680,7 +680,7 @@ pub fn resolve<'a>(root: &'a Node, path: &str) -> Option<&'a Node> {
         node = match seg {
             Segment::Key(k) => node
                 .entries()
-                .find(|e| e.key_json_string() == k)
+                .find(|e| e.key_json_is(&k))
                 .map(|e| &e.value)?,
             Segment::Index(i) => node.as_seq()?.get(i)?,
         };

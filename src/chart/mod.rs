@@ -83,6 +83,8 @@ pub struct Chart {
     pub template_cache: templates::TemplateCache,
     /// The documented values, read once for every docs rule.
     pub docs_cache: std::sync::OnceLock<docs::Docs>,
+    /// The dotted path of every node of values.yaml, in walk order (see [`values::all`]).
+    pub values_paths: std::sync::OnceLock<Vec<String>>,
     /// values.schema.json compiled once for every schema rule.
     pub schema_cache:
         std::sync::OnceLock<Result<jsonschema::Validator, crate::schema::SchemaProblem>>,

@@ -2,13 +2,13 @@
 
 use super::Chart;
 use crate::source::{File, Span};
-use crate::yaml::{Entry, Node, walk};
+use crate::yaml::{Entry, Node, NodeKind, walk};
 
 /// One value in values.yaml.
 pub struct ValueAt<'a> {
     pub file: &'a File,
     /// helm-docs style path: `image.tag`, `ingress.hosts[0]`.
-    pub path: String,
+    pub path: &'a str,
     /// The mapping entry that holds the value (`None` for list items and the root).
     pub entry: Option<&'a Entry>,
     /// The key that holds the value (`None` for list items and the root).
@@ -22,16 +22,16 @@ pub fn all(chart: &Chart) -> Vec<ValueAt<'_>> {
     let Some(values) = &chart.values else {
         return Vec::new();
     };
-    let Some(root) = values.yaml.root() else {
+    if values.yaml.root().is_none() {
         return Vec::new();
-    };
+    }
     let mut out = Vec::new();
     // Values copied in by an alias or merge key are reported where they were written. The walk
     // is depth first, so a copied subtree's nodes follow its alias node and lie inside the span
     // it copies (or inside a nested alias's span): a stack of those spans, popped as soon as a
     // node lies outside the top one, tells copies from written values in constant time.
     let mut copied: Vec<Span> = Vec::new();
-    walk(root, &mut |path, entry, node| {
+    each_node(chart, &mut |path, entry, node| {
         let inside = |c: &Span| c.start <= node.span.start && node.span.end <= c.end;
         while copied.last().is_some_and(|c| !inside(c)) {
             copied.pop();
@@ -44,7 +44,7 @@ pub fn all(chart: &Chart) -> Vec<ValueAt<'_>> {
         }
         out.push(ValueAt {
             file: &values.file,
-            path: path.to_string(),
+            path,
             entry,
             key: entry.and_then(|e| e.key_str()),
             key_span: entry.map(|e| e.key.span),
@@ -52,6 +52,48 @@ pub fn all(chart: &Chart) -> Vec<ValueAt<'_>> {
         });
     });
     out
+}
+
+/// Every node of values.yaml with its dotted path (as [`walk`] gives them, copies by aliases
+/// included). The paths are built once per chart; each call walks the nodes again, in the
+/// same order, and borrows them.
+pub fn each_node<'a>(chart: &'a Chart, f: &mut dyn FnMut(&'a str, Option<&'a Entry>, &'a Node)) {
+    let Some(root) = chart.values.as_ref().and_then(|v| v.yaml.root()) else {
+        return;
+    };
+    let paths = chart.values_paths.get_or_init(|| {
+        let mut paths = Vec::new();
+        walk(root, &mut |path, _, _| paths.push(path.to_string()));
+        paths
+    });
+    let mut i = 0;
+    walk_nodes(root, None, &mut |entry, node| {
+        let path = paths.get(i).map_or("", String::as_str);
+        i += 1;
+        f(path, entry, node);
+    });
+}
+
+/// [`walk`] without the paths: the same nodes in the same order.
+fn walk_nodes<'a>(
+    node: &'a Node,
+    entry: Option<&'a Entry>,
+    f: &mut dyn FnMut(Option<&'a Entry>, &'a Node),
+) {
+    f(entry, node);
+    match &node.kind {
+        NodeKind::Map(_) => {
+            for e in node.entries() {
+                walk_nodes(&e.value, Some(e), f);
+            }
+        }
+        NodeKind::Seq(items) => {
+            for item in items {
+                walk_nodes(item, None, f);
+            }
+        }
+        NodeKind::Scalar(_) => {}
+    }
 }
 
 /// Whether a string is a `tpl` template rather than a literal (it holds an action).
@@ -75,7 +117,7 @@ pub fn secret_refs(chart: &Chart) -> Vec<ValueAt<'_>> {
     for v in all {
         let Some(key) = v.key else {
             // list items of imagePullSecrets / pullSecrets written as strings
-            if v.node.as_str().is_some() && in_pull_secrets(&v.path) {
+            if v.node.as_str().is_some() && in_pull_secrets(v.path) {
                 out.push(v);
             }
             continue;
@@ -84,13 +126,13 @@ pub fn secret_refs(chart: &Chart) -> Vec<ValueAt<'_>> {
             continue;
         }
         let k = norm(key);
-        let parent = parent_key(&v.path).map(norm);
+        let parent = parent_key(v.path).map(norm);
         let is_ref = k == "existingsecret"
             || k == "secretname"
             || (k.ends_with("secretname") && !k.contains("key"))
             || k == "existingsecretname"
             || (k == "name" && matches!(parent.as_deref(), Some("secretref" | "secretkeyref")))
-            || (k == "name" && in_pull_secrets(&v.path));
+            || (k == "name" && in_pull_secrets(v.path));
         if is_ref {
             out.push(v);
         }

@@ -4,7 +4,7 @@
 use super::{Container, Object, objects};
 use crate::chart::{Chart, YamlDoc};
 use crate::source::{File, Span};
-use crate::yaml::{Node, walk};
+use crate::yaml::Node;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProbeKind {
@@ -136,11 +136,8 @@ pub fn in_values(chart: &Chart) -> Vec<ProbeGroup<'_>> {
     let Some(values) = &chart.values else {
         return Vec::new();
     };
-    let Some(root) = values.yaml.root() else {
-        return Vec::new();
-    };
     let mut out = Vec::new();
-    walk(root, &mut |path, entry, node| {
+    crate::chart::values::each_node(chart, &mut |path, entry, node| {
         if node.as_map().is_none() {
             return;
         }

@@ -3,7 +3,7 @@
 use super::{Container, Object, objects};
 use crate::chart::{Chart, YamlDoc};
 use crate::source::File;
-use crate::yaml::{Node, walk};
+use crate::yaml::Node;
 
 pub struct Resources<'a> {
     pub file: &'a File,
@@ -50,11 +50,8 @@ pub fn in_values(chart: &Chart) -> Vec<Resources<'_>> {
     let Some(values) = &chart.values else {
         return Vec::new();
     };
-    let Some(root) = values.yaml.root() else {
-        return Vec::new();
-    };
     let mut out = Vec::new();
-    walk(root, &mut |path, entry, node| {
+    crate::chart::values::each_node(chart, &mut |path, entry, node| {
         if entry.and_then(|e| e.key_str()) == Some("resources")
             && (node.get("requests").is_some() || node.get("limits").is_some())
         {

@@ -250,6 +250,14 @@ impl Entry {
         self.key.scalar_text()
     }
 
+    /// Whether [`Entry::key_json_string`] is `k`, without building it for string keys.
+    pub fn key_json_is(&self, k: &str) -> bool {
+        match &self.key.kind {
+            NodeKind::Scalar(s) if matches!(s.value, Value::Str) => s.text == k,
+            _ => self.key_json_string() == k,
+        }
+    }
+
     /// The key as Helm's JSON step writes it (`yes:` becomes `"true"`).
     pub fn key_json_string(&self) -> String {
         match &self.key.kind {

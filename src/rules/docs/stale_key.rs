@@ -58,7 +58,7 @@ fn open(node: &Node, segs: &[Seg]) -> bool {
     match first {
         Seg::Key(k) => node
             .entries()
-            .find(|e| e.key_json_string() == *k)
+            .find(|e| e.key_json_is(k))
             .is_some_and(|e| open(&e.value, rest)),
         Seg::Any => node.entries().any(|e| open(&e.value, rest)),
         Seg::Index(_) => false,
@@ -82,7 +82,7 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
         .filter(|c| c.extra)
         .filter_map(|c| pattern(&c.key))
         .collect();
-    let paths: Vec<String> = all(chart)
+    let paths: Vec<&str> = all(chart)
         .into_iter()
         .map(|v| v.path)
         .filter(|p| !p.is_empty())
@@ -155,7 +155,7 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
             format!("`{key}` is documented but values.yaml has no such key"),
         );
         d.label("no such value");
-        match crate::suggest::closest(key, paths.iter().map(String::as_str)) {
+        match crate::suggest::closest(key, paths.iter().copied()) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None => d.help("remove the documentation or add the key to values.yaml"),
         };

@@ -51,7 +51,7 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
             continue;
         }
         let k = norm(key);
-        let parent = parent_key(&v.path).map(norm).unwrap_or_default();
+        let parent = parent_key(v.path).map(norm).unwrap_or_default();
         let (check_it, allow_tag) = match k.as_str() {
             "repository" => (
                 parent.contains("image")

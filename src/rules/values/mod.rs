@@ -31,7 +31,7 @@ pub(crate) fn walk_values<'a>(chart: &'a Chart, f: &mut ValuesVisitor<'a, '_>) {
         return;
     };
     for v in crate::chart::values::all(chart) {
-        f(doc, &v.path, v.entry, v.node);
+        f(doc, v.path, v.entry, v.node);
     }
 }
 

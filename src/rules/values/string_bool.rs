@@ -71,7 +71,7 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
         // A value the templates only print or quote (`{{ .Values.x.enabled | quote }}` into a
         // config file) is text. One they test, or that no template of this chart reads (a
         // global or subchart switch), is taken as the switch its key says it is.
-        if super::template_use(chart, &v.path) == super::TemplateUse::Read {
+        if super::template_use(chart, v.path) == super::TemplateUse::Read {
             continue;
         }
         let lower = s.text.trim().to_ascii_lowercase();
