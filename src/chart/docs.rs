@@ -673,17 +673,38 @@ pub enum Segment {
     Index(usize),
 }
 
-/// The value at a helm-docs path.
+/// The value at a helm-docs path (the path read as [`segments`] reads it, without building
+/// the segments: every documented key of every chart is resolved this way).
 pub fn resolve<'a>(root: &'a Node, path: &str) -> Option<&'a Node> {
+    let child =
+        |node: &'a Node, k: &str| node.entries().find(|e| e.key_json_is(k)).map(|e| &e.value);
+    let b = path.as_bytes();
     let mut node = root;
-    for seg in segments(path)? {
-        node = match seg {
-            Segment::Key(k) => node
-                .entries()
-                .find(|e| e.key_json_is(&k))
-                .map(|e| &e.value)?,
-            Segment::Index(i) => node.as_seq()?.get(i)?,
-        };
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'.' => i += 1,
+            b'"' => {
+                let end = path[i + 1..].find('"')? + i + 1;
+                node = child(node, &path[i + 1..end])?;
+                i = end + 1;
+            }
+            b'[' => {
+                let end = path[i..].find(']')? + i;
+                let n: usize = path[i + 1..end].trim().parse().ok()?;
+                node = node.as_seq()?.get(n)?;
+                i = end + 1;
+            }
+            _ => {
+                let end = path[i..].find(['.', '[']).map(|e| e + i).unwrap_or(b.len());
+                let k = &path[i..end];
+                if k == "*" {
+                    return None;
+                }
+                node = child(node, k)?;
+                i = end;
+            }
+        }
     }
     Some(node)
 }
