@@ -311,6 +311,10 @@ fn glob(p: &str, s: &str) -> bool {
 fn path_matches<S: AsRef<str>>(pat: &[String], path: &[S]) -> bool {
     match pat.split_first() {
         None => path.is_empty(),
+        // Without another `**`, the rest matches a fixed number of last segments.
+        Some((p, rest)) if p == "**" && !rest.iter().any(|r| r == "**") => {
+            path.len() >= rest.len() && path_matches(rest, &path[path.len() - rest.len()..])
+        }
         Some((p, rest)) if p == "**" => (0..=path.len()).any(|i| path_matches(rest, &path[i..])),
         Some((p, rest)) => path
             .split_first()
@@ -638,5 +642,32 @@ fn collect_values<'a>(
             collect_values(&e.value, path, file, pattern, exclude, out, e.key.span);
             path.pop();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{may_match_below, path_matches};
+
+    fn pat(s: &str) -> Vec<String> {
+        s.split('.').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn double_star_matches_any_depth_and_fixed_tails_align_to_the_end() {
+        fn p(s: &str) -> Vec<&str> {
+            s.split('.').collect()
+        }
+        assert!(path_matches(&pat("**.env"), &p("env")));
+        assert!(path_matches(&pat("**.env"), &p("a.b.env")));
+        assert!(!path_matches(&pat("**.env"), &p("a.env.b")));
+        assert!(path_matches(&pat("**"), &p("a.b")));
+        assert!(path_matches(&pat("a.**.c.**.e"), &p("a.x.c.y.z.e")));
+        assert!(!path_matches(&pat("a.**.c.**.e"), &p("a.x.y.e")));
+        assert!(path_matches(&pat("image.*"), &p("image.tag")));
+        assert!(may_match_below(&pat("image.tag"), &p("image")));
+        assert!(!may_match_below(&pat("image.tag"), &p("image.tag")));
+        assert!(!may_match_below(&pat("image.tag"), &p("service")));
+        assert!(may_match_below(&pat("**.env"), &p("a.b")));
     }
 }
