@@ -351,6 +351,11 @@ impl<'a> Walker<'a> {
                 if keyword == "range" {
                     let idxs: Vec<usize> = (first..self.reads.len()).collect();
                     self.mark(&idxs, |r| r.ranged = true);
+                    // `range $k, $v := .Values.env` reads every entry, as `range .Values.env`
+                    // does: the loop variables are bound to elements, not to the value.
+                    if !b.pipe.decl.is_empty() {
+                        self.mark(&idxs, |r| r.whole = true);
+                    }
                 }
                 let guard: Vec<Vec<String>> = self.reads[first..]
                     .iter()
