@@ -7,7 +7,8 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 /// Linting allocates many small, short-lived nodes (YAML trees, rendered values); mimalloc
-/// serves them faster than the system allocator.
+/// serves them faster than the system allocator. It is built without transparent huge pages
+/// (`no_thp`): zeroing 2 MiB pages for a growing heap made CPU time grow faster than the input.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
