@@ -92,9 +92,16 @@ impl Seg {
     }
 }
 
-/// Splits a documented path (`a."b.c".d[0]`, `a[*].b`, `a.*`) into segments.
-pub fn pattern(path: &str) -> Option<Vec<Seg>> {
-    let mut out = Vec::new();
+/// One segment of a documented path, borrowed from it.
+enum SegRef<'a> {
+    Key(&'a str),
+    Index(usize),
+    Any,
+}
+
+/// Reads a documented path (`a."b.c".d[0]`, `a[*].b`, `a.*`) segment by segment, handing each
+/// to `f`; `None` when the path is malformed or `f` gives up.
+fn each_segment<'a>(path: &'a str, mut f: impl FnMut(SegRef<'a>) -> Option<()>) -> Option<()> {
     let b = path.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -102,30 +109,43 @@ pub fn pattern(path: &str) -> Option<Vec<Seg>> {
             b'.' => i += 1,
             b'"' => {
                 let end = path[i + 1..].find('"')? + i + 1;
-                out.push(Seg::Key(path[i + 1..end].to_string()));
+                f(SegRef::Key(&path[i + 1..end]))?;
                 i = end + 1;
             }
             b'[' => {
                 let end = path[i..].find(']')? + i;
-                let inner = path[i + 1..end].trim();
-                out.push(match inner {
-                    "" | "*" => Seg::Any,
-                    n => Seg::Index(n.parse().ok()?),
-                });
+                f(match path[i + 1..end].trim() {
+                    "" | "*" => SegRef::Any,
+                    n => SegRef::Index(n.parse().ok()?),
+                })?;
                 i = end + 1;
             }
             _ => {
                 let end = path[i..].find(['.', '[']).map(|e| e + i).unwrap_or(b.len());
                 let k = &path[i..end];
-                out.push(if k == "*" {
-                    Seg::Any
+                f(if k == "*" {
+                    SegRef::Any
                 } else {
-                    Seg::Key(k.to_string())
-                });
+                    SegRef::Key(k)
+                })?;
                 i = end;
             }
         }
     }
+    Some(())
+}
+
+/// Splits a documented path (`a."b.c".d[0]`, `a[*].b`, `a.*`) into segments.
+pub fn pattern(path: &str) -> Option<Vec<Seg>> {
+    let mut out = Vec::new();
+    each_segment(path, |s| {
+        out.push(match s {
+            SegRef::Key(k) => Seg::Key(k.to_string()),
+            SegRef::Index(n) => Seg::Index(n),
+            SegRef::Any => Seg::Any,
+        });
+        Some(())
+    })?;
     (!out.is_empty()).then_some(out)
 }
 
@@ -673,39 +693,21 @@ pub enum Segment {
     Index(usize),
 }
 
-/// The value at a helm-docs path (the path read as [`segments`] reads it, without building
-/// the segments: every documented key of every chart is resolved this way).
+/// The value at a helm-docs path, read segment by segment without building the segments (every
+/// documented key of every chart is resolved this way); a wildcard resolves to nothing.
 pub fn resolve<'a>(root: &'a Node, path: &str) -> Option<&'a Node> {
-    let child =
-        |node: &'a Node, k: &str| node.entries().find(|e| e.key_json_is(k)).map(|e| &e.value);
-    let b = path.as_bytes();
     let mut node = root;
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'.' => i += 1,
-            b'"' => {
-                let end = path[i + 1..].find('"')? + i + 1;
-                node = child(node, &path[i + 1..end])?;
-                i = end + 1;
-            }
-            b'[' => {
-                let end = path[i..].find(']')? + i;
-                let n: usize = path[i + 1..end].trim().parse().ok()?;
-                node = node.as_seq()?.get(n)?;
-                i = end + 1;
-            }
-            _ => {
-                let end = path[i..].find(['.', '[']).map(|e| e + i).unwrap_or(b.len());
-                let k = &path[i..end];
-                if k == "*" {
-                    return None;
-                }
-                node = child(node, k)?;
-                i = end;
-            }
-        }
-    }
+    each_segment(path, |s| {
+        node = match s {
+            SegRef::Key(k) => node
+                .entries()
+                .find(|e| e.key_json_is(k))
+                .map(|e| &e.value)?,
+            SegRef::Index(n) => node.as_seq()?.get(n)?,
+            SegRef::Any => return None,
+        };
+        Some(())
+    })?;
     Some(node)
 }
 

@@ -204,6 +204,26 @@ pub fn all_meta() -> Vec<&'static RuleMeta> {
     v
 }
 
+/// Runs one manifest check over `docs`, as plain manifests or as a chart's rendered output.
+#[cfg(test)]
+pub(crate) fn run_manifest_check(
+    check: ManifestCheck,
+    docs: &[YamlDoc],
+    rendered: bool,
+) -> Vec<crate::diagnostic::Diagnostic> {
+    let chart = Chart::default();
+    let config = Config::default();
+    let ctx = Ctx {
+        config: &config,
+        overrides: &[],
+        parent: None,
+        rendered: rendered.then_some(&chart),
+    };
+    let mut sink = Sink::default();
+    check(docs, &ctx, &mut sink);
+    sink.diagnostics
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -214,22 +214,14 @@ impl Checker<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
     use crate::source::SourceFile;
 
     fn run(text: &str, rendered: bool) -> Vec<String> {
         let doc = YamlDoc::parse(SourceFile::new("m.yaml", text.to_string()));
-        let chart = crate::chart::Chart::default();
-        let config = Config::default();
-        let ctx = Ctx {
-            config: &config,
-            overrides: &[],
-            parent: None,
-            rendered: rendered.then_some(&chart),
-        };
-        let mut sink = Sink::default();
-        check_manifests(std::slice::from_ref(&doc), &ctx, &mut sink);
-        sink.diagnostics.into_iter().map(|d| d.message).collect()
+        crate::rules::run_manifest_check(check_manifests, std::slice::from_ref(&doc), rendered)
+            .into_iter()
+            .map(|d| d.message)
+            .collect()
     }
 
     #[test]

@@ -130,9 +130,8 @@ pub(crate) fn report_once_per_chart(
 #[cfg(test)]
 mod tests {
     use crate::chart::YamlDoc;
-    use crate::config::Config;
-    use crate::diagnostic::{Severity, Sink};
-    use crate::rules::{Ctx, ManifestCheck};
+    use crate::diagnostic::Severity;
+    use crate::rules::ManifestCheck;
     use crate::source::SourceFile;
 
     const TWO_DEPLOYMENTS: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  template:\n    spec:\n      containers:\n        - name: a\n          image: a:1\n          resources: {}\n        - name: b\n          image: b:1\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: c}\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          image: c:1\n";
@@ -148,17 +147,7 @@ mod tests {
                 TWO_DEPLOYMENTS.to_string(),
             )),
         ];
-        let chart = crate::chart::Chart::default();
-        let config = Config::default();
-        let ctx = Ctx {
-            config: &config,
-            overrides: &[],
-            parent: None,
-            rendered: rendered.then_some(&chart),
-        };
-        let mut sink = Sink::default();
-        check(&docs, &ctx, &mut sink);
-        sink.diagnostics
+        crate::rules::run_manifest_check(check, &docs, rendered)
             .into_iter()
             .map(|d| {
                 let help = d.help.clone().unwrap_or_default();
