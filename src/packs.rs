@@ -451,9 +451,26 @@ impl PackRule {
             self.check_value(sink, hit.file, &hit.path, hit.key.as_deref(), hit.node);
             return;
         };
+        // Whether anything is asserted of the values under the selected keys (not only of
+        // the keys themselves).
+        let checks_values = a.ty.is_some()
+            || a.one_of.is_some()
+            || a.pattern.is_some()
+            || a.numeric
+            || a.minimum.is_some()
+            || a.maximum.is_some()
+            || a.schema.is_some();
         for e in hit.node.entries() {
             let Some(k) = e.key_str() else { continue };
             if !glob(key, k) {
+                continue;
+            }
+            let allowed = a
+                .allowed_keys
+                .as_ref()
+                .is_none_or(|l| l.iter().any(|x| x == k));
+            let matches = a.key_pattern.as_ref().is_none_or(|re| re.is_match(k));
+            if allowed && matches && !checks_values {
                 continue;
             }
             let path = if hit.path.is_empty() {
@@ -461,9 +478,7 @@ impl PackRule {
             } else {
                 format!("{}.{k}", hit.path)
             };
-            if let Some(allowed) = &a.allowed_keys
-                && !allowed.iter().any(|x| x == k)
-            {
+            if !allowed && let Some(allowed) = &a.allowed_keys {
                 let suggestion = crate::suggest::closest(k, allowed.iter().map(String::as_str))
                     .map(|s| format!("did you mean `{s}`?"));
                 self.report(
@@ -477,9 +492,7 @@ impl PackRule {
                 );
                 continue;
             }
-            if let Some(re) = &a.key_pattern
-                && !re.is_match(k)
-            {
+            if !matches && let Some(re) = &a.key_pattern {
                 self.report(
                     sink,
                     hit.file,
@@ -504,10 +517,12 @@ impl PackRule {
         node: &Node,
     ) {
         let a = &self.assert;
-        let text = node
-            .scalar_text()
-            .map(str::to_string)
-            .unwrap_or_else(|| node.to_json().to_string());
+        // The value as shown in a message, built only when there is one.
+        let text = || {
+            node.scalar_text()
+                .map(str::to_string)
+                .unwrap_or_else(|| node.to_json().to_string())
+        };
         let mut problem: Option<String> = None;
         if let Some(ty) = &a.ty {
             let actual = node.type_name();
@@ -516,7 +531,7 @@ impl PackRule {
                 t => t == actual,
             };
             if !ok {
-                problem = Some(format!("is {} `{text}`, not {ty}", actual));
+                problem = Some(format!("is {} `{}`, not {ty}", actual, text()));
             }
         }
         if problem.is_none()
@@ -528,21 +543,21 @@ impl PackRule {
                 .any(|o| *o == json || o.as_str() == node.scalar_text())
             {
                 let list: Vec<String> = options.iter().map(|o| o.to_string()).collect();
-                problem = Some(format!("is `{text}`, not one of {}", list.join(", ")));
+                problem = Some(format!("is `{}`, not one of {}", text(), list.join(", ")));
             }
         }
         if problem.is_none()
             && let Some(re) = &a.pattern
             && !node.scalar_text().is_some_and(|t| re.is_match(t))
         {
-            problem = Some(format!("`{text}` does not match `{}`", re.as_str()));
+            problem = Some(format!("`{}` does not match `{}`", text(), re.as_str()));
         }
         let number = node.as_f64().or_else(|| {
             node.scalar_text()
                 .and_then(|t| t.trim().parse::<f64>().ok())
         });
         if problem.is_none() && a.numeric && !number.is_some_and(|n| n.fract() == 0.0) {
-            problem = Some(format!("`{text}` is not a whole number"));
+            problem = Some(format!("`{}` is not a whole number", text()));
         }
         if problem.is_none()
             && let Some(n) = number

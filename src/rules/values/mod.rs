@@ -30,9 +30,7 @@ pub(crate) fn walk_values<'a>(chart: &'a Chart, f: &mut ValuesVisitor<'a, '_>) {
     let Some(doc) = &chart.values else {
         return;
     };
-    for v in crate::chart::values::all(chart) {
-        f(doc, v.path, v.entry, v.node);
-    }
+    crate::chart::values::each_written(chart, &mut |v| f(doc, v.path, v.entry, v.node));
 }
 
 /// Called with the values file, the path, the key, the text as written, the value and the node.
