@@ -56,7 +56,7 @@ fn main() {
         Format::Human,
         &diags,
         &mut out,
-        &ReportOptions { color: false },
+        &ReportOptions::default(),
     )
     .expect("render into memory");
     let elapsed = started.elapsed();

@@ -36,6 +36,15 @@ pub struct LintResult {
     pub diagnostics: Vec<Diagnostic>,
     pub units: usize,
     pub files: usize,
+    /// Charts (folders and packaged charts) linted.
+    pub charts: usize,
+    /// Every file read and checked, as given to the rules (sorted, each once).
+    pub checked: Vec<PathBuf>,
+    /// Paths given that held nothing to lint (no chart, packaged chart or manifest).
+    pub empty_paths: Vec<PathBuf>,
+    /// Paths given that could not be read at all, with the reason; each is also a
+    /// `file/unreadable` finding, and the command exits 2 once the report is written.
+    pub unreadable_paths: Vec<String>,
 }
 
 /// Lints every path. `Err` is a one-line reason for exit code 2.
@@ -96,24 +105,128 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> Result<LintResult, Stri
             let abs = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
             config.is_excluded(&abs)
         };
-        let (units, mut problems) = discover::discover(path, &exclude)?;
+        let (units, mut problems) = match discover::discover(path, &exclude) {
+            Ok(found) => found,
+            Err(reason) => {
+                // Reported as a finding (so a report is still written, with a file for a
+                // later upload) and remembered for exit code 2.
+                result.diagnostics.push(Diagnostic::new(
+                    &crate::rules::file::unreadable::META,
+                    &SourceFile::path_only(path),
+                    None,
+                    reason.clone(),
+                ));
+                result.unreadable_paths.push(reason);
+                continue;
+            }
+        };
+        if units.is_empty() && problems.is_empty() {
+            result.empty_paths.push(path.clone());
+        }
         result.diagnostics.append(&mut problems);
         work.extend(units.into_iter().map(|u| (u, config.clone())));
     }
+    check_selection(options, &configs, &cli_packs)?;
+    let mut work = once_each(work);
     work.sort_by(|a, b| a.0.cmp(&b.0));
     work.dedup_by(|a, b| a.0 == b.0);
     result.units = work.len();
+    result.charts = work
+        .iter()
+        .filter(|(u, _)| !matches!(u, UnitSource::ManifestFiles(_)))
+        .count();
 
-    let per_unit: Vec<(usize, Vec<Diagnostic>)> = work
+    let per_unit: Vec<(Vec<PathBuf>, Vec<Diagnostic>)> = work
         .par_iter()
-        .map(|(src, config)| lint_unit(src, config, &overrides, &cli_packs))
+        .map(|(src, config)| lint_unit_files(src, config, &overrides, &cli_packs))
         .collect();
-    for (files, mut diags) in per_unit {
-        result.files += files;
+    for (mut files, mut diags) in per_unit {
+        result.files += files.len();
+        result.checked.append(&mut files);
         result.diagnostics.append(&mut diags);
     }
+    result.checked.sort();
+    result.checked.dedup();
     result.diagnostics.sort_by(|a, b| a.sort_key_cmp(b));
     Ok(result)
+}
+
+/// `--select` and `--ignore` name only known rules and domains (built-in rules, shipped rule
+/// packs, packs from `--rules` and from the configurations); otherwise a one-line reason with
+/// a did-you-mean (exit 2), since a misspelt name would silently lint nothing or everything.
+fn check_selection(
+    options: &LintOptions,
+    configs: &HashMap<Option<PathBuf>, Arc<Config>>,
+    cli_packs: &[crate::packs::PackRule],
+) -> Result<(), String> {
+    if options.select.is_empty() && options.ignore.is_empty() {
+        return Ok(());
+    }
+    let mut known: Vec<&str> = crate::rules::names();
+    known.extend(cli_packs.iter().map(|p| p.meta.name));
+    for c in configs.values() {
+        known.extend(c.packs.iter().map(|p| p.meta.name));
+    }
+    let mut domains: Vec<&str> = known.iter().filter_map(|n| n.split('/').next()).collect();
+    domains.sort_unstable();
+    domains.dedup();
+    for (flag, names) in [("--select", &options.select), ("--ignore", &options.ignore)] {
+        for name in names.iter() {
+            let name = name.trim();
+            if known.contains(&name) || domains.contains(&name) {
+                continue;
+            }
+            let hint = crate::suggest::closest(name, known.iter().chain(&domains).copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            return Err(format!(
+                "unknown rule or domain `{name}` in {flag}{hint}; `plimsoll rules` lists them"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Each chart and each manifest file once, however the paths given overlap (`charts` and
+/// `./charts`, a folder and a file in it, relative and absolute): the first naming of a chart
+/// wins, and a manifest file stays in the largest set that holds it.
+fn once_each(work: Vec<(UnitSource, Arc<Config>)>) -> Vec<(UnitSource, Arc<Config>)> {
+    let key = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut seen_charts = std::collections::HashSet::new();
+    let mut charts = Vec::new();
+    let mut sets = Vec::new();
+    for (unit, config) in work {
+        match unit {
+            UnitSource::ChartDir(ref p) | UnitSource::ChartArchive(ref p) => {
+                if seen_charts.insert(key(p)) {
+                    charts.push((unit, config));
+                }
+            }
+            UnitSource::ManifestFiles(files) => sets.push((files, config)),
+        }
+    }
+    // Larger sets first (a folder before a file named in it); stable otherwise.
+    let mut order: Vec<usize> = (0..sets.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(sets[i].0.len()));
+    let mut seen_files = std::collections::HashSet::new();
+    let mut kept: Vec<Option<Vec<PathBuf>>> = vec![None; sets.len()];
+    for i in order {
+        let files: Vec<PathBuf> = sets[i]
+            .0
+            .iter()
+            .filter(|f| seen_files.insert(key(f)))
+            .cloned()
+            .collect();
+        if !files.is_empty() {
+            kept[i] = Some(files);
+        }
+    }
+    for ((_, config), files) in sets.into_iter().zip(kept) {
+        if let Some(files) = files {
+            charts.push((UnitSource::ManifestFiles(files), config));
+        }
+    }
+    charts
 }
 
 /// Loads and lints one unit; returns the number of files read and the findings.
@@ -123,6 +236,17 @@ pub fn lint_unit(
     overrides: &[YamlDoc],
     cli_packs: &[crate::packs::PackRule],
 ) -> (usize, Vec<Diagnostic>) {
+    let (files, diags) = lint_unit_files(src, config, overrides, cli_packs);
+    (files.len(), diags)
+}
+
+/// Loads and lints one unit; returns the paths of the files read and the findings.
+pub fn lint_unit_files(
+    src: &UnitSource,
+    config: &Config,
+    overrides: &[YamlDoc],
+    cli_packs: &[crate::packs::PackRule],
+) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let packs: Vec<&crate::packs::PackRule> = crate::packs::builtin()
         .iter()
         .chain(config.packs.iter())
@@ -171,7 +295,8 @@ pub fn lint_unit(
         }
     };
     diags.append(&mut sink.diagnostics);
-    (files.len(), filter(diags, &files, config))
+    let paths = files.iter().map(|f| f.path.clone()).collect();
+    (paths, filter(diags, &files, config))
 }
 
 fn run_chart(
