@@ -45,13 +45,7 @@ fn main() -> ExitCode {
         }
         Command::Explain { rule } => match plimsoll::rules::find(&rule) {
             Some(m) => {
-                println!(
-                    "# {}\n\n{} (default severity: {})\n\n{}",
-                    m.name,
-                    m.summary,
-                    m.severity,
-                    m.doc.trim_end()
-                );
+                print!("{}", plimsoll::report::doc_page(m));
                 ExitCode::SUCCESS
             }
             None => {
