@@ -29,6 +29,9 @@ pub struct LintOptions {
     pub ignore: Vec<String>,
     /// `--include-subcharts`: report findings in third-party subcharts too.
     pub include_subcharts: bool,
+    /// `--changed-since`: the changed files (absolute, from [`crate::changed::changed_files`]);
+    /// only units they touch are linted.
+    pub changed: Option<Vec<PathBuf>>,
 }
 
 #[derive(Debug, Default)]
@@ -45,6 +48,8 @@ pub struct LintResult {
     /// Paths given that could not be read at all, with the reason; each is also a
     /// `file/unreadable` finding, and the command exits 2 once the report is written.
     pub unreadable_paths: Vec<String>,
+    /// Units left out by `--changed-since` because nothing they read changed.
+    pub unchanged: usize,
 }
 
 /// Lints every path. `Err` is a one-line reason for exit code 2.
@@ -128,6 +133,18 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> Result<LintResult, Stri
     }
     check_selection(options, &configs, &cli_packs)?;
     let mut work = once_each(work);
+    if let Some(changed) = &options.changed {
+        let before = work.len();
+        let all = options
+            .values
+            .iter()
+            .chain(&options.rule_packs)
+            .any(|p| crate::changed::touches(changed, p));
+        if !all {
+            work.retain(|(unit, config)| unit_changed(unit, config, changed));
+        }
+        result.unchanged = before - work.len();
+    }
     work.sort_by(|a, b| a.0.cmp(&b.0));
     work.dedup_by(|a, b| a.0 == b.0);
     result.units = work.len();
@@ -185,6 +202,59 @@ fn check_selection(
         }
     }
     Ok(())
+}
+
+/// Whether `--changed-since` keeps a unit: a changed file lies in the chart's folder (its
+/// templates, values, `ci/` values, README, `.helmignore`, `Chart.lock`, subcharts, any file a
+/// rule reads), in a local dependency it is linted with (a `file://` chart, a sibling chart,
+/// `dependencyPaths`), in the manifest set, or is the configuration that applies to it or one
+/// of its rule packs.
+fn unit_changed(unit: &UnitSource, config: &Config, changed: &[PathBuf]) -> bool {
+    use crate::changed::touches;
+    if let Some(f) = &config.file
+        && touches(changed, &f.path)
+    {
+        return true;
+    }
+    if config.rule_packs.iter().any(|p| touches(changed, p)) {
+        return true;
+    }
+    match unit {
+        UnitSource::ChartArchive(p) => touches(changed, p),
+        UnitSource::ManifestFiles(files) => files.iter().any(|f| touches(changed, f)),
+        UnitSource::ChartDir(dir) => {
+            if touches(changed, dir) {
+                return true;
+            }
+            // Local dependencies: load the chart and link them as the lint would, only when a
+            // changed file lies in some other chart.
+            let in_a_chart = changed.iter().any(|c| {
+                c.ancestors()
+                    .skip(1)
+                    .any(|a| a.join("Chart.yaml").is_file())
+            });
+            if !in_a_chart {
+                return false;
+            }
+            let (unit, _) = discover::load(unit);
+            let Unit::Chart(mut chart) = unit else {
+                return false;
+            };
+            crate::chart::deps::link_local(&mut chart, &config.dependency_paths);
+            fn linked_roots(chart: &Chart, out: &mut Vec<PathBuf>) {
+                for l in &chart.linked {
+                    out.push(l.root.clone());
+                    linked_roots(l, out);
+                }
+                for s in &chart.subcharts {
+                    linked_roots(s, out);
+                }
+            }
+            let mut roots = Vec::new();
+            linked_roots(&chart, &mut roots);
+            roots.iter().any(|r| touches(changed, r))
+        }
+    }
 }
 
 /// Each chart and each manifest file once, however the paths given overlap (`charts` and

@@ -104,6 +104,16 @@ fn run_lint(args: LintArgs) -> ExitCode {
         },
         None => None,
     };
+    let changed = match &args.changed_since {
+        Some(reference) => match plimsoll::changed::changed_files(&paths, reference) {
+            Ok(files) => Some(files),
+            Err(reason) => {
+                eprintln!("plimsoll: {reason}");
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
     let options = LintOptions {
         config: args.config.clone(),
         kube_version,
@@ -112,6 +122,7 @@ fn run_lint(args: LintArgs) -> ExitCode {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
         include_subcharts: args.include_subcharts,
+        changed,
     };
     let result = match lint(&paths, &options) {
         Ok(r) => r,
@@ -141,6 +152,10 @@ fn run_lint(args: LintArgs) -> ExitCode {
             .iter()
             .map(|p| plimsoll::source::display_path(p))
             .collect(),
+        unchanged: args
+            .changed_since
+            .as_ref()
+            .map(|r| (result.unchanged, r.clone())),
     };
     let human = args.format == Format::Human;
     let opts = ReportOptions {

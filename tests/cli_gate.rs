@@ -324,12 +324,12 @@ fn files_that_are_not_manifests_get_one_clear_finding() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 2, "{text}");
     assert!(
-        lines[0].starts_with("NOTES.md:1:1: warning: not linted: outside any chart"),
+        lines[0].starts_with("NOTES.md:1:1: info: not linted: outside any chart"),
         "{text}"
     );
     assert!(lines[0].contains("[file/not-lintable]"), "{text}");
     assert!(
-        lines[1].starts_with("tool.bin:1:1: warning: not linted"),
+        lines[1].starts_with("tool.bin:1:1: info: not linted"),
         "{text}"
     );
     assert!(!text.contains("yaml/syntax"), "{text}");

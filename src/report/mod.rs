@@ -58,6 +58,8 @@ pub struct Checked {
     pub files: Vec<String>,
     /// Paths given that held nothing to lint.
     pub empty: Vec<String>,
+    /// With `--changed-since REF`: how many charts and manifest sets were left out, and REF.
+    pub unchanged: Option<(usize, String)>,
 }
 
 /// The closing line of a run: what was checked and what was found, e.g.
@@ -84,6 +86,13 @@ pub fn summary(diags: &[Diagnostic], checked: Option<&Checked>) -> String {
         plural(checked.charts, "chart", "charts"),
         plural(checked.files.len(), "file", "files"),
     );
+    if let Some((n, reference)) = &checked.unchanged {
+        line.push_str(&format!(
+            "; {} unchanged since {} not linted",
+            plural(*n, "chart or manifest set", "charts or manifest sets"),
+            visible::escaped(reference)
+        ));
+    }
     for p in &checked.empty {
         line.push_str(&format!(
             "\nnothing to lint in {}: no chart, packaged chart or YAML manifest",

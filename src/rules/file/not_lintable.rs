@@ -3,7 +3,7 @@ use crate::rules::{ChartCheck, ManifestCheck};
 
 pub static META: RuleMeta = RuleMeta {
     name: "file/not-lintable",
-    severity: Severity::Warning,
+    severity: Severity::Info,
     summary: "A file named on the command line is neither YAML, JSON nor a packaged chart",
     doc: r#"## What it does
 Reports a file given explicitly on the command line that lies outside any chart and is neither
@@ -14,7 +14,9 @@ chart are always linted as part of their chart, whatever their name.
 ## Why it matters
 A gate that names a file expects it to be checked. Saying nothing would look like a clean
 result for a file that was never looked at; parsing a text or binary file as YAML would report
-meaningless syntax errors.
+meaningless syntax errors. It is information, not a warning: a pre-commit hook passes every
+file its pattern matches, such as a README.md outside any chart, and such a file has nothing
+wrong with it.
 
 ## Example
 ```text
