@@ -117,6 +117,23 @@ fn compact_carries_the_hint_and_the_matcher_ignores_it() {
     {
         assert!(re.is_match(l), "{l}");
     }
+    // The VS Code task in the README reads the same lines, info included.
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let editors = &readme[readme.find("## Editors").unwrap()..];
+    let start = editors.find("```json\n").unwrap() + "```json\n".len();
+    let end = start + editors[start..].find("```").unwrap();
+    let tasks: Value = serde_json::from_str(&editors[start..end]).unwrap();
+    let pattern = &tasks["tasks"][0]["problemMatcher"]["pattern"];
+    let task_re = regex::Regex::new(pattern["regexp"].as_str().unwrap()).unwrap();
+    let c = task_re
+        .captures(line)
+        .expect("the task reads a line with a hint");
+    assert_eq!(&c[6], "yaml/duplicate-key");
+    assert!(!c[5].contains("help:"), "{}", &c[5]);
+    for l in text.lines() {
+        assert!(task_re.is_match(l), "{l}");
+    }
 }
 
 #[test]
