@@ -97,14 +97,13 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// Whether a changed file (absolute) lies in `dir` (any form of path; compared canonically).
-pub fn touches(changed: &[PathBuf], dir: &Path) -> bool {
-    let Ok(dir) = std::fs::canonicalize(dir) else {
+/// Whether one of the changed files (made canonical with [`canonical_lexical`]) is `path` or
+/// lies in it (any form of path; compared canonically).
+pub fn touches(changed: &[PathBuf], path: &Path) -> bool {
+    let Ok(path) = std::fs::canonicalize(path) else {
         return false;
     };
-    changed
-        .iter()
-        .any(|c| canonical_lexical(c).starts_with(&dir))
+    changed.iter().any(|c| c.starts_with(&path))
 }
 
 /// A changed path made comparable with canonical paths: canonical when it exists, else its

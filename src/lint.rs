@@ -134,6 +134,17 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> Result<LintResult, Stri
     check_selection(options, &configs, &cli_packs)?;
     let mut work = once_each(work);
     if let Some(changed) = &options.changed {
+        let changed: Vec<PathBuf> = changed
+            .iter()
+            .map(|c| crate::changed::canonical_lexical(c))
+            .collect();
+        let changed = &changed;
+        // Local dependencies are looked up only when a changed file lies in some chart.
+        let in_a_chart = changed.iter().any(|c| {
+            c.ancestors()
+                .skip(1)
+                .any(|a| a.join("Chart.yaml").is_file())
+        });
         let before = work.len();
         let all = options
             .values
@@ -141,7 +152,7 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> Result<LintResult, Stri
             .chain(&options.rule_packs)
             .any(|p| crate::changed::touches(changed, p));
         if !all {
-            work.retain(|(unit, config)| unit_changed(unit, config, changed));
+            work.retain(|(unit, config)| unit_changed(unit, config, changed, in_a_chart));
         }
         result.unchanged = before - work.len();
     }
@@ -209,7 +220,7 @@ fn check_selection(
 /// rule reads), in a local dependency it is linted with (a `file://` chart, a sibling chart,
 /// `dependencyPaths`), in the manifest set, or is the configuration that applies to it or one
 /// of its rule packs.
-fn unit_changed(unit: &UnitSource, config: &Config, changed: &[PathBuf]) -> bool {
+fn unit_changed(unit: &UnitSource, config: &Config, changed: &[PathBuf], in_a_chart: bool) -> bool {
     use crate::changed::touches;
     if let Some(f) = &config.file
         && touches(changed, &f.path)
@@ -228,11 +239,6 @@ fn unit_changed(unit: &UnitSource, config: &Config, changed: &[PathBuf]) -> bool
             }
             // Local dependencies: load the chart and link them as the lint would, only when a
             // changed file lies in some other chart.
-            let in_a_chart = changed.iter().any(|c| {
-                c.ancestors()
-                    .skip(1)
-                    .any(|a| a.join("Chart.yaml").is_file())
-            });
             if !in_a_chart {
                 return false;
             }

@@ -182,6 +182,13 @@ fn only_charts_with_changes_are_linted() {
     assert!(err.contains("0 charts, 1 file checked"), "{err}");
     git(d, &["reset", "-q", "--hard"]);
 
+    // The configuration that applies changed (here a new, untracked one): everything under it.
+    write(d, ".plimsoll.yaml", "rules:\n  chart/icon-missing: off\n");
+    let (_, _, err) = lint_changed(d, "HEAD");
+    assert!(err.contains("3 charts, "), "{err}");
+    assert!(!err.contains("unchanged since"), "{err}");
+    std::fs::remove_file(d.join(".plimsoll.yaml")).unwrap();
+
     // Against a branch: what the feature branch changed since it forked from main.
     git(d, &["checkout", "-qb", "feature"]);
     write(d, "charts/broken/values.yaml", "a: 1\na: 3\n");

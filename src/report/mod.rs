@@ -86,7 +86,7 @@ pub fn summary(diags: &[Diagnostic], checked: Option<&Checked>) -> String {
         plural(checked.charts, "chart", "charts"),
         plural(checked.files.len(), "file", "files"),
     );
-    if let Some((n, reference)) = &checked.unchanged {
+    if let Some((n, reference)) = checked.unchanged.as_ref().filter(|(n, _)| *n > 0) {
         line.push_str(&format!(
             "; {} unchanged since {} not linted",
             plural(*n, "chart or manifest set", "charts or manifest sets"),
