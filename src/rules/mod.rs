@@ -53,6 +53,7 @@ registry![
     file::unreadable,
     file::not_text,
     file::archive_unsafe_path,
+    file::not_lintable,
     chart::helmignore_invalid_pattern,
     chart::helmignore_inline_comment,
     yaml::syntax,
