@@ -358,6 +358,8 @@ pub fn lint_unit_files(
                 overrides,
                 parent: None,
                 rendered: None,
+                values: Default::default(),
+                value_probes: Default::default(),
             };
             for rule in RULES.iter().filter(|r| config.runs(r.meta.name)) {
                 if let Some(check) = rule.manifests {
@@ -388,6 +390,8 @@ fn run_chart(
         overrides,
         parent,
         rendered: None,
+        values: Default::default(),
+        value_probes: Default::default(),
     };
     for rule in RULES.iter().filter(|r| config.runs(r.meta.name)) {
         if let Some(check) = rule.chart {

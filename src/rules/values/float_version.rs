@@ -31,8 +31,8 @@ Quote it: `tag: "15.10"`.
 pub const CHART: Option<ChartCheck> = Some(check);
 pub const MANIFESTS: Option<ManifestCheck> = None;
 
-fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
-    super::walk_version_numbers(chart, &mut |doc, path, key, text, value, node| {
+fn check<'a>(chart: &'a Chart, ctx: &Ctx<'a>, sink: &mut Sink) {
+    super::walk_version_numbers(chart, ctx, &mut |doc, path, key, text, value, node| {
         if !matches!(value, Value::Float(_)) {
             return;
         }
