@@ -118,9 +118,13 @@ impl Diagnostic {
 
     /// Deterministic report order: path, position, rule, message.
     pub fn sort_key_cmp(&self, other: &Self) -> Ordering {
-        self.file
-            .path
-            .cmp(&other.file.path)
+        // Most comparisons are between findings of one file: no path comparison then.
+        let by_path = if std::sync::Arc::ptr_eq(&self.file, &other.file) {
+            Ordering::Equal
+        } else {
+            self.file.path.cmp(&other.file.path)
+        };
+        by_path
             .then_with(|| {
                 self.span
                     .map(|s| (s.start, s.end))

@@ -357,7 +357,16 @@ fn path_like(key: &str) -> bool {
         && key.chars().all(|c| {
             c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '[' | ']' | '*' | '"' | '/')
         })
-        && pattern(key).is_some()
+        && {
+            // As `pattern(key).is_some()`, without building the segments.
+            let mut segments = 0;
+            each_segment(key, |_| {
+                segments += 1;
+                Some(())
+            })
+            .is_some()
+                && segments > 0
+        }
 }
 
 struct Header {
@@ -564,20 +573,27 @@ pub fn exists(root: &Node, segs: &[Seg]) -> bool {
 pub fn comments(file: &File, root: Option<&Node>) -> Vec<Commented> {
     let mut out = Vec::new();
     // The path of the key on each line, for reading `@param` names relative to their block.
-    let mut key_at: HashMap<usize, String> = HashMap::new();
-    if let Some(root) = root {
-        walk(root, &mut |path, entry, _| {
-            if let Some(e) = entry {
-                key_at.insert(file.line_index(e.key.span.start as usize), path.to_string());
+    // Built on first use: only `@param` names that are not full paths need it.
+    let key_at: std::cell::OnceCell<HashMap<usize, String>> = std::cell::OnceCell::new();
+    let key_at = || {
+        key_at.get_or_init(|| {
+            let mut key_at = HashMap::new();
+            if let Some(root) = root {
+                walk(root, &mut |path, entry, _| {
+                    if let Some(e) = entry {
+                        key_at.insert(file.line_index(e.key.span.start as usize), path.to_string());
+                    }
+                });
             }
-        });
-    }
+            key_at
+        })
+    };
     let next_key = |from: usize| -> Option<&String> {
         let mut l = from + 1;
         while l < file.line_count() {
             let t = file.text[file.line_range(l)].trim();
             if !t.is_empty() && !t.starts_with('#') {
-                return key_at.get(&l);
+                return key_at().get(&l);
             }
             l += 1;
         }

@@ -108,10 +108,15 @@ pub fn is_template(text: &str) -> bool {
 
 /// Lower-cased key without `-` and `_`, for matching key names loosely.
 pub fn norm(key: &str) -> String {
-    key.chars()
-        .filter(|c| *c != '_' && *c != '-')
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(key.len());
+    for c in key.chars().filter(|c| *c != '_' && *c != '-') {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
 }
 
 /// Values that name a Secret: `existingSecret`, `secretName`, `*SecretName`, the `name` of a

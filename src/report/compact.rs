@@ -28,7 +28,11 @@ pub fn render(diags: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
 
 /// Line breaks and tabs become single spaces; other control characters and bidirectional
 /// overrides are written as visible escapes.
-pub(crate) fn one_line(s: &str) -> String {
+pub(crate) fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    // Almost all text is printable ASCII: nothing to replace.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return std::borrow::Cow::Borrowed(s);
+    }
     let s = s.replace("\r\n", " ");
     let s: String = s
         .chars()
@@ -40,5 +44,5 @@ pub(crate) fn one_line(s: &str) -> String {
             }
         })
         .collect();
-    super::visible::escaped(&s).into_owned()
+    std::borrow::Cow::Owned(super::visible::escaped(&s).into_owned())
 }

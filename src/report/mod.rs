@@ -254,14 +254,14 @@ pub(crate) struct Counts {
 impl Counts {
     pub fn of(diags: &[Diagnostic]) -> Counts {
         let mut c = Counts::default();
-        let mut files = std::collections::BTreeSet::new();
+        let mut files = std::collections::HashSet::new();
         for d in diags {
             match d.severity {
                 Severity::Error => c.errors += 1,
                 Severity::Warning => c.warnings += 1,
                 Severity::Info => c.info += 1,
             }
-            files.insert(d.file.path.as_path());
+            files.insert(d.file.path.as_os_str());
         }
         c.files = files.len();
         c

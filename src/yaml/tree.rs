@@ -347,7 +347,10 @@ pub fn walk<'a>(node: &'a Node, f: &mut dyn FnMut(&str, Option<&'a Entry>, &'a N
             NodeKind::Map(_) => {
                 for e in node.entries() {
                     let len = path.len();
-                    push_key(path, &e.key_json_string());
+                    match &e.key.kind {
+                        NodeKind::Scalar(k) if k.value == Value::Str => push_key(path, &k.text),
+                        _ => push_key(path, &e.key_json_string()),
+                    }
                     go(path, Some(e), &e.value, f);
                     path.truncate(len);
                 }
@@ -355,7 +358,7 @@ pub fn walk<'a>(node: &'a Node, f: &mut dyn FnMut(&str, Option<&'a Entry>, &'a N
             NodeKind::Seq(items) => {
                 for (i, item) in items.iter().enumerate() {
                     let len = path.len();
-                    path.push_str(&format!("[{i}]"));
+                    let _ = std::fmt::Write::write_fmt(path, format_args!("[{i}]"));
                     go(path, None, item, f);
                     path.truncate(len);
                 }
