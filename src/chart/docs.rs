@@ -73,11 +73,41 @@ pub struct Docs {
     pub relative_params: bool,
     /// Key names that appear in commented-out YAML in values.yaml (`# fsGroup: 1000`).
     pub commented_keys: std::collections::HashSet<String>,
-    patterns: Vec<Vec<Seg>>,
+    patterns: Patterns,
+}
+
+/// The documented paths, indexed: paths without wildcards are looked up (a chart documents
+/// thousands of keys, and every value is checked against them), the few with wildcards are
+/// compared one by one.
+#[derive(Debug, Default)]
+struct Patterns {
+    exact: std::collections::HashSet<Vec<Seg>>,
+    /// Every proper prefix of a path in `exact`.
+    exact_prefixes: std::collections::HashSet<Vec<Seg>>,
+    wild: Vec<Vec<Seg>>,
+}
+
+impl Patterns {
+    fn new(all: impl Iterator<Item = Vec<Seg>>) -> Patterns {
+        let mut p = Patterns::default();
+        for segs in all {
+            if segs.contains(&Seg::Any) {
+                p.wild.push(segs);
+            } else {
+                for n in 1..segs.len() {
+                    if !p.exact_prefixes.contains(&segs[..n]) {
+                        p.exact_prefixes.insert(segs[..n].to_vec());
+                    }
+                }
+                p.exact.insert(segs);
+            }
+        }
+        p
+    }
 }
 
 /// One segment of a documented path; `Any` stands for `*`, `[*]` and `[]`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Seg {
     Key(String),
     Index(usize),
@@ -163,14 +193,18 @@ impl Docs {
     /// Whether the value at `path` is documented, itself or through a documented (or
     /// skipped) parent.
     pub fn covers(&self, path: &[Seg]) -> bool {
-        self.patterns.iter().any(|p| prefix_of(p, path))
+        let p = &self.patterns;
+        (1..=path.len()).any(|n| p.exact.contains(&path[..n]))
+            || p.wild.iter().any(|w| prefix_of(w, path))
     }
 
     /// Whether some documented key lies below `path`.
     pub fn documents_below(&self, path: &[Seg]) -> bool {
-        self.patterns
-            .iter()
-            .any(|p| p.len() > path.len() && prefix_of(path, p))
+        let p = &self.patterns;
+        p.exact_prefixes.contains(path)
+            || p.wild
+                .iter()
+                .any(|w| w.len() > path.len() && prefix_of(path, w))
     }
 
     /// For a path with quoted keys (`a."b.c"`), whether a documented key written without the
@@ -249,13 +283,13 @@ fn read_uncached(chart: &Chart) -> Docs {
         docs.relative_params = relative > absolute;
         docs.commented_keys = commented_keys(&values.file);
     }
-    docs.patterns = docs
-        .rows
-        .iter()
-        .map(|r| r.key.as_str())
-        .chain(docs.comments.iter().map(|c| c.key.as_str()))
-        .filter_map(pattern)
-        .collect();
+    docs.patterns = Patterns::new(
+        docs.rows
+            .iter()
+            .map(|r| r.key.as_str())
+            .chain(docs.comments.iter().map(|c| c.key.as_str()))
+            .filter_map(pattern),
+    );
     docs
 }
 
@@ -560,10 +594,7 @@ pub fn exists(root: &Node, segs: &[Seg]) -> bool {
         };
     }
     match first {
-        Seg::Key(k) => root
-            .entries()
-            .find(|e| e.key_json_is(k))
-            .is_some_and(|e| exists(&e.value, rest)),
+        Seg::Key(k) => root.entry_json(k).is_some_and(|e| exists(&e.value, rest)),
         Seg::Any => root.entries().any(|e| exists(&e.value, rest)),
         Seg::Index(_) => false,
     }
@@ -728,10 +759,7 @@ pub fn resolve<'a>(root: &'a Node, path: &str) -> Option<&'a Node> {
     let mut node = root;
     each_segment(path, |s| {
         node = match s {
-            SegRef::Key(k) => node
-                .entries()
-                .find(|e| e.key_json_is(k))
-                .map(|e| &e.value)?,
+            SegRef::Key(k) => &node.entry_json(k)?.value,
             SegRef::Index(n) => node.as_seq()?.get(n)?,
             SegRef::Any => return None,
         };

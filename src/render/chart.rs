@@ -201,6 +201,7 @@ fn read_meta(chart: &Chart) -> Result<(ChartMeta, Option<Vec<Dependency>>), Temp
         kind: NodeKind::Map(Vec::new()),
         alias: None,
         duplicate_keys: false,
+        index: None,
     };
     let root = doc.yaml.root().unwrap_or(&empty);
     let mut meta = ChartMeta {

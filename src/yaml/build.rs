@@ -180,6 +180,7 @@ impl Builder<'_> {
                     }),
                     alias: None,
                     duplicate_keys: false,
+                    index: None,
                 };
                 self.finish(
                     Done {
@@ -277,6 +278,7 @@ impl Builder<'_> {
                         kind: NodeKind::Seq(items),
                         alias: None,
                         duplicate_keys: false,
+                        index: None,
                     };
                     self.finish(
                         Done {
@@ -303,11 +305,13 @@ impl Builder<'_> {
                         .map(|e| e.value.span.end.max(e.key.span.end) as usize)
                         .unwrap_or(span.end as usize);
                     let (entries, duplicate_keys) = self.check_and_merge(entries);
+                    let index = key_index(&entries);
                     let node = Node {
                         span: Span::new(start, end.max(start)),
                         kind: NodeKind::Map(entries),
                         alias: None,
                         duplicate_keys,
+                        index,
                     };
                     self.finish(
                         Done {
@@ -446,6 +450,27 @@ impl Builder<'_> {
     }
 }
 
+/// Mappings with more entries than this get a key index.
+const INDEXED_MAP: usize = 16;
+
+/// The index of a large mapping whose keys are all strings: each key's last entry.
+#[allow(clippy::box_collection)] // boxed: one pointer in every node, not a whole map
+fn key_index(entries: &[Entry]) -> Option<Box<HashMap<String, u32>>> {
+    if entries.len() <= INDEXED_MAP || entries.len() > u32::MAX as usize {
+        return None;
+    }
+    let mut index = HashMap::with_capacity(entries.len());
+    for (i, e) in entries.iter().enumerate() {
+        match &e.key.kind {
+            NodeKind::Scalar(k) if k.value == Value::Str => {
+                index.insert(k.text.clone(), i as u32);
+            }
+            _ => return None,
+        }
+    }
+    Some(Box::new(index))
+}
+
 fn is_merge_key(key: &Node) -> bool {
     matches!(&key.kind, NodeKind::Scalar(s) if s.style == Style::Plain && s.text == "<<" && s.tag.is_none())
 }
@@ -461,6 +486,7 @@ fn null_node(span: Span) -> Node {
         }),
         alias: None,
         duplicate_keys: false,
+        index: None,
     }
 }
 

@@ -71,6 +71,10 @@ pub struct Node {
     pub alias: Option<Span>,
     /// A mapping in which two keys are the same (see [`Node::entries`]); `false` otherwise.
     pub duplicate_keys: bool,
+    /// For a large mapping whose keys are all strings: each key's last entry (see
+    /// [`Node::entry`]), so lookups do not scan thousands of entries.
+    #[allow(clippy::box_collection)] // boxed: one pointer in every node, not a whole map
+    pub index: Option<Box<std::collections::HashMap<String, u32>>>,
 }
 
 impl Node {
@@ -172,10 +176,20 @@ impl Node {
     }
 
     pub fn entry(&self, key: &str) -> Option<&Entry> {
-        self.as_map()?
-            .iter()
-            .rev()
-            .find(|e| e.key_str() == Some(key))
+        let map = self.as_map()?;
+        if let Some(index) = &self.index {
+            return index.get(key).and_then(|&i| map.get(i as usize));
+        }
+        map.iter().rev().find(|e| e.key_str() == Some(key))
+    }
+
+    /// The entry whose key is `key` as Helm compares keys (their JSON form), as
+    /// [`Node::entries`] keeps it.
+    pub fn entry_json(&self, key: &str) -> Option<&Entry> {
+        if let (Some(index), Some(map)) = (&self.index, self.as_map()) {
+            return index.get(key).and_then(|&i| map.get(i as usize));
+        }
+        self.entries().find(|e| e.key_json_is(key))
     }
 
     /// Follows a dotted path of mapping keys.

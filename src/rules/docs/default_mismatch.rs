@@ -149,6 +149,13 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
     };
     let docs = read(chart);
     let Some(readme) = &docs.readme else { return };
+    // Keys whose comment gives a default of its own (`@default`, Bitnami modifiers).
+    let custom: std::collections::HashSet<&str> = docs
+        .comments
+        .iter()
+        .filter(|c| c.custom_default)
+        .map(|c| c.key.as_str())
+        .collect();
     for row in &docs.rows {
         let Some((text, span)) = &row.default else {
             continue;
@@ -156,11 +163,7 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
         let Some(node) = resolve(root, &row.key) else {
             continue;
         };
-        if docs
-            .comments
-            .iter()
-            .any(|c| c.key == row.key && c.custom_default)
-        {
+        if custom.contains(row.key.as_str()) {
             continue;
         }
         let actual = node.to_json();

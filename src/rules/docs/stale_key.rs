@@ -165,9 +165,15 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
         };
     };
     if let Some(readme) = &docs.readme {
+        let params: std::collections::HashSet<&str> = docs
+            .comments
+            .iter()
+            .filter(|c| c.param)
+            .map(|c| c.key.as_str())
+            .collect();
         for row in &docs.rows {
             // A key documented by a `## @param` too is reported once, at the comment.
-            if docs.comments.iter().any(|c| c.param && c.key == row.key) {
+            if params.contains(row.key.as_str()) {
                 continue;
             }
             report(&row.key, readme, row.key_span);

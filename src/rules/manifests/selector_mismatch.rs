@@ -48,6 +48,7 @@ fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
             kind: crate::yaml::NodeKind::Map(Vec::new()),
             alias: None,
             duplicate_keys: false,
+            index: None,
         };
         let labels = obj.pod_labels().unwrap_or(&empty);
         if let Some(ml) = selector.get("matchLabels") {
