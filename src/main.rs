@@ -1,7 +1,7 @@
 use clap::Parser;
 use plimsoll::cli::{Cli, ColorChoice, Command, FailOn, LintArgs, TemplateArgs};
 use plimsoll::diagnostic::Severity;
-use plimsoll::lint::{LintOptions, lint};
+use plimsoll::lint::LintOptions;
 use plimsoll::report::{self, ReportOptions};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Command::Server => ExitCode::from(plimsoll::server::run()),
         Command::Lint(args) => run_lint(args),
         Command::Template(args) => run_template(args),
         Command::Rules => {
@@ -40,8 +41,12 @@ fn main() -> ExitCode {
         }
         Command::Explain { rule } => match plimsoll::rules::find(&rule) {
             Some(m) => {
+                let fixable = match plimsoll::fix::cli::fixable_label(m.name) {
+                    "" => String::new(),
+                    f => format!("; fixable: {f}"),
+                };
                 println!(
-                    "# {}\n\n{} (default severity: {})\n\n{}",
+                    "# {}\n\n{} (default severity: {}{fixable})\n\n{}",
                     m.name,
                     m.summary,
                     m.severity,
@@ -129,8 +134,9 @@ fn run_lint(args: LintArgs) -> ExitCode {
         ignore: args.ignore.clone(),
         include_subcharts: args.include_subcharts,
     };
-    let result = match lint(&paths, &options) {
-        Ok(r) => r,
+    let result = match plimsoll::fix::cli::lint_for(&args, &paths, &options) {
+        Ok(plimsoll::fix::cli::Next::Report(r)) => r,
+        Ok(plimsoll::fix::cli::Next::Exit(code)) => return ExitCode::from(code),
         Err(reason) => {
             eprintln!("plimsoll: {reason}");
             return ExitCode::from(2);

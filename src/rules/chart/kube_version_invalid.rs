@@ -30,6 +30,8 @@ versions such as `1.28.3-eks-4f4795d` match too.
 
 pub const CHART: Option<ChartCheck> = Some(check);
 pub const MANIFESTS: Option<ManifestCheck> = None;
+/// A number becomes a lower bound (`1.20` → `">=1.20.0-0"`): the operator is a guess.
+pub const FIXABLE: crate::fix::Applicability = crate::fix::Applicability::Unsafe;
 
 fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
     let Some(m) = super::meta(chart) else {
@@ -55,7 +57,14 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
         )
         .help(format!(
             "quote it and add an operator: `kubeVersion: \">={written}.0-0\"`"
-        ));
+        ))
+        .fix(
+            crate::fix::Fix::unsafe_(format!("Write `kubeVersion: \">={written}.0-0\"`")).edit(
+                file,
+                node.span,
+                format!("\">={written}.0-0\""),
+            ),
+        );
         return;
     };
     if let Err(e) = semver::parse_constraint(text) {

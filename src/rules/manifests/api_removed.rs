@@ -31,6 +31,8 @@ requires `spec.selector`).
 
 pub const CHART: Option<ChartCheck> = None;
 pub const MANIFESTS: Option<ManifestCheck> = Some(check_manifests);
+/// Only moves whose schema is the same are offered (RBAC, CronJob, PriorityClass, workloads with a selector…); the cluster then serves the object from another API, which older clusters may not have.
+pub const FIXABLE: crate::fix::Applicability = crate::fix::Applicability::Unsafe;
 
 fn check_manifests(docs: &[YamlDoc], ctx: &Ctx, sink: &mut Sink) {
     let target = ctx.config.kubernetes_version();
@@ -51,6 +53,9 @@ fn check_manifests(docs: &[YamlDoc], ctx: &Ctx, sink: &mut Sink) {
             "deprecated in {}.{}, removed in {}.{}",
             api.deprecated.0, api.deprecated.1, api.removed.0, api.removed.1
         ));
+        if let Some(f) = crate::fix::api::replace(&obj, api, span) {
+            d.fix(f);
+        }
         match api.replacement {
             Some(r) => d.help(format!("use {r} {}", obj.kind)),
             None => {

@@ -31,6 +31,9 @@ Keep `timeoutSeconds` below `periodSeconds` when the probe may be slow, for exam
 
 super::each_probe_group!(check);
 
+/// Lowering the timeout changes when the kubelet gives up on a probe: review it.
+pub const FIXABLE: crate::fix::Applicability = crate::fix::Applicability::Unsafe;
+
 fn check(group: &ProbeGroup, sink: &mut Sink) {
     super::timeout_exceeds_period::compare(
         group,

@@ -30,6 +30,8 @@ Remove one of the keys or merge their contents.
 
 pub const CHART: Option<ChartCheck> = Some(check_chart);
 pub const MANIFESTS: Option<ManifestCheck> = Some(check_manifests);
+/// Removing the earlier entry keeps what Helm reads, but deletes text the author may have meant to keep.
+pub const FIXABLE: crate::fix::Applicability = crate::fix::Applicability::Unsafe;
 
 fn wanted(k: &YamlIssueKind) -> bool {
     matches!(k, YamlIssueKind::DuplicateKey { .. })
