@@ -169,6 +169,24 @@ fn kube_version_number_becomes_a_constraint() {
 }
 
 #[test]
+fn kube_version_gets_prerelease_suffixes() {
+    check(Case {
+        files: &[
+            (
+                "Chart.yaml",
+                &format!("{CHART}kubeVersion: '>= 1.22 < 1.31.0'  # bounds\n"),
+            ),
+            ("values.yaml", "a: 1\n"),
+        ],
+        rule: "chart/kube-version-excludes-prerelease",
+        unsafe_fix: false,
+        file: "Chart.yaml",
+        old: "'>= 1.22 < 1.31.0'",
+        new: "'>= 1.22.0-0 < 1.31.0-0'",
+    });
+}
+
+#[test]
 fn image_tag_quoted() {
     check(Case {
         files: &[

@@ -111,6 +111,10 @@ pub fn fixable(rule: &str) -> Option<Applicability> {
             chart::app_version_not_string::FIXABLE,
         ),
         (
+            chart::kube_version_excludes_prerelease::META.name,
+            chart::kube_version_excludes_prerelease::FIXABLE,
+        ),
+        (
             chart::kube_version_invalid::META.name,
             chart::kube_version_invalid::FIXABLE,
         ),
