@@ -323,6 +323,39 @@ fn code_actions_fix_and_ignore() {
 }
 
 #[test]
+fn readme_findings_and_their_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = chart(dir.path());
+    let readme = c.join("README.md");
+    let text = "| Key | Type | Default | Description |\n|-----|------|---------|-------------|\n| replicas | int | `1` | Pods. |\n| gone | int | `1` | Old. |\n";
+    std::fs::write(&readme, "").unwrap();
+    let mut ed = Editor::start(dir.path());
+    initialize(&mut ed, dir.path());
+    ed.open(&readme, text);
+    let d = ed.diagnostics_for(&uri(&readme));
+    assert_eq!(rules(&d), vec!["docs/stale-key"], "{d:?}");
+    let actions = ed.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri(&readme)}, "range": d[0]["range"], "context": {"diagnostics": d}}),
+    );
+    // The row can be removed; a Markdown table has no room for an ignore comment.
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    // Paths in titles are relative to the server's working folder.
+    assert_eq!(
+        actions[0]["title"],
+        "Remove the row from web/README.md (unsafe fix: review it)"
+    );
+    let edit = &actions[0]["edit"]["changes"][uri(&readme)][0];
+    assert_eq!(
+        edit["range"],
+        json!({"start": {"line": 3, "character": 0}, "end": {"line": 4, "character": 0}})
+    );
+    assert_eq!(edit["newText"], "");
+    ed.finish();
+}
+
+#[test]
 fn hover_shows_rule_documentation() {
     let dir = tempfile::tempdir().unwrap();
     let c = chart(dir.path());

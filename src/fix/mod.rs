@@ -197,9 +197,16 @@ pub fn run(
             .diagnostics
             .iter()
             .filter(|d| d.fix.as_ref().is_some_and(|f| allowed(f, unsafe_fixes)))
+            // With `only` (a buffer from standard input), fixes that stay inside that file.
             .filter(|d| {
-                only.as_ref()
-                    .is_none_or(|o| crate::overlay::key(&d.file.path) == *o)
+                only.as_ref().is_none_or(|o| {
+                    crate::overlay::key(&d.file.path) == *o
+                        && d.fix.as_ref().is_some_and(|f| {
+                            f.edits
+                                .iter()
+                                .all(|e| crate::overlay::key(&e.file.path) == *o)
+                        })
+                })
             })
             .collect();
         let plan = if round == MAX_ROUNDS {
