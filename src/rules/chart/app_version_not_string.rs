@@ -24,6 +24,10 @@ appVersion: 2.10
 
 ## Fix
 Quote it: `appVersion: "2.10"`.
+
+`plimsoll lint --fix` quotes it when Helm already reads the written text (`20`); where Helm
+reads something else (`2.10` is `2.1`) the fix changes the version shown in labels and image
+tags, so it needs `--unsafe-fixes`.
 "#,
 };
 

@@ -25,6 +25,9 @@ kubeVersion: ">= 1.22 and < 1.30"
 ## Fix
 Write a constraint such as `">=1.22.0-0 <1.31.0-0"`. The `-0` suffix lets pre-release cluster
 versions such as `1.28.3-eks-4f4795d` match too.
+
+For a number (`kubeVersion: 1.20`), `plimsoll lint --fix --unsafe-fixes` writes `">=1.20.0-0"`
+(unsafe: the operator is a guess).
 "#,
 };
 

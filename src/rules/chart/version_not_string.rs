@@ -22,6 +22,9 @@ version: 1.10
 
 ## Fix
 Write a full SemVer version, which YAML reads as a string: `version: 1.10.0`, or quote it.
+
+`plimsoll lint --fix` writes the full version (a safe fix: Helm cannot load the chart as it
+is).
 "#,
 };
 

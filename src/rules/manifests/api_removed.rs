@@ -26,6 +26,12 @@ kind: Deployment
 ## Fix
 Move to the replacement API version named in the message (for workloads: `apps/v1`, which also
 requires `spec.selector`).
+
+`plimsoll lint --fix --unsafe-fixes` moves `apiVersion` where the replacement has the same
+fields (RBAC, CronJob, HorizontalPodAutoscaler `v2beta2`, PodDisruptionBudget, PriorityClass,
+storage, Lease, IngressClass, NetworkPolicy, RuntimeClass, and workloads that set
+`spec.selector`); Ingress, CustomResourceDefinition and webhooks changed fields and are left to
+you.
 "#,
 };
 

@@ -26,6 +26,9 @@ readinessProbe:
 ## Fix
 Keep `timeoutSeconds` below `periodSeconds` when the probe may be slow, for example
 `periodSeconds: 10` and `timeoutSeconds: 3`; leave it when back-to-back probing is intended.
+
+`plimsoll lint --fix --unsafe-fixes` sets a `timeoutSeconds` written in the file to
+`periodSeconds - 1` (unsafe: the kubelet then gives up sooner).
 "#,
 };
 

@@ -26,6 +26,9 @@ livenessProbe:
 ## Fix
 Keep `timeoutSeconds` below `periodSeconds`, for example `periodSeconds: 10` and
 `timeoutSeconds: 3`.
+
+`plimsoll lint --fix --unsafe-fixes` sets a `timeoutSeconds` written in the file to
+`periodSeconds - 1` (unsafe: the kubelet then gives up sooner).
 "#,
 };
 

@@ -26,6 +26,9 @@ mistakes.
 
 ## Fix
 Add a unit: `for: 90s`, or use whole units: `for: 1m30s`.
+
+`plimsoll lint --fix --unsafe-fixes` adds `s` to a bare number (unsafe: it reads the number as
+seconds).
 "#,
 };
 

@@ -25,6 +25,9 @@ image:
 
 ## Fix
 Quote it: `tag: "15.10"`.
+
+`plimsoll lint --fix --unsafe-fixes` quotes it (unsafe: templates then print the digits as
+written instead of the number Helm read, which changes what is deployed).
 "#,
 };
 

@@ -27,6 +27,10 @@ locale:
 
 ## Fix
 Write `true`/`false` for booleans, and quote words meant as text: `country: "NO"`.
+
+`plimsoll lint --fix` writes `true`/`false` under a switch key such as `enabled` (safe: Helm
+already reads that boolean); quoting a value or a key changes what templates see and needs
+`--unsafe-fixes`.
 "#,
 };
 

@@ -25,6 +25,9 @@ resources:
 
 ## Fix
 Remove one of the keys or merge their contents.
+
+`plimsoll lint --fix --unsafe-fixes` removes the earlier entry and keeps the later one, which
+is what Helm reads (unsafe: it deletes text).
 "#,
 };
 
