@@ -270,6 +270,30 @@ fn code_actions_fix_and_ignore() {
         "  # plimsoll-ignore: values/float-version\n"
     );
 
+    // A file with a safe fix: "fix all" on save, and only that with `context.only`.
+    let chart_yaml = c.join("Chart.yaml");
+    ed.open(
+        &chart_yaml,
+        "apiVersion: v2\nname: web\nversion: 1.10\nicon: https://example.com/i.png\n",
+    );
+    let d = ed.diagnostics_for(&uri(&chart_yaml));
+    assert_eq!(rules(&d), vec!["chart/version-not-string"]);
+    let actions = ed.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri(&chart_yaml)},
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+            "context": {"diagnostics": [], "only": ["source.fixAll"]},
+        }),
+    );
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0]["kind"], "source.fixAll.plimsoll");
+    assert_eq!(
+        actions[0]["edit"]["changes"][uri(&chart_yaml)],
+        json!([{"range": {"start": {"line": 2, "character": 9}, "end": {"line": 2, "character": 13}}, "newText": "1.10.0"}])
+    );
+
     // Applying the ignore edit (as the editor does) silences the finding.
     ed.change(
         &values,

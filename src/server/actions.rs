@@ -35,6 +35,46 @@ pub fn fix_action(fix: &Fix, diag: Value, uri_for: &dyn Fn(&Path) -> String) -> 
     })
 }
 
+/// "Fix all safe problems" for one file: every safe fix whose edits all lie in the file,
+/// without overlaps (kind `source.fixAll.plimsoll`, which editors can run on save).
+pub fn fix_all_action(list: &[Diagnostic], path: &Path, uri: &str) -> Option<Value> {
+    let mut taken: Vec<Span> = Vec::new();
+    let mut edits = Vec::new();
+    let mut count = 0;
+    for d in list {
+        let Some(fix) = &d.fix else { continue };
+        if fix.applicability != Applicability::Safe
+            || !fix.changes_anything()
+            || fix
+                .edits
+                .iter()
+                .any(|e| crate::overlay::key(&e.file.path) != path)
+            || fix
+                .edits
+                .iter()
+                .any(|e| taken.iter().any(|t| crate::fix::edit::overlaps(*t, e.span)))
+        {
+            continue;
+        }
+        for e in &fix.edits {
+            taken.push(e.span);
+            edits.push(json!({
+                "range": super::proto::range(&e.file, Some(e.span)),
+                "newText": e.replacement,
+            }));
+        }
+        count += 1;
+    }
+    if count == 0 {
+        return None;
+    }
+    Some(json!({
+        "title": format!("Fix all safe problems in this file ({count})"),
+        "kind": "source.fixAll.plimsoll",
+        "edit": { "changes": { uri: edits } },
+    }))
+}
+
 /// How a file holds a suppression comment.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Syntax {

@@ -115,7 +115,7 @@ impl<R: std::io::Read + Send + 'static, W: std::io::Write> Server<R, W> {
                         "save": { "includeText": false }
                     },
                     "codeActionProvider": {
-                        "codeActionKinds": ["quickfix"]
+                        "codeActionKinds": ["quickfix", "source.fixAll.plimsoll"]
                     },
                     "hoverProvider": true
                 },
@@ -307,6 +307,19 @@ impl<R: std::io::Read + Send + 'static, W: std::io::Write> Server<R, W> {
             if let Some(a) = actions::ignore_action(d, diag, uri) {
                 out.push(a);
             }
+        }
+        if let Some(a) = actions::fix_all_action(list, &abs(&path), uri) {
+            out.push(a);
+        }
+        // `context.only` narrows the kinds the editor wants (`source.fixAll` on save).
+        if let Some(only) = params["context"]["only"].as_array() {
+            let kinds: Vec<&str> = only.iter().filter_map(Value::as_str).collect();
+            out.retain(|a| {
+                let kind = a["kind"].as_str().unwrap_or("");
+                kinds
+                    .iter()
+                    .any(|k| kind == *k || kind.starts_with(&format!("{k}.")))
+            });
         }
         Value::Array(out)
     }
