@@ -451,3 +451,29 @@ fn exit_without_shutdown_is_code_1_and_eof_ends_the_server() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn garbage_is_answered_and_the_server_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ed = Editor::start(dir.path());
+    // Not JSON: a parse error with a null id, and the server keeps reading.
+    write!(ed.stdin, "Content-Length: 5\r\n\r\nhello").unwrap();
+    ed.stdin.flush().unwrap();
+    let msg = ed.recv();
+    assert_eq!(msg["error"]["code"], -32700, "{msg}");
+    assert_eq!(msg["id"], Value::Null);
+    // Requests with parameters of the wrong shape get answers, not a crash.
+    initialize(&mut ed, dir.path());
+    let r = ed.request(
+        "textDocument/codeAction",
+        json!({"textDocument": 7, "range": []}),
+    );
+    assert_eq!(r, json!([]));
+    let r = ed.request("textDocument/hover", json!({"textDocument": {"uri": "file:///nonexistent/x.yaml"}, "position": {"line": 99999, "character": 5}}));
+    assert_eq!(r, Value::Null);
+    ed.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": "untitled:1", "text": 5}}),
+    );
+    ed.finish();
+}
