@@ -78,16 +78,6 @@ pub struct LintArgs {
     /// Rule-pack file or folder of packs to apply besides the built-in ones (repeatable).
     #[arg(long = "rules", value_name = "PATH")]
     pub rule_packs: Vec<PathBuf>,
-    /// Also report findings in third-party subcharts (packaged charts in charts/, and subchart
-    /// folders fetched from a chart repository); first-party subchart folders are always linted.
-    #[arg(long)]
-    pub include_subcharts: bool,
-    /// Target Kubernetes version for API checks, e.g. 1.31 (overrides the config).
-    #[arg(long, value_name = "VERSION")]
-    pub kube_version: Option<String>,
-    /// Colour in human output: auto (terminal and no NO_COLOR), always, never.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
     /// Apply the safe fixes of fixable findings to the files, then report what is left.
     #[arg(long, help_heading = "Fixes")]
     pub fix: bool,
@@ -104,6 +94,16 @@ pub struct LintArgs {
     /// are reported. With --fix, the fixed text is written to standard output.
     #[arg(long, value_name = "PATH", help_heading = "Editors")]
     pub stdin_filename: Option<PathBuf>,
+    /// Also report findings in third-party subcharts (packaged charts in charts/, and subchart
+    /// folders fetched from a chart repository); first-party subchart folders are always linted.
+    #[arg(long)]
+    pub include_subcharts: bool,
+    /// Target Kubernetes version for API checks, e.g. 1.31 (overrides the config).
+    #[arg(long, value_name = "VERSION")]
+    pub kube_version: Option<String>,
+    /// Colour in human output: auto (terminal and no NO_COLOR), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 #[derive(clap::Args, Debug)]

@@ -1,7 +1,7 @@
 use clap::Parser;
 use plimsoll::cli::{Cli, ColorChoice, Command, FailOn, LintArgs, TemplateArgs};
 use plimsoll::diagnostic::Severity;
-use plimsoll::lint::LintOptions;
+use plimsoll::lint::{LintOptions, lint};
 use plimsoll::report::{self, ReportOptions};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -41,12 +41,8 @@ fn main() -> ExitCode {
         }
         Command::Explain { rule } => match plimsoll::rules::find(&rule) {
             Some(m) => {
-                let fixable = match plimsoll::fix::cli::fixable_label(m.name) {
-                    "" => String::new(),
-                    f => format!("; fixable: {f}"),
-                };
                 println!(
-                    "# {}\n\n{} (default severity: {}{fixable})\n\n{}",
+                    "# {}\n\n{} (default severity: {})\n\n{}",
                     m.name,
                     m.summary,
                     m.severity,
@@ -134,7 +130,7 @@ fn run_lint(args: LintArgs) -> ExitCode {
         ignore: args.ignore.clone(),
         include_subcharts: args.include_subcharts,
     };
-    let result = match plimsoll::fix::cli::lint_for(&args, &paths, &options) {
+    let result = match plimsoll::fix::cli::lint_for(&args, &paths, &options, lint) {
         Ok(plimsoll::fix::cli::Next::Report(r)) => r,
         Ok(plimsoll::fix::cli::Next::Exit(code)) => return ExitCode::from(code),
         Err(reason) => {

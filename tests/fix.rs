@@ -570,18 +570,18 @@ fn stdin_filename_lints_the_buffer_in_place_of_the_file() {
 }
 
 #[test]
-fn explain_names_the_fix_safety() {
+fn explain_says_what_the_fix_does() {
     let dir = tempfile::tempdir().unwrap();
     let out = plimsoll(dir.path(), &["explain", "chart/version-not-string"]);
     assert!(
         String::from_utf8(out.stdout)
             .unwrap()
-            .contains("fixable: safe")
+            .contains("`plimsoll lint --fix` writes")
     );
     let out = plimsoll(dir.path(), &["explain", "yaml/duplicate-key"]);
     assert!(
         String::from_utf8(out.stdout)
             .unwrap()
-            .contains("fixable: unsafe")
+            .contains("`plimsoll lint --fix --unsafe-fixes` removes")
     );
 }

@@ -4,7 +4,7 @@
 
 use super::{Applicability, FixOutcome};
 use crate::cli::LintArgs;
-use crate::lint::{LintOptions, LintResult, lint};
+use crate::lint::{LintOptions, LintResult};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -19,10 +19,18 @@ pub enum Next {
 /// Largest text read from standard input (the limit for files).
 const MAX_STDIN: u64 = crate::chart::load::MAX_FILE_SIZE;
 
-/// Lints `paths` as the flags ask: plainly, with the buffer from standard input standing in
-/// for `--stdin-filename`, fixing, or printing the fixes as a diff. `Err` is a one-line
-/// reason for exit code 2.
-pub fn lint_for(args: &LintArgs, paths: &[PathBuf], options: &LintOptions) -> Result<Next, String> {
+/// The lint a plain run does (the `lint` command passes [`crate::lint::lint`]).
+pub type LintFn = fn(&[PathBuf], &LintOptions) -> Result<LintResult, String>;
+
+/// Lints `paths` as the flags ask: plainly (with `plain`), with the buffer from standard input
+/// standing in for `--stdin-filename`, fixing, or printing the fixes as a diff. `Err` is a
+/// one-line reason for exit code 2.
+pub fn lint_for(
+    args: &LintArgs,
+    paths: &[PathBuf],
+    options: &LintOptions,
+    plain: LintFn,
+) -> Result<Next, String> {
     if args.unsafe_fixes && !args.fix && !args.diff {
         return Err("--unsafe-fixes applies with --fix or --diff".into());
     }
@@ -72,7 +80,7 @@ pub fn lint_for(args: &LintArgs, paths: &[PathBuf], options: &LintOptions) -> Re
     };
     let only = stdin_path.as_deref();
     if !args.fix && !args.diff {
-        let mut result = lint(&paths, options)?;
+        let mut result = plain(&paths, options)?;
         if let Some(p) = only {
             keep_file(&mut result, p);
         }
