@@ -67,13 +67,13 @@ pub fn get(path: &Path) -> Option<Arc<[u8]>> {
 
 /// Removes the given paths from the overlay when dropped.
 #[derive(Default)]
-pub struct Guard(Vec<PathBuf>);
+pub struct Guard(std::collections::BTreeSet<PathBuf>);
 
 impl Guard {
-    /// Overlays `path` and remembers to remove it.
+    /// Overlays `path` and remembers to remove it (once, however often it is set).
     pub fn set(&mut self, path: &Path, text: impl Into<Arc<[u8]>>) {
         set(path, text);
-        self.0.push(path.to_path_buf());
+        self.0.insert(key(path));
     }
 }
 

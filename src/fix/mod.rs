@@ -18,6 +18,7 @@ pub mod cli;
 pub mod diff;
 pub mod docs;
 pub mod edit;
+pub mod sarif;
 pub mod yaml;
 
 use crate::diagnostic::Diagnostic;
