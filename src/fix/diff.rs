@@ -1,9 +1,10 @@
 //! Unified diffs of fixed files (`plimsoll lint --diff`), in the format `git apply` and `patch`
 //! read: `--- a/PATH`, `+++ b/PATH`, hunks with three lines of context.
 
-/// Lines compared by a longest-common-subsequence table at most (beyond it the changed middle
-/// of the file is shown as removed and added whole).
-const MAX_CELLS: usize = 4_000_000;
+/// Most differing lines the shortest edit script is searched for (Myers' algorithm, time
+/// proportional to the lines times this); beyond it the changed middle of the file is shown as
+/// removed and added whole. Fixes change a few lines, far below it.
+const MAX_D: usize = 2000;
 const CONTEXT: usize = 3;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,41 +29,87 @@ fn script(a: &[&str], b: &[&str]) -> Vec<(Op, usize, usize)> {
         .count();
     let (ma, mb) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
     let mut ops: Vec<(Op, usize, usize)> = (0..prefix).map(|i| (Op::Same, i, i)).collect();
-    if (ma.len() + 1).saturating_mul(mb.len() + 1) <= MAX_CELLS {
-        // table[i][j]: LCS length of ma[i..] and mb[j..].
-        let w = mb.len() + 1;
-        let mut table = vec![0u32; (ma.len() + 1) * w];
-        for i in (0..ma.len()).rev() {
-            for j in (0..mb.len()).rev() {
-                table[i * w + j] = if ma[i] == mb[j] {
-                    table[(i + 1) * w + j + 1] + 1
-                } else {
-                    table[(i + 1) * w + j].max(table[i * w + j + 1])
-                };
-            }
+    match myers(ma, mb) {
+        Some(mid) => ops.extend(
+            mid.into_iter()
+                .map(|(op, i, j)| (op, prefix + i, prefix + j)),
+        ),
+        None => {
+            ops.extend((0..ma.len()).map(|i| (Op::Del, prefix + i, prefix)));
+            ops.extend((0..mb.len()).map(|j| (Op::Add, prefix + ma.len(), prefix + j)));
         }
-        let (mut i, mut j) = (0, 0);
-        while i < ma.len() || j < mb.len() {
-            if i < ma.len() && j < mb.len() && ma[i] == mb[j] {
-                ops.push((Op::Same, prefix + i, prefix + j));
-                i += 1;
-                j += 1;
-            } else if i < ma.len()
-                && (j == mb.len() || table[(i + 1) * w + j] >= table[i * w + j + 1])
-            {
-                ops.push((Op::Del, prefix + i, prefix + j));
-                i += 1;
-            } else {
-                ops.push((Op::Add, prefix + i, prefix + j));
-                j += 1;
-            }
-        }
-    } else {
-        ops.extend((0..ma.len()).map(|i| (Op::Del, prefix + i, prefix)));
-        ops.extend((0..mb.len()).map(|j| (Op::Add, prefix + ma.len(), prefix + j)));
     }
     ops.extend((0..suffix).map(|k| (Op::Same, a.len() - suffix + k, b.len() - suffix + k)));
     ops
+}
+
+/// The shortest edit script from `a` to `b` (Myers, "An O(ND) Difference Algorithm"), as
+/// `(op, index in a, index in b)`; `None` when more than [`MAX_D`] lines differ.
+fn myers(a: &[&str], b: &[&str]) -> Option<Vec<(Op, usize, usize)>> {
+    let (n, m) = (a.len() as isize, b.len() as isize);
+    // `v[k]` is the furthest x reached on diagonal k; `trace[d]` is `v` over k in
+    // -(d+1)..=(d+1) before step d.
+    let off = (n + m + 1) as usize;
+    let mut v = vec![0isize; 2 * off + 1];
+    let mut trace: Vec<Vec<isize>> = Vec::new();
+    let at = |k: isize| (k + off as isize) as usize;
+    let mut found = None;
+    'outer: for d in 0..=(n + m) {
+        if d as usize > MAX_D {
+            return None;
+        }
+        trace.push(v[at(-d - 1)..=at(d + 1)].to_vec());
+        let mut k = -d;
+        while k <= d {
+            let mut x = if k == -d || (k != d && v[at(k - 1)] < v[at(k + 1)]) {
+                v[at(k + 1)]
+            } else {
+                v[at(k - 1)] + 1
+            };
+            let mut y = x - k;
+            while x < n && y < m && a[x as usize] == b[y as usize] {
+                x += 1;
+                y += 1;
+            }
+            v[at(k)] = x;
+            if x >= n && y >= m {
+                found = Some(d);
+                break 'outer;
+            }
+            k += 2;
+        }
+    }
+    let dmax = found?;
+    let mut out = Vec::new();
+    let (mut x, mut y) = (n, m);
+    for d in (0..=dmax).rev() {
+        let snap = &trace[d as usize];
+        let get = |k: isize| snap[(k + d + 1) as usize];
+        let k = x - y;
+        let prev_k = if k == -d || (k != d && get(k - 1) < get(k + 1)) {
+            k + 1
+        } else {
+            k - 1
+        };
+        let prev_x = if d == 0 { 0 } else { get(prev_k) };
+        let prev_y = if d == 0 { 0 } else { prev_x - prev_k };
+        while x > prev_x && y > prev_y {
+            out.push((Op::Same, (x - 1) as usize, (y - 1) as usize));
+            x -= 1;
+            y -= 1;
+        }
+        if d > 0 {
+            if x == prev_x {
+                out.push((Op::Add, x as usize, (y - 1) as usize));
+            } else {
+                out.push((Op::Del, (x - 1) as usize, y as usize));
+            }
+        }
+        x = prev_x;
+        y = prev_y;
+    }
+    out.reverse();
+    Some(out)
 }
 
 fn push_line(out: &mut String, mark: char, line: &str) {
@@ -118,6 +165,34 @@ pub fn unified(path: &str, old: &str, new: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distant_changes_in_a_long_file_stay_small_hunks() {
+        let old: String = (0..5000).map(|i| format!("line {i}\n")).collect();
+        let new = old
+            .replacen("line 3\n", "line three\n", 1)
+            .replacen("line 4990\n", "", 1);
+        let d = unified("v", &old, &new);
+        assert_eq!(d.lines().filter(|l| l.starts_with("@@")).count(), 2, "{d}");
+        assert_eq!(d.lines().count(), 2 + 2 + 8 + 7, "{d}");
+        // Random-ish edits: applying the script's + and - lines rebuilds the new text.
+        let a: String = (0..300).map(|i| format!("{}\n", i % 17)).collect();
+        let b: String = (0..280).map(|i| format!("{}\n", (i * 7) % 13)).collect();
+        let (la, lb) = (lines(&a), lines(&b));
+        let ops = script(&la, &lb);
+        let rebuilt: String = ops
+            .iter()
+            .filter(|o| o.0 != Op::Del)
+            .map(|o| if o.0 == Op::Same { la[o.1] } else { lb[o.2] })
+            .collect();
+        assert_eq!(rebuilt, b);
+        let kept: String = ops
+            .iter()
+            .filter(|o| o.0 != Op::Add)
+            .map(|o| la[o.1])
+            .collect();
+        assert_eq!(kept, a);
+    }
 
     #[test]
     fn one_change_with_context() {
