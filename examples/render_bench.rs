@@ -52,13 +52,8 @@ fn main() {
 
     let mut out = Vec::with_capacity(diags.len() * 600);
     let started = Instant::now();
-    report::render(
-        Format::Human,
-        &diags,
-        &mut out,
-        &ReportOptions { color: false },
-    )
-    .expect("render into memory");
+    report::render(Format::Human, &diags, &mut out, &ReportOptions::default())
+        .expect("render into memory");
     let elapsed = started.elapsed();
     println!(
         "human: {} findings x 2 labels over {:.1} MB ({} lines): {:.1} ms, {} KB of output",

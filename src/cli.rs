@@ -20,7 +20,7 @@ pub struct Cli {
 pub enum Command {
     /// Lint charts, packaged charts and Kubernetes manifests.
     #[command(
-        after_help = "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or unreadable path.\n\nExamples:\n  plimsoll lint charts/mychart\n  plimsoll lint charts/*.tgz manifests/ --format compact\n  plimsoll lint . --format github --fail-on warning"
+        after_help = "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or unreadable path (reported after the rest is linted and the report written).\n\nExamples:\n  plimsoll lint charts/mychart\n  plimsoll lint charts/*.tgz manifests/ --format compact\n  plimsoll lint . --format github --fail-on warning"
     )]
     Lint(LintArgs),
     /// Render a chart's templates as `helm template` does (same flags, same output), with no
@@ -30,7 +30,7 @@ pub enum Command {
     )]
     Template(TemplateArgs),
     /// List every rule with its domain, default severity and summary.
-    Rules,
+    Rules(RulesArgs),
     /// Print a rule's documentation.
     #[command(after_help = "Example:\n  plimsoll explain yaml/duplicate-key")]
     Explain {
@@ -56,10 +56,11 @@ pub struct LintArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Lowest severity that makes the exit code 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
-    /// Same as --fail-on warning.
+    /// Lowest severity that makes the exit code 1 (default: error). Given explicitly, it wins
+    /// over --strict.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Same as --fail-on warning; an explicit --fail-on takes precedence.
     #[arg(long)]
     pub strict: bool,
     /// Configuration file (default: the nearest .plimsoll.yaml from each path upward).
@@ -104,6 +105,29 @@ pub struct LintArgs {
     /// Colour in human output: auto (terminal and no NO_COLOR), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Print findings only: no summary line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Also print how many findings each rule reported.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Lint only the charts and manifests with a file changed since this git commit or branch
+    /// (committed, staged, unstaged and untracked changes), e.g. `origin/main`.
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RulesArgs {
+    /// `text`: one rule per line; `json`: name, domain, severity, summary, documentation.
+    #[arg(long, short = 'f', value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
 }
 
 #[derive(clap::Args, Debug)]

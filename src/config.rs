@@ -144,7 +144,10 @@ impl Config {
             return Ok(config);
         };
         if let Some((span, message)) = crate::schema::validate(schema(), root).into_iter().next() {
-            return Err(format!("invalid config {}: {message}", at(span)));
+            let hint = fix_hint(root, &file.text, span)
+                .map(|h| format!(" ({h})"))
+                .unwrap_or_default();
+            return Err(format!("invalid config {}: {message}{hint}", at(span)));
         }
         config.rule_packs = strings(root.get("rulePacks"))
             .into_iter()
@@ -221,6 +224,58 @@ impl Config {
         config.file = Some(file);
         Ok(config)
     }
+}
+
+/// The likely fix for a schema error at `span`: a misspelt key or severity, or a version
+/// written as a number.
+fn fix_hint(root: &Node, text: &str, span: Span) -> Option<String> {
+    let written = text
+        .get(span.start as usize..span.end as usize)
+        .unwrap_or("");
+    let properties = |path: &[&str]| -> Vec<String> {
+        let json: serde_json::Value =
+            serde_json::from_str(include_str!("../schemas/config.schema.json")).unwrap_or_default();
+        let mut at = &json;
+        for p in path {
+            at = &at["properties"][p];
+        }
+        at["properties"]
+            .as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    let suggest = |word: &str, candidates: &[String]| {
+        crate::suggest::closest(word, candidates.iter().map(String::as_str))
+            .map(|s| format!("did you mean `{s}`?"))
+    };
+    for e in root.entries() {
+        if e.key.span == span {
+            return suggest(e.key_str()?, &properties(&[]));
+        }
+        let name = e.key_str().unwrap_or_default();
+        if name == "prometheus" {
+            for p in e.value.entries() {
+                if p.key.span == span {
+                    return suggest(p.key_str()?, &properties(&["prometheus"]));
+                }
+            }
+        }
+        if name == "rules" {
+            for r in e.value.entries() {
+                if r.value.span == span {
+                    let levels = ["error", "warning", "info", "off"].map(String::from);
+                    return suggest(r.value.scalar_text()?, &levels);
+                }
+            }
+        }
+        if name == "kubernetesVersion" && e.value.span == span && e.value.as_str().is_none() {
+            return Some(format!(
+                "quote it: `kubernetesVersion: \"{}\"`; unquoted, YAML reads a number",
+                written.trim()
+            ));
+        }
+    }
+    None
 }
 
 /// The repository holding `dir`: the nearest folder upward with a `.git`, else `dir` itself.
@@ -306,5 +361,22 @@ mod tests {
         let e = parse("colour: red\n").unwrap_err();
         assert!(e.contains("`colour` is not allowed"), "{e}");
         assert!(parse("a: [\n").is_err());
+    }
+
+    #[test]
+    fn config_errors_suggest_the_fix() {
+        let e = parse("rules:\n  yaml/syntax: of\n").unwrap_err();
+        assert!(e.ends_with("(did you mean `off`?)"), "{e}");
+        let e = parse("rules:\n  yaml/syntax: warn1ng\n").unwrap_err();
+        assert!(e.ends_with("(did you mean `warning`?)"), "{e}");
+        let e = parse("rulez:\n  yaml/syntax: off\n").unwrap_err();
+        assert!(e.ends_with("(did you mean `rules`?)"), "{e}");
+        let e = parse("prometheus:\n  requiredLabel: [team]\n").unwrap_err();
+        assert!(e.ends_with("(did you mean `requiredLabels`?)"), "{e}");
+        let e = parse("kubernetesVersion: 1.30\n").unwrap_err();
+        assert!(
+            e.ends_with("(quote it: `kubernetesVersion: \"1.30\"`; unquoted, YAML reads a number)"),
+            "{e}"
+        );
     }
 }

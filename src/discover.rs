@@ -8,7 +8,8 @@
 //!   `mychart/charts/db/templates/x.yaml` both lint `mychart`;
 //! - a folder to search: charts are found at any depth, packaged charts outside charts too,
 //!   and the YAML files outside any chart form one manifest set per folder;
-//! - YAML manifest files outside any chart (each given file is its own set).
+//! - YAML (or JSON) manifest files outside any chart (each given file is its own set); any other
+//!   file named outside a chart is reported once (`file/not-lintable`) and not read.
 //!
 //! While searching: `.git`, `target`, `node_modules` and other hidden folders (`.github`,
 //! `.idea`, …) are skipped, as are hidden files (`.pre-commit-config.yaml`, `.plimsoll.yaml`);
@@ -72,10 +73,25 @@ pub fn discover(
             Vec::new(),
         ));
     }
+    if !is_yaml(path) && !is_json(path) {
+        // Named explicitly but nothing plimsoll reads: say so once, without reading it.
+        let d = Diagnostic::new(
+            &crate::rules::file::not_lintable::META,
+            &SourceFile::path_only(path),
+            None,
+            "not linted: outside any chart, and neither a YAML or JSON manifest nor a packaged chart (.tgz)",
+        );
+        return Ok((Vec::new(), vec![d]));
+    }
     Ok((
         vec![UnitSource::ManifestFiles(vec![path.to_path_buf()])],
         Vec::new(),
     ))
+}
+
+fn is_json(p: &Path) -> bool {
+    p.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
 fn chart_unit(chart: PathBuf, exclude: Exclude) -> Vec<UnitSource> {
@@ -91,9 +107,63 @@ fn has_chart_yaml(dir: &Path) -> bool {
     std::fs::symlink_metadata(dir.join("Chart.yaml")).is_ok()
 }
 
-/// The top chart containing `path`, looking at its ancestors as written (a relative path
-/// stops at the working directory).
+/// The top chart containing `path`. A relative path is looked up from the working directory
+/// upward too (`plimsoll lint deployment.yaml` run inside `templates/` lints the chart), and
+/// the chart is returned relative to the working directory (`..`), so findings keep relative
+/// paths.
 fn enclosing_chart(path: &Path) -> Option<PathBuf> {
+    if path.is_absolute() {
+        return enclosing_chart_as_written(path);
+    }
+    let Ok(cwd) = std::env::current_dir() else {
+        return enclosing_chart_as_written(path);
+    };
+    let cwd = lexical_normal(&cwd);
+    let chart = enclosing_chart_as_written(&lexical_normal(&cwd.join(path)))?;
+    Some(relative_to(&chart, &cwd))
+}
+
+/// `.` and `..` resolved by text alone.
+fn lexical_normal(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// `path` (absolute) written relative to `base` (absolute), with `..` where needed.
+fn relative_to(path: &Path, base: &Path) -> PathBuf {
+    let p: Vec<_> = path.components().collect();
+    let b: Vec<_> = base.components().collect();
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    if common == 0 {
+        return path.to_path_buf();
+    }
+    let mut out = PathBuf::new();
+    for _ in common..b.len() {
+        out.push("..");
+    }
+    for c in &p[common..] {
+        out.push(c.as_os_str());
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
+/// The top chart containing `path`, looking at its ancestors as written.
+fn enclosing_chart_as_written(path: &Path) -> Option<PathBuf> {
     let ancestors: Vec<&Path> = path
         .ancestors()
         .skip(1)

@@ -5,6 +5,7 @@
 //! the shared model and emit [`diagnostic::Diagnostic`]s; [`lint`] filters them by
 //! [`config`] and [`suppress`]ion comments; [`report`] renders them.
 
+pub mod changed;
 pub mod chart;
 pub mod cli;
 pub mod config;

@@ -29,6 +29,9 @@ pub struct LintOptions {
     pub ignore: Vec<String>,
     /// `--include-subcharts`: report findings in third-party subcharts too.
     pub include_subcharts: bool,
+    /// `--changed-since`: the changed files (absolute, from [`crate::changed::changed_files`]);
+    /// only units they touch are linted.
+    pub changed: Option<Vec<PathBuf>>,
 }
 
 #[derive(Debug, Default)]
@@ -36,6 +39,17 @@ pub struct LintResult {
     pub diagnostics: Vec<Diagnostic>,
     pub units: usize,
     pub files: usize,
+    /// Charts (folders and packaged charts) linted.
+    pub charts: usize,
+    /// Every file read and checked, as given to the rules (sorted, each once).
+    pub checked: Vec<PathBuf>,
+    /// Paths given that held nothing to lint (no chart, packaged chart or manifest).
+    pub empty_paths: Vec<PathBuf>,
+    /// Paths given that could not be read at all, with the reason; each is also a
+    /// `file/unreadable` finding, and the command exits 2 once the report is written.
+    pub unreadable_paths: Vec<String>,
+    /// Units left out by `--changed-since` because nothing they read changed.
+    pub unchanged: usize,
 }
 
 /// Lints every path. `Err` is a one-line reason for exit code 2.
@@ -96,24 +110,199 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> Result<LintResult, Stri
             let abs = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
             config.is_excluded(&abs)
         };
-        let (units, mut problems) = discover::discover(path, &exclude)?;
+        let (units, mut problems) = match discover::discover(path, &exclude) {
+            Ok(found) => found,
+            Err(reason) => {
+                // Reported as a finding (so a report is still written, with a file for a
+                // later upload) and remembered for exit code 2.
+                result.diagnostics.push(Diagnostic::new(
+                    &crate::rules::file::unreadable::META,
+                    &SourceFile::path_only(path),
+                    None,
+                    reason.clone(),
+                ));
+                result.unreadable_paths.push(reason);
+                continue;
+            }
+        };
+        if units.is_empty() && problems.is_empty() {
+            result.empty_paths.push(path.clone());
+        }
         result.diagnostics.append(&mut problems);
         work.extend(units.into_iter().map(|u| (u, config.clone())));
+    }
+    check_selection(options, &configs, &cli_packs)?;
+    let mut work = once_each(work);
+    if let Some(changed) = &options.changed {
+        let changed: Vec<PathBuf> = changed
+            .iter()
+            .map(|c| crate::changed::canonical_lexical(c))
+            .collect();
+        let changed = &changed;
+        // Local dependencies are looked up only when a changed file lies in some chart.
+        let in_a_chart = changed.iter().any(|c| {
+            c.ancestors()
+                .skip(1)
+                .any(|a| a.join("Chart.yaml").is_file())
+        });
+        let before = work.len();
+        let all = options
+            .values
+            .iter()
+            .chain(&options.rule_packs)
+            .any(|p| crate::changed::touches(changed, p));
+        if !all {
+            work.retain(|(unit, config)| unit_changed(unit, config, changed, in_a_chart));
+        }
+        result.unchanged = before - work.len();
     }
     work.sort_by(|a, b| a.0.cmp(&b.0));
     work.dedup_by(|a, b| a.0 == b.0);
     result.units = work.len();
+    result.charts = work
+        .iter()
+        .filter(|(u, _)| !matches!(u, UnitSource::ManifestFiles(_)))
+        .count();
 
-    let per_unit: Vec<(usize, Vec<Diagnostic>)> = work
+    let per_unit: Vec<(Vec<PathBuf>, Vec<Diagnostic>)> = work
         .par_iter()
-        .map(|(src, config)| lint_unit(src, config, &overrides, &cli_packs))
+        .map(|(src, config)| lint_unit_files(src, config, &overrides, &cli_packs))
         .collect();
-    for (files, mut diags) in per_unit {
-        result.files += files;
+    for (mut files, mut diags) in per_unit {
+        result.files += files.len();
+        result.checked.append(&mut files);
         result.diagnostics.append(&mut diags);
     }
+    result.checked.sort();
+    result.checked.dedup();
     result.diagnostics.sort_by(|a, b| a.sort_key_cmp(b));
     Ok(result)
+}
+
+/// `--select` and `--ignore` name only known rules and domains (built-in rules, shipped rule
+/// packs, packs from `--rules` and from the configurations); otherwise a one-line reason with
+/// a did-you-mean (exit 2), since a misspelt name would silently lint nothing or everything.
+fn check_selection(
+    options: &LintOptions,
+    configs: &HashMap<Option<PathBuf>, Arc<Config>>,
+    cli_packs: &[crate::packs::PackRule],
+) -> Result<(), String> {
+    if options.select.is_empty() && options.ignore.is_empty() {
+        return Ok(());
+    }
+    let mut known: Vec<&str> = crate::rules::names();
+    known.extend(cli_packs.iter().map(|p| p.meta.name));
+    for c in configs.values() {
+        known.extend(c.packs.iter().map(|p| p.meta.name));
+    }
+    let mut domains: Vec<&str> = known.iter().filter_map(|n| n.split('/').next()).collect();
+    domains.sort_unstable();
+    domains.dedup();
+    for (flag, names) in [("--select", &options.select), ("--ignore", &options.ignore)] {
+        for name in names.iter() {
+            let name = name.trim();
+            if known.contains(&name) || domains.contains(&name) {
+                continue;
+            }
+            let hint = crate::suggest::closest(name, known.iter().chain(&domains).copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            return Err(format!(
+                "unknown rule or domain `{name}` in {flag}{hint}; `plimsoll rules` lists them"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether `--changed-since` keeps a unit: a changed file lies in the chart's folder (its
+/// templates, values, `ci/` values, README, `.helmignore`, `Chart.lock`, subcharts, any file a
+/// rule reads), in a local dependency it is linted with (a `file://` chart, a sibling chart,
+/// `dependencyPaths`), in the manifest set, or is the configuration that applies to it or one
+/// of its rule packs.
+fn unit_changed(unit: &UnitSource, config: &Config, changed: &[PathBuf], in_a_chart: bool) -> bool {
+    use crate::changed::touches;
+    if let Some(f) = &config.file
+        && touches(changed, &f.path)
+    {
+        return true;
+    }
+    if config.rule_packs.iter().any(|p| touches(changed, p)) {
+        return true;
+    }
+    match unit {
+        UnitSource::ChartArchive(p) => touches(changed, p),
+        UnitSource::ManifestFiles(files) => files.iter().any(|f| touches(changed, f)),
+        UnitSource::ChartDir(dir) => {
+            if touches(changed, dir) {
+                return true;
+            }
+            // Local dependencies: load the chart and link them as the lint would, only when a
+            // changed file lies in some other chart.
+            if !in_a_chart {
+                return false;
+            }
+            let (unit, _) = discover::load(unit);
+            let Unit::Chart(mut chart) = unit else {
+                return false;
+            };
+            crate::chart::deps::link_local(&mut chart, &config.dependency_paths);
+            fn linked_roots(chart: &Chart, out: &mut Vec<PathBuf>) {
+                for l in &chart.linked {
+                    out.push(l.root.clone());
+                    linked_roots(l, out);
+                }
+                for s in &chart.subcharts {
+                    linked_roots(s, out);
+                }
+            }
+            let mut roots = Vec::new();
+            linked_roots(&chart, &mut roots);
+            roots.iter().any(|r| touches(changed, r))
+        }
+    }
+}
+
+/// Each chart and each manifest file once, however the paths given overlap (`charts` and
+/// `./charts`, a folder and a file in it, relative and absolute): the first naming of a chart
+/// wins, and a manifest file stays in the largest set that holds it.
+fn once_each(work: Vec<(UnitSource, Arc<Config>)>) -> Vec<(UnitSource, Arc<Config>)> {
+    let key = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut seen_charts = std::collections::HashSet::new();
+    let mut charts = Vec::new();
+    let mut sets = Vec::new();
+    for (unit, config) in work {
+        match unit {
+            UnitSource::ChartDir(ref p) | UnitSource::ChartArchive(ref p) => {
+                if seen_charts.insert(key(p)) {
+                    charts.push((unit, config));
+                }
+            }
+            UnitSource::ManifestFiles(files) => sets.push((files, config)),
+        }
+    }
+    // Larger sets first (a folder before a file named in it); stable otherwise.
+    let mut order: Vec<usize> = (0..sets.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(sets[i].0.len()));
+    let mut seen_files = std::collections::HashSet::new();
+    let mut kept: Vec<Option<Vec<PathBuf>>> = vec![None; sets.len()];
+    for i in order {
+        let files: Vec<PathBuf> = sets[i]
+            .0
+            .iter()
+            .filter(|f| seen_files.insert(key(f)))
+            .cloned()
+            .collect();
+        if !files.is_empty() {
+            kept[i] = Some(files);
+        }
+    }
+    for ((_, config), files) in sets.into_iter().zip(kept) {
+        if let Some(files) = files {
+            charts.push((UnitSource::ManifestFiles(files), config));
+        }
+    }
+    charts
 }
 
 /// Loads and lints one unit; returns the number of files read and the findings.
@@ -123,6 +312,17 @@ pub fn lint_unit(
     overrides: &[YamlDoc],
     cli_packs: &[crate::packs::PackRule],
 ) -> (usize, Vec<Diagnostic>) {
+    let (files, diags) = lint_unit_files(src, config, overrides, cli_packs);
+    (files.len(), diags)
+}
+
+/// Loads and lints one unit; returns the paths of the files read and the findings.
+pub fn lint_unit_files(
+    src: &UnitSource,
+    config: &Config,
+    overrides: &[YamlDoc],
+    cli_packs: &[crate::packs::PackRule],
+) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let packs: Vec<&crate::packs::PackRule> = crate::packs::builtin()
         .iter()
         .chain(config.packs.iter())
@@ -158,6 +358,8 @@ pub fn lint_unit(
                 overrides,
                 parent: None,
                 rendered: None,
+                values: Default::default(),
+                value_probes: Default::default(),
             };
             for rule in RULES.iter().filter(|r| config.runs(r.meta.name)) {
                 if let Some(check) = rule.manifests {
@@ -171,7 +373,8 @@ pub fn lint_unit(
         }
     };
     diags.append(&mut sink.diagnostics);
-    (files.len(), filter(diags, &files, config))
+    let paths = files.iter().map(|f| f.path.clone()).collect();
+    (paths, filter(diags, &files, config))
 }
 
 fn run_chart(
@@ -187,6 +390,8 @@ fn run_chart(
         overrides,
         parent,
         rendered: None,
+        values: Default::default(),
+        value_probes: Default::default(),
     };
     for rule in RULES.iter().filter(|r| config.runs(r.meta.name)) {
         if let Some(check) = rule.chart {

@@ -1,8 +1,8 @@
 use clap::Parser;
-use plimsoll::cli::{Cli, ColorChoice, Command, FailOn, LintArgs, TemplateArgs};
+use plimsoll::cli::{Cli, ColorChoice, Command, FailOn, LintArgs, RulesFormat, TemplateArgs};
 use plimsoll::diagnostic::Severity;
 use plimsoll::lint::{LintOptions, lint};
-use plimsoll::report::{self, ReportOptions};
+use plimsoll::report::{self, Format, ReportOptions};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -25,8 +25,13 @@ fn main() -> ExitCode {
         Command::Server => ExitCode::from(plimsoll::server::run()),
         Command::Lint(args) => run_lint(args),
         Command::Template(args) => run_template(args),
-        Command::Rules => {
+        Command::Rules(rules_args) => {
             let mut out = std::io::stdout().lock();
+            if rules_args.format == RulesFormat::Json {
+                let _ = serde_json::to_writer_pretty(&mut out, &plimsoll::report::rules_json())
+                    .and_then(|_| writeln!(out).map_err(serde_json::Error::io));
+                return ExitCode::SUCCESS;
+            }
             for m in plimsoll::rules::all_meta() {
                 let _ = writeln!(
                     out,
@@ -41,13 +46,7 @@ fn main() -> ExitCode {
         }
         Command::Explain { rule } => match plimsoll::rules::find(&rule) {
             Some(m) => {
-                println!(
-                    "# {}\n\n{} (default severity: {})\n\n{}",
-                    m.name,
-                    m.summary,
-                    m.severity,
-                    m.doc.trim_end()
-                );
+                print!("{}", plimsoll::report::doc_page(m));
                 ExitCode::SUCCESS
             }
             None => {
@@ -106,21 +105,16 @@ fn run_lint(args: LintArgs) -> ExitCode {
         },
         None => None,
     };
-    let domains: Vec<&str> = plimsoll::rules::names()
-        .iter()
-        .filter_map(|n| n.split('/').next())
-        .collect();
-    for name in args.select.iter().chain(&args.ignore) {
-        if !domains.contains(&name.as_str())
-            && plimsoll::rules::find(name).is_none()
-            && !name.contains('/')
-        {
-            eprintln!(
-                "plimsoll: `{name}` in --select/--ignore is neither a rule nor a domain; `plimsoll rules` lists them"
-            );
-            return ExitCode::from(2);
-        }
-    }
+    let changed = match &args.changed_since {
+        Some(reference) => match plimsoll::changed::changed_files(&paths, reference) {
+            Ok(files) => Some(files),
+            Err(reason) => {
+                eprintln!("plimsoll: {reason}");
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
     let options = LintOptions {
         config: args.config.clone(),
         kube_version,
@@ -129,6 +123,7 @@ fn run_lint(args: LintArgs) -> ExitCode {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
         include_subcharts: args.include_subcharts,
+        changed,
     };
     let result = match plimsoll::fix::cli::lint_for(&args, &paths, &options, lint) {
         Ok(plimsoll::fix::cli::Next::Report(r)) => r,
@@ -147,7 +142,30 @@ fn run_lint(args: LintArgs) -> ExitCode {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let opts = ReportOptions { color };
+    let checked = report::Checked {
+        charts: result.charts,
+        files: result
+            .checked
+            .iter()
+            .map(|p| plimsoll::source::display_path(p))
+            .collect(),
+        empty: result
+            .empty_paths
+            .iter()
+            .map(|p| plimsoll::source::display_path(p))
+            .collect(),
+        unchanged: args
+            .changed_since
+            .as_ref()
+            .map(|r| (result.unchanged, r.clone())),
+    };
+    let human = args.format == Format::Human;
+    let opts = ReportOptions {
+        color,
+        checked: Some(checked.clone()),
+        quiet: args.quiet,
+        statistics: args.statistics,
+    };
     let written = match &args.output {
         Some(path) => std::fs::File::create(path).and_then(|f| {
             let mut w = std::io::BufWriter::new(f);
@@ -162,15 +180,50 @@ fn run_lint(args: LintArgs) -> ExitCode {
     if let Err(e) = written
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
-        eprintln!("plimsoll: cannot write the report: {e}");
+        match &args.output {
+            Some(path) => eprintln!(
+                "plimsoll: cannot write the report to {}: {e}",
+                path.display()
+            ),
+            None => eprintln!("plimsoll: cannot write the report: {e}"),
+        }
         return ExitCode::from(2);
     }
-    let threshold = match (args.strict, args.fail_on) {
-        (_, FailOn::Never) => None,
-        (true, FailOn::Error) => Some(Severity::Warning),
-        (_, FailOn::Error) => Some(Severity::Error),
-        (_, FailOn::Warning) => Some(Severity::Warning),
-        (_, FailOn::Info) => Some(Severity::Info),
+    // A machine-readable report stays parseable: what was checked, and the counts per rule,
+    // go to standard error (a human report carries them itself, unless it went to a file).
+    let side_channel = !human || args.output.is_some();
+    if side_channel {
+        if args.statistics && !result.diagnostics.is_empty() {
+            eprint!("{}", report::statistics(&result.diagnostics));
+        }
+        if !args.quiet {
+            eprintln!("{}", report::summary(&result.diagnostics, Some(&checked)));
+        }
+    }
+    if args.quiet {
+        for p in &checked.empty {
+            eprintln!(
+                "plimsoll: nothing to lint in {p}: no chart, packaged chart or YAML manifest"
+            );
+        }
+    }
+    for reason in &result.unreadable_paths {
+        eprintln!("plimsoll: {reason}");
+    }
+    if !result.unreadable_paths.is_empty() {
+        return ExitCode::from(2);
+    }
+    // An explicit --fail-on wins; --strict alone is --fail-on warning; the default is error.
+    let fail_on = match (args.fail_on, args.strict) {
+        (Some(f), _) => f,
+        (None, true) => FailOn::Warning,
+        (None, false) => FailOn::Error,
+    };
+    let threshold = match fail_on {
+        FailOn::Never => None,
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
     };
     let failed = threshold.is_some_and(|t| result.diagnostics.iter().any(|d| d.severity >= t));
     ExitCode::from(u8::from(failed))

@@ -92,7 +92,8 @@ pub fn builtin() -> &'static [PackRule] {
                 include_str!("../rules/helm-best-practices.yaml"),
             ),
         ] {
-            match parse(SourceFile::new(name, text.to_string())) {
+            // Checked against the rule-pack schema by the tests, not on every start.
+            match parse(SourceFile::new(name, text.to_string()), false) {
                 Ok(mut rules) => out.append(&mut rules),
                 Err(e) => eprintln!("plimsoll: built-in rule pack {name} is invalid: {e}"),
             }
@@ -117,10 +118,10 @@ pub fn load(path: &Path) -> Result<Vec<PackRule>, String> {
     let mut out = Vec::new();
     for f in files {
         let text = crate::chart::load::read_text_limited(&f, "rule pack")?;
-        out.append(&mut parse(SourceFile::new(
-            crate::source::display_path(&f),
-            text,
-        ))?);
+        out.append(&mut parse(
+            SourceFile::new(crate::source::display_path(&f), text),
+            true,
+        )?);
     }
     Ok(out)
 }
@@ -140,7 +141,9 @@ fn at(file: &File, span: Span) -> String {
     format!("{}:{}:{}", file.display_path(), lc.line, lc.col)
 }
 
-fn parse(file: File) -> Result<Vec<PackRule>, String> {
+/// Reads the rules of one pack; `validate`: check it against the rule-pack schema first (a
+/// user's pack; the shipped packs are checked by the tests).
+fn parse(file: File, validate: bool) -> Result<Vec<PackRule>, String> {
     let yaml = crate::yaml::parse(&file.text);
     if let Some(issue) = yaml.issues.first() {
         return Err(format!(
@@ -152,9 +155,10 @@ fn parse(file: File) -> Result<Vec<PackRule>, String> {
     let Some(root) = yaml.root() else {
         return Ok(Vec::new());
     };
-    if let Some((span, message)) = crate::schema::validate(pack_schema(), root)
-        .into_iter()
-        .next()
+    if validate
+        && let Some((span, message)) = crate::schema::validate(pack_schema(), root)
+            .into_iter()
+            .next()
     {
         return Err(format!("invalid rule pack {}: {message}", at(&file, span)));
     }
@@ -451,9 +455,26 @@ impl PackRule {
             self.check_value(sink, hit.file, &hit.path, hit.key.as_deref(), hit.node);
             return;
         };
+        // Whether anything is asserted of the values under the selected keys (not only of
+        // the keys themselves).
+        let checks_values = a.ty.is_some()
+            || a.one_of.is_some()
+            || a.pattern.is_some()
+            || a.numeric
+            || a.minimum.is_some()
+            || a.maximum.is_some()
+            || a.schema.is_some();
         for e in hit.node.entries() {
             let Some(k) = e.key_str() else { continue };
             if !glob(key, k) {
+                continue;
+            }
+            let allowed = a
+                .allowed_keys
+                .as_ref()
+                .is_none_or(|l| l.iter().any(|x| x == k));
+            let matches = a.key_pattern.as_ref().is_none_or(|re| re.is_match(k));
+            if allowed && matches && !checks_values {
                 continue;
             }
             let path = if hit.path.is_empty() {
@@ -461,9 +482,7 @@ impl PackRule {
             } else {
                 format!("{}.{k}", hit.path)
             };
-            if let Some(allowed) = &a.allowed_keys
-                && !allowed.iter().any(|x| x == k)
-            {
+            if !allowed && let Some(allowed) = &a.allowed_keys {
                 let suggestion = crate::suggest::closest(k, allowed.iter().map(String::as_str))
                     .map(|s| format!("did you mean `{s}`?"));
                 self.report(
@@ -477,9 +496,7 @@ impl PackRule {
                 );
                 continue;
             }
-            if let Some(re) = &a.key_pattern
-                && !re.is_match(k)
-            {
+            if !matches && let Some(re) = &a.key_pattern {
                 self.report(
                     sink,
                     hit.file,
@@ -504,10 +521,12 @@ impl PackRule {
         node: &Node,
     ) {
         let a = &self.assert;
-        let text = node
-            .scalar_text()
-            .map(str::to_string)
-            .unwrap_or_else(|| node.to_json().to_string());
+        // The value as shown in a message, built only when there is one.
+        let text = || {
+            node.scalar_text()
+                .map(str::to_string)
+                .unwrap_or_else(|| node.to_json().to_string())
+        };
         let mut problem: Option<String> = None;
         if let Some(ty) = &a.ty {
             let actual = node.type_name();
@@ -516,7 +535,7 @@ impl PackRule {
                 t => t == actual,
             };
             if !ok {
-                problem = Some(format!("is {} `{text}`, not {ty}", actual));
+                problem = Some(format!("is {} `{}`, not {ty}", actual, text()));
             }
         }
         if problem.is_none()
@@ -528,21 +547,21 @@ impl PackRule {
                 .any(|o| *o == json || o.as_str() == node.scalar_text())
             {
                 let list: Vec<String> = options.iter().map(|o| o.to_string()).collect();
-                problem = Some(format!("is `{text}`, not one of {}", list.join(", ")));
+                problem = Some(format!("is `{}`, not one of {}", text(), list.join(", ")));
             }
         }
         if problem.is_none()
             && let Some(re) = &a.pattern
             && !node.scalar_text().is_some_and(|t| re.is_match(t))
         {
-            problem = Some(format!("`{text}` does not match `{}`", re.as_str()));
+            problem = Some(format!("`{}` does not match `{}`", text(), re.as_str()));
         }
         let number = node.as_f64().or_else(|| {
             node.scalar_text()
                 .and_then(|t| t.trim().parse::<f64>().ok())
         });
         if problem.is_none() && a.numeric && !number.is_some_and(|n| n.fract() == 0.0) {
-            problem = Some(format!("`{text}` is not a whole number"));
+            problem = Some(format!("`{}` is not a whole number", text()));
         }
         if problem.is_none()
             && let Some(n) = number
@@ -647,7 +666,25 @@ fn collect_values<'a>(
 
 #[cfg(test)]
 mod tests {
-    use super::{may_match_below, path_matches};
+    use super::{may_match_below, parse, path_matches};
+    use crate::source::SourceFile;
+
+    /// The shipped packs are read without the schema check at run time: they must pass it.
+    #[test]
+    fn shipped_packs_meet_the_rule_pack_schema() {
+        for (name, text) in [
+            ("rules/kar.yaml", include_str!("../rules/kar.yaml")),
+            (
+                "rules/helm-best-practices.yaml",
+                include_str!("../rules/helm-best-practices.yaml"),
+            ),
+        ] {
+            let rules = parse(SourceFile::new(name, text.to_string()), true);
+            assert!(rules.is_ok_and(|r| !r.is_empty()), "{name}");
+        }
+        let broken = "rules:\n  - name: x/y\n    severity: loud\n    select: {values: a}\n";
+        assert!(parse(SourceFile::new("p.yaml", broken.into()), true).is_err());
+    }
 
     fn pat(s: &str) -> Vec<String> {
         s.split('.').map(str::to_string).collect()

@@ -202,9 +202,12 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 /// A path as users should see it: relative to the current directory when inside it,
 /// with forward slashes.
 pub fn display_path(path: &Path) -> String {
-    let shown = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+    // plimsoll never changes its working directory: read it once.
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let shown = CWD
+        .get_or_init(|| std::env::current_dir().ok())
+        .as_ref()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
         .unwrap_or_else(|| path.to_path_buf());
     let s = shown.to_string_lossy().replace('\\', "/");
     match s.strip_prefix("./") {

@@ -301,7 +301,7 @@ fn select_and_ignore_choose_the_rules_that_run() {
         let out = plimsoll(&all, dir.path());
         String::from_utf8_lossy(&out.stdout)
             .lines()
-            .filter_map(|l| l.rsplit('[').next())
+            .filter_map(|l| l.split(" help: ").next()?.rsplit('[').next())
             .map(|r| r.trim_end_matches(']').to_string())
             .collect()
     };

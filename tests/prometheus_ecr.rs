@@ -77,6 +77,8 @@ fn lint(values: &str) -> Vec<Diagnostic> {
         config: &config,
         parent: None,
         rendered: None,
+        values: Default::default(),
+        value_probes: Default::default(),
     };
     let mut sink = Sink::default();
     for rule in RULES.iter().filter(|r| r.meta.domain() == "prometheus") {

@@ -42,6 +42,8 @@ fn run(chart: Option<&Chart>, docs: &[YamlDoc]) -> Vec<Diagnostic> {
         config: &config,
         parent: None,
         rendered: None,
+        values: Default::default(),
+        value_probes: Default::default(),
     };
     let mut sink = Sink::default();
     for rule in RULES.iter().filter(|r| r.meta.domain() == "prometheus") {

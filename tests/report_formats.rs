@@ -76,7 +76,16 @@ fn fixture() -> Vec<Diagnostic> {
 
 fn render(format: Format, diags: &[Diagnostic], color: bool) -> String {
     let mut out = Vec::new();
-    report::render(format, diags, &mut out, &ReportOptions { color }).expect("render");
+    report::render(
+        format,
+        diags,
+        &mut out,
+        &ReportOptions {
+            color,
+            ..ReportOptions::default()
+        },
+    )
+    .expect("render");
     String::from_utf8(out).expect("reports are UTF-8")
 }
 
@@ -89,6 +98,10 @@ fn redact_version(s: &str) -> String {
     .replace(
         &format!("\"semanticVersion\": \"{}\"", env!("CARGO_PKG_VERSION")),
         "\"semanticVersion\": \"[VERSION]\"",
+    )
+    .replace(
+        &format!("/plimsoll/{}/source/", env!("CARGO_PKG_VERSION")),
+        "/plimsoll/[VERSION]/source/",
     )
 }
 
@@ -468,7 +481,25 @@ fn sarif_clean_run_has_empty_results() {
 #[test]
 fn junit_groups_by_file_and_escapes() {
     let out = render(Format::Junit, &fixture(), false);
-    assert!(out.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"plimsoll\" tests=\"3\" failures=\"2\" errors=\"1\">"), "{out}");
+    // Info is not a failure: NOTES.txt's info finding passes with its message as output.
+    assert!(out.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"plimsoll\" tests=\"3\" failures=\"1\" errors=\"1\">"), "{out}");
+    assert!(
+        out.contains("<testsuite name=\"charts/web/templates/NOTES.txt\" tests=\"1\" failures=\"0\" errors=\"0\">"),
+        "{out}"
+    );
+    assert!(
+        out.contains("<system-out>info: line 1, column 1: NOTES.txt is empty"),
+        "{out}"
+    );
+    // Testcases are named by rule and position, and the fix hint is in the failure text.
+    assert!(
+        out.contains("<testcase name=\"values/string-bool at 4:15\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("policy name\nhelp: write `pullPolicy: IfNotPresent` or `true`</error>"),
+        "{out}"
+    );
     let suites: Vec<_> = out
         .lines()
         .filter(|l| l.trim_start().starts_with("<testsuite "))
@@ -510,5 +541,5 @@ fn junit_drops_characters_xml_cannot_carry() {
     d.message = "bad \u{0}\u{1b}[0m byte".into();
     let out = render(Format::Junit, &[d], false);
     assert!(!out.contains('\u{0}') && !out.contains('\u{1b}'));
-    assert!(out.contains("message=\"bad [0m byte\""), "{out}");
+    assert!(out.contains("line 1, column 1: bad [0m byte"), "{out}");
 }

@@ -12,6 +12,7 @@
 use super::Chart;
 use crate::source::{File, Span};
 use crate::yaml::{Node, walk};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -304,7 +305,7 @@ pub fn subchart_keys(chart: &Chart) -> Vec<String> {
 }
 
 /// Cells of a Markdown table row with their byte ranges (`\|` does not split).
-fn cells(line: &str, line_start: usize) -> Vec<(String, Span)> {
+fn cells(line: &str, line_start: usize) -> Vec<(Cow<'_, str>, Span)> {
     let mut out = Vec::new();
     let trimmed_start = line.len() - line.trim_start().len();
     let body = line.trim();
@@ -324,7 +325,12 @@ fn cells(line: &str, line_start: usize) -> Vec<(String, Span)> {
             let lead = raw.len() - raw.trim_start().len();
             let text = raw.trim();
             let s = base + start + lead;
-            out.push((text.replace("\\|", "|"), Span::new(s, s + text.len())));
+            let text_out = if text.contains("\\|") {
+                Cow::Owned(text.replace("\\|", "|"))
+            } else {
+                Cow::Borrowed(text)
+            };
+            out.push((text_out, Span::new(s, s + text.len())));
             start = i + 1;
         }
         i += 1;
@@ -392,7 +398,11 @@ impl Header {
 
     /// The cell of column `c` in a row; an unescaped `|` in the description adds cells, so
     /// the columns after the description are counted from the end.
-    fn cell<'a>(&self, cs: &'a [(String, Span)], c: usize) -> Option<&'a (String, Span)> {
+    fn cell<'a, 'b>(
+        &self,
+        cs: &'a [(Cow<'b, str>, Span)],
+        c: usize,
+    ) -> Option<&'a (Cow<'b, str>, Span)> {
         match self.description {
             Some(d) if c > d && cs.len() > self.width => cs.get(cs.len() - (self.width - c)),
             _ => cs.get(c),
@@ -412,17 +422,20 @@ pub fn table(file: &File) -> Vec<Row> {
             continue;
         }
         let cs = cells(line, range.start);
-        let names: Vec<String> = cs
-            .iter()
-            .map(|(t, _)| strip_ticks(t).trim_matches('*').to_ascii_lowercase())
-            .collect();
-        if names
-            .iter()
-            .all(|n| n.chars().all(|c| c == '-' || c == ':' || c == ' '))
-        {
+        // A separator row (`|---|:---:|`).
+        if cs.iter().all(|(t, _)| {
+            strip_ticks(t)
+                .trim_matches('*')
+                .chars()
+                .all(|c| c == '-' || c == ':' || c == ' ')
+        }) {
             continue;
         }
         if header.is_none() {
+            let names: Vec<String> = cs
+                .iter()
+                .map(|(t, _)| strip_ticks(t).trim_matches('*').to_ascii_lowercase())
+                .collect();
             header = Header::parse(&names);
             if header.is_some() {
                 continue;
@@ -463,7 +476,7 @@ pub fn table(file: &File) -> Vec<Row> {
                 ty: h
                     .ty
                     .and_then(|t| h.cell(&cs, t))
-                    .map(|(s, sp)| (s.clone(), *sp)),
+                    .map(|(s, sp)| (s.to_string(), *sp)),
                 // A default shared by several keys is not compared.
                 default: h
                     .cell(&cs, h.default)

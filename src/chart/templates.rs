@@ -25,7 +25,38 @@ pub struct ParsedTemplate {
     pub name: String,
     /// The file name starts with `_`: parsed, not rendered.
     pub partial: bool,
-    pub tree: Result<Template, ParseError>,
+    /// Shared with the renderer, which executes the same tree (see [`ParsedTemplate::helm_tree`]).
+    pub tree: Result<std::sync::Arc<Template>, ParseError>,
+}
+
+impl ParsedTemplate {
+    /// The tree as Helm's parser builds it, when it is that tree: it parsed, and every
+    /// function it calls is one Helm defines (Helm's parser refuses any other, so the renderer
+    /// parses such a file itself for Helm's error). A file starting with a byte order mark is
+    /// rendered without it, at other offsets, so it is parsed again too.
+    pub fn helm_tree(&self) -> Option<std::sync::Arc<Template>> {
+        struct Known(bool);
+        impl crate::template::Visitor for Known {
+            fn operand(
+                &mut self,
+                op: &crate::template::Operand,
+                _: &crate::template::Command,
+                _: bool,
+                _: usize,
+            ) {
+                if let crate::template::Operand::Function { name, .. } = op {
+                    self.0 &= FuncSet::helm().contains(name);
+                }
+            }
+        }
+        let tree = self.tree.as_ref().ok()?;
+        if self.file.text.starts_with('\u{feff}') {
+            return None;
+        }
+        let mut known = Known(true);
+        tree.walk(&mut known);
+        known.0.then(|| tree.clone())
+    }
 }
 
 /// Lazily computed analyses of a chart's templates (one per chart and run).
@@ -82,7 +113,8 @@ impl Chart {
                     }
                     let name = format!("{chart_name}/templates/{rel}");
                     let partial = rel.rsplit('/').next().is_some_and(|n| n.starts_with('_'));
-                    let tree = crate::template::parse(&file.text, &parse_options(&name));
+                    let tree = crate::template::parse(&file.text, &parse_options(&name))
+                        .map(std::sync::Arc::new);
                     Some(ParsedTemplate {
                         file: file.clone(),
                         rel,

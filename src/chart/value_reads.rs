@@ -194,37 +194,80 @@ struct Walker<'a> {
 /// by iterating until nothing changes.
 pub fn analyse(chart: &Chart) -> ValueReads {
     let parsed = chart.parsed_templates();
+    /// What one walk found.
+    #[derive(Default)]
+    struct Found {
+        reads: Vec<Read>,
+        loose: Vec<Vec<String>>,
+        calls: Vec<(String, DefDot)>,
+    }
+    fn walked(w: Walker) -> Found {
+        Found {
+            reads: w.reads,
+            loose: w.loose,
+            calls: w.calls,
+        }
+    }
+    // The top level of each rendered template does not depend on the named templates' `.`:
+    // walked once. A named template is walked again only when its `.` changed.
+    let top: Vec<Option<Found>> = parsed
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let tree = t.tree.as_ref().ok().filter(|_| !t.partial)?;
+            let mut w = Walker::new(&t.file.text, i, Val::Root, true);
+            w.list(&tree.root);
+            Some(walked(w))
+        })
+        .collect();
+    let mut defines: Vec<Vec<Option<(DefDot, Found)>>> = parsed
+        .iter()
+        .map(|t| {
+            t.tree.as_ref().map_or(Vec::new(), |tree| {
+                tree.defines.iter().map(|_| None).collect()
+            })
+        })
+        .collect();
     let mut dots: HashMap<String, DefDot> = HashMap::new();
-    let mut result = ValueReads::default();
     for _round in 0..16 {
-        let mut reads = Vec::new();
-        let mut loose = Vec::new();
-        let mut calls = Vec::new();
         for (i, t) in parsed.iter().enumerate() {
             let Ok(tree) = &t.tree else { continue };
-            let mut w = Walker::new(&t.file.text, i, Val::Root, true);
-            if !t.partial {
-                w.list(&tree.root);
-            }
-            for d in &tree.defines {
-                let (dot, checkable) = dots.get(&d.name).unwrap_or(&DefDot::Assumed).val();
+            for (d, slot) in tree.defines.iter().zip(defines[i].iter_mut()) {
+                let want = dots.get(&d.name).cloned().unwrap_or(DefDot::Assumed);
+                if slot.as_ref().is_some_and(|(had, _)| *had == want) {
+                    continue;
+                }
+                let (dot, checkable) = want.val();
+                let mut w = Walker::new(&t.file.text, i, Val::Root, true);
                 w.define(d, dot, checkable);
+                *slot = Some((want, walked(w)));
             }
-            reads.append(&mut w.reads);
-            loose.append(&mut w.loose);
-            calls.append(&mut w.calls);
         }
         let mut next: HashMap<String, DefDot> = HashMap::new();
+        let calls = top
+            .iter()
+            .flatten()
+            .chain(defines.iter().flatten().flatten().map(|(_, f)| f))
+            .flat_map(|f| f.calls.iter());
         for (name, dot) in calls {
-            let cur = next.remove(&name).unwrap_or(DefDot::Assumed);
-            next.insert(name, cur.join(dot));
+            let cur = next.remove(name).unwrap_or(DefDot::Assumed);
+            next.insert(name.clone(), cur.join(dot.clone()));
         }
-        result.reads = reads;
-        result.loose = loose;
         if next == dots {
             break;
         }
         dots = next;
+    }
+    // In the order of a walk of each template: its top level, then its named templates.
+    let mut result = ValueReads::default();
+    for (t, defs) in top.into_iter().zip(defines) {
+        for mut f in t
+            .into_iter()
+            .chain(defs.into_iter().flatten().map(|(_, f)| f))
+        {
+            result.reads.append(&mut f.reads);
+            result.loose.append(&mut f.loose);
+        }
     }
     result.complete = parsed.iter().all(|t| t.tree.is_ok());
     // Values that templates pass to `tpl` may themselves read values.

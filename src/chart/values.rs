@@ -19,13 +19,19 @@ pub struct ValueAt<'a> {
 
 /// Every value of the chart's values.yaml, depth first, in file order.
 pub fn all(chart: &Chart) -> Vec<ValueAt<'_>> {
+    let mut out = Vec::with_capacity(chart.values_paths.get().map_or(0, Vec::len));
+    each_written(chart, &mut |v| out.push(v));
+    out
+}
+
+/// [`all`] without collecting: each value written in values.yaml, in the same order.
+pub fn each_written<'a>(chart: &'a Chart, f: &mut dyn FnMut(ValueAt<'a>)) {
     let Some(values) = &chart.values else {
-        return Vec::new();
+        return;
     };
     if values.yaml.root().is_none() {
-        return Vec::new();
+        return;
     }
-    let mut out = Vec::new();
     // Values copied in by an alias or merge key are reported where they were written. The walk
     // is depth first, so a copied subtree's nodes follow its alias node and lie inside the span
     // it copies (or inside a nested alias's span): a stack of those spans, popped as soon as a
@@ -42,7 +48,7 @@ pub fn all(chart: &Chart) -> Vec<ValueAt<'_>> {
         if !copied.is_empty() {
             return;
         }
-        out.push(ValueAt {
+        f(ValueAt {
             file: &values.file,
             path,
             entry,
@@ -51,7 +57,6 @@ pub fn all(chart: &Chart) -> Vec<ValueAt<'_>> {
             node,
         });
     });
-    out
 }
 
 /// Every node of values.yaml with its dotted path (as [`walk`] gives them, copies by aliases

@@ -112,8 +112,9 @@ struct Loaded {
     deps: Option<Vec<Dependency>>,
     /// Chart-relative name to contents.
     files: BTreeMap<String, Arc<[u8]>>,
-    /// (chart-relative name, file) of each template.
-    templates: Vec<(String, File)>,
+    /// (chart-relative name, file, its tree when the chart model parsed it as Helm does) of
+    /// each template.
+    templates: Vec<(String, File, Option<Arc<crate::template::Template>>)>,
     crds: Vec<(String, File)>,
     subcharts: Vec<usize>,
 }
@@ -199,6 +200,7 @@ fn read_meta(chart: &Chart) -> Result<(ChartMeta, Option<Vec<Dependency>>), Temp
         span: Default::default(),
         kind: NodeKind::Map(Vec::new()),
         alias: None,
+        duplicate_keys: false,
     };
     let root = doc.yaml.root().unwrap_or(&empty);
     let mut meta = ChartMeta {
@@ -358,10 +360,18 @@ fn load(
             .unwrap_or_else(|| bytes_of(f));
         files.insert(name, bytes);
     }
+    // The trees the chart model parsed are the renderer's trees: not parsed again.
+    let parsed = chart.parsed_templates();
     let templates = chart
         .templates
         .iter()
-        .map(|f| (rel_name(chart, f), f.clone()))
+        .map(|f| {
+            let tree = parsed
+                .iter()
+                .find(|t| Arc::ptr_eq(&t.file, f))
+                .and_then(|t| t.helm_tree());
+            (rel_name(chart, f), f.clone(), tree)
+        })
         .collect();
     let crds = chart
         .crds
@@ -460,11 +470,20 @@ impl UserValues {
     }
 }
 
+/// (Helm name, base path, context index, file, parsed tree) of one template.
+type TemplateEntry = (
+    String,
+    String,
+    usize,
+    File,
+    Option<Arc<crate::template::Template>>,
+);
+
 struct Ctx<'a> {
     loaded: &'a [Loaded],
     caps: Value,
     release: Value,
-    templates: Vec<(String, String, usize, File)>,
+    templates: Vec<TemplateEntry>,
     /// (template name, context) for each chart's files.
     contexts: Vec<BTreeMap<String, Value>>,
     crds: Vec<CrdFile>,
@@ -514,7 +533,7 @@ fn rec_all_tpls(
     next.insert("Subcharts".into(), Value::map(subcharts));
     let library = l.meta.chart_type.eq_ignore_ascii_case("library");
     let ctx_index = cx.contexts.len();
-    for (rel, f) in &l.templates {
+    for (rel, f, tree) in &l.templates {
         let base = rel.rsplit('/').next().unwrap_or(rel);
         if library && !base.starts_with('_') {
             continue;
@@ -524,6 +543,7 @@ fn rec_all_tpls(
             format!("{full_path}/templates"),
             ctx_index,
             f.clone(),
+            tree.clone(),
         ));
     }
     cx.contexts.push(next.clone());
@@ -650,7 +670,7 @@ pub fn render(
     opts: &RenderOptions,
 ) -> Result<Rendered, TemplateError> {
     let p = prepare(chart, user, opts, false)?;
-    let engine = Engine::new(p.engine_files, opts.limits.clone())
+    let engine = Engine::with_trees(p.engine_files, opts.limits.clone())
         .map_err(|e| TemplateError::render(e.message))?;
     let mut outputs = Vec::new();
     for (name, data) in p.executions {
@@ -710,23 +730,25 @@ pub fn render_lenient(
     let mut errors = Vec::new();
     let mut files = p.engine_files.clone();
     let engine = loop {
-        match Engine::new(files.clone(), opts.limits.clone()) {
+        match Engine::with_trees(files.clone(), opts.limits.clone()) {
             Ok(e) => break e,
             Err(e) => {
-                let Some(i) = files.iter().position(|f| Some(f.file_id) == e.file) else {
+                let Some(i) = files.iter().position(|(f, _)| Some(f.file_id) == e.file) else {
                     return Err(TemplateError::render(e.message));
                 };
-                errors.push((files.remove(i).name, e));
+                errors.push((files.remove(i).0.name, e));
             }
         }
     };
     let names: std::collections::HashMap<String, u32> = p
         .engine_files
         .iter()
-        .map(|f| (f.name.clone(), f.file_id))
+        .map(|(f, _)| (f.name.clone(), f.file_id))
         .collect();
-    let ids: std::collections::HashMap<&str, u32> =
-        files.iter().map(|f| (f.name.as_str(), f.file_id)).collect();
+    let ids: std::collections::HashMap<&str, u32> = files
+        .iter()
+        .map(|(f, _)| (f.name.as_str(), f.file_id))
+        .collect();
     let mut outputs = Vec::new();
     for (name, data) in p.executions {
         let Some(&id) = ids.get(name.as_str()) else {
@@ -749,7 +771,7 @@ pub fn render_lenient(
 /// What rendering needs once the chart and values are read: the template files for the
 /// engine, the files to execute with their data, in Helm's order.
 struct Prepared {
-    engine_files: Vec<TemplateFile>,
+    engine_files: Vec<(TemplateFile, Option<Arc<crate::template::Template>>)>,
     executions: Vec<(String, Value)>,
     crds: Vec<CrdFile>,
     values: Value,
@@ -842,18 +864,21 @@ fn prepare(
     collect_crds(&mut cx, &root, &root_name);
 
     let mut engine_files = Vec::with_capacity(cx.templates.len());
-    for (name, _, _, f) in &cx.templates {
+    for (name, _, _, f, tree) in &cx.templates {
         let source = if f.text.starts_with('\u{feff}') {
             SourceFile::new(f.path.clone(), f.text['\u{feff}'.len_utf8()..].to_string())
         } else {
             f.clone()
         };
         let file_id = table.add(&source);
-        engine_files.push(TemplateFile {
-            name: name.clone(),
-            source,
-            file_id,
-        });
+        engine_files.push((
+            TemplateFile {
+                name: name.clone(),
+                source,
+                file_id,
+            },
+            tree.clone(),
+        ));
     }
     // Helm executes in its parse order (deepest first, reverse lexical) and stops at the
     // first error.
@@ -865,7 +890,7 @@ fn prepare(
     });
     let mut executions = Vec::new();
     for i in order {
-        let (name, base_path, ctx_index, _) = &cx.templates[i];
+        let (name, base_path, ctx_index, _, _) = &cx.templates[i];
         let base = name.rsplit('/').next().unwrap_or(name);
         if base.starts_with('_') {
             continue;

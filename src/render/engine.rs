@@ -193,15 +193,33 @@ impl Engine {
     /// the last non-empty `define` of a name wins as in Helm: the parent chart's over a
     /// subchart's, and within a folder the alphabetically first file's. The first parse
     /// error fails the whole render: `parse error at (NAME:LINE): MSG`.
-    pub fn new(mut files: Vec<TemplateFile>, limits: Limits) -> Result<Engine, RenderError> {
-        files.sort_by(|a, b| {
+    pub fn new(files: Vec<TemplateFile>, limits: Limits) -> Result<Engine, RenderError> {
+        Engine::with_trees(files.into_iter().map(|f| (f, None)).collect(), limits)
+    }
+
+    /// [`Engine::new`] with trees already parsed: a file given with `Some(tree)` is not parsed
+    /// again. The tree must be the one [`template::parse`] gives for the file's text with
+    /// [`ParseOptions::helm`].
+    pub fn with_trees(
+        mut files: Vec<(TemplateFile, Option<Arc<template::Template>>)>,
+        limits: Limits,
+    ) -> Result<Engine, RenderError> {
+        files.sort_by(|(a, _), (b, _)| {
             let da = a.name.matches('/').count();
             let db = b.name.matches('/').count();
             db.cmp(&da).then_with(|| b.name.cmp(&a.name))
         });
         let mut table = HashMap::new();
-        for f in files {
-            let unit = parse_unit(f.file_id, &f.name, f.source)?;
+        for (f, tree) in files {
+            let unit = match tree {
+                Some(tree) => Unit {
+                    file_id: f.file_id,
+                    parse_name: f.name,
+                    source: f.source,
+                    tree,
+                },
+                None => parse_unit(f.file_id, &f.name, f.source)?,
+            };
             register(&mut table, &Arc::new(unit), |_| false);
         }
         Ok(Engine {
@@ -236,7 +254,7 @@ fn parse_unit(file_id: u32, name: &str, source: Arc<SourceFile>) -> Result<Unit,
             file_id,
             parse_name: name.to_string(),
             source,
-            tree,
+            tree: Arc::new(tree),
         }),
         Err(e) => {
             let line = source.line_index(e.span.start as usize) + 1;

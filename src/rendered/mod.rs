@@ -71,6 +71,8 @@ pub fn lint_chart(
                     overrides,
                     parent: None,
                     rendered: Some(chart),
+                    values: Default::default(),
+                    value_probes: Default::default(),
                 };
                 let mut rsink = Sink::default();
                 let docs = set.docs();

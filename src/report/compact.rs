@@ -1,5 +1,6 @@
 //! `path:line:col: severity: message [rule]`, one finding per line, for editors and problem
-//! matchers (`plimsoll-matcher.json`).
+//! matchers (`plimsoll-matcher.json`). A fix hint follows as ` help: text` after the rule
+//! name, where the matcher's pattern ignores it.
 
 use crate::diagnostic::Diagnostic;
 use std::io::{self, Write};
@@ -7,7 +8,7 @@ use std::io::{self, Write};
 pub fn render(diags: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
     for d in diags {
         let at = d.start();
-        writeln!(
+        write!(
             out,
             "{}:{}:{}: {}: {} [{}]",
             one_line(&d.path()),
@@ -17,6 +18,10 @@ pub fn render(diags: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
             one_line(&d.message),
             d.rule.name
         )?;
+        match d.help.as_deref().map(str::trim) {
+            Some(help) if !help.is_empty() => writeln!(out, " help: {}", one_line(help))?,
+            _ => writeln!(out)?,
+        }
     }
     Ok(())
 }

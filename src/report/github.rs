@@ -58,7 +58,10 @@ fn command(d: &Diagnostic) -> String {
     format!(
         "::{level} {}::{}",
         props.join(","),
-        escape_data(&format!("{shown_at}: {}", d.message))
+        escape_data(&match d.help.as_deref().map(str::trim) {
+            Some(help) if !help.is_empty() => format!("{shown_at}: {}\nhelp: {help}", d.message),
+            _ => format!("{shown_at}: {}", d.message),
+        })
     )
 }
 

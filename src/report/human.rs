@@ -54,7 +54,17 @@ pub fn render(
         }
         writeln!(out)?;
     }
-    writeln!(out, "{}", summary(diags))
+    if opts.statistics && !diags.is_empty() {
+        write!(out, "{}", super::statistics(diags))?;
+        writeln!(out)?;
+    }
+    if opts.quiet {
+        return Ok(());
+    }
+    match &opts.checked {
+        Some(checked) => writeln!(out, "{}", super::summary(diags, Some(checked))),
+        None => writeln!(out, "{}", summary(diags)),
+    }
 }
 
 /// `3 errors, 1 warning, 0 info in 2 files`

@@ -1,62 +1,105 @@
 //! JUnit XML for CI test reports (GitLab `artifacts:reports:junit`, Jenkins, Azure).
 //!
-//! One `<testsuite>` per file (sorted by path), one `<testcase name="RULE" classname="PATH">`
-//! per finding, with an `<error>` child for errors and a `<failure>` child for warnings and
-//! info. A clean run is a valid document with `tests="0"`.
+//! One `<testsuite>` per file (sorted by path), one `<testcase name="RULE at LINE:COL"
+//! classname="PATH">` per finding (names are distinct within a suite), with an `<error>` child
+//! for errors and a `<failure>` child for warnings; the text carries the position, the message
+//! and the fix hint. An `info` finding is a passing testcase whose `<system-out>` holds the
+//! message: it never fails a test report. When the run says what it checked, every checked
+//! file without findings is a suite with one passing testcase, so a clean run lists what
+//! passed.
 
-use super::Counts;
+use super::Checked;
 use crate::diagnostic::{Diagnostic, Severity};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::{self, Write};
 
-pub fn render(diags: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
+pub fn render(
+    diags: &[Diagnostic],
+    out: &mut dyn Write,
+    checked: Option<&Checked>,
+) -> io::Result<()> {
     let mut files: BTreeMap<String, Vec<&Diagnostic>> = BTreeMap::new();
     for d in diags {
         files.entry(d.path()).or_default().push(d);
     }
-    let total = Counts::of(diags);
-    let failures = total.warnings + total.info;
+    if let Some(checked) = checked {
+        for f in &checked.files {
+            files.entry(f.clone()).or_default();
+        }
+    }
+    let count = |sev: Severity| diags.iter().filter(|d| d.severity == sev).count();
+    let clean_files = files.values().filter(|f| f.is_empty()).count();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
-        r#"<testsuites name="plimsoll" tests="{}" failures="{failures}" errors="{}">"#,
-        diags.len(),
-        total.errors
+        r#"<testsuites name="plimsoll" tests="{}" failures="{}" errors="{}">"#,
+        diags.len() + clean_files,
+        count(Severity::Warning),
+        count(Severity::Error)
     )?;
     for (path, findings) in &files {
         let errors = findings
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count();
+        let failures = findings
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count();
         writeln!(
             out,
-            r#"  <testsuite name="{}" tests="{}" failures="{}" errors="{errors}">"#,
+            r#"  <testsuite name="{}" tests="{}" failures="{failures}" errors="{errors}">"#,
             escape(path),
-            findings.len(),
-            findings.len() - errors,
+            findings.len().max(1),
         )?;
+        if findings.is_empty() {
+            writeln!(
+                out,
+                r#"    <testcase name="plimsoll" classname="{}"/>"#,
+                escape(path)
+            )?;
+        }
+        let mut names = HashSet::new();
         for d in findings {
             let at = d.start();
-            let element = if d.severity == Severity::Error {
-                "error"
-            } else {
-                "failure"
-            };
+            let base = format!("{} at {}:{}", d.rule.name, at.line, at.col);
+            let mut name = base.clone();
+            let mut n = 1;
+            while !names.insert(name.clone()) {
+                n += 1;
+                name = format!("{base} ({n})");
+            }
             writeln!(
                 out,
                 r#"    <testcase name="{}" classname="{}">"#,
-                escape(d.rule.name),
+                escape(&name),
                 escape(path)
             )?;
-            writeln!(
-                out,
-                r#"      <{element} message="{}" type="{}">line {}, column {}: {}</{element}>"#,
-                escape(&d.message),
-                d.severity,
-                at.line,
-                at.col,
-                escape_text(&d.message),
-            )?;
+            let mut text = format!("line {}, column {}: {}", at.line, at.col, d.message);
+            if let Some(help) = d.help.as_deref().map(str::trim).filter(|h| !h.is_empty()) {
+                text.push_str("\nhelp: ");
+                text.push_str(help);
+            }
+            match d.severity {
+                Severity::Info => writeln!(
+                    out,
+                    "      <system-out>info: {}</system-out>",
+                    escape_text(&text)
+                )?,
+                sev => {
+                    let element = if sev == Severity::Error {
+                        "error"
+                    } else {
+                        "failure"
+                    };
+                    writeln!(
+                        out,
+                        r#"      <{element} message="{}" type="{sev}">{}</{element}>"#,
+                        escape(&d.message),
+                        escape_text(&text),
+                    )?;
+                }
+            }
             writeln!(out, "    </testcase>")?;
         }
         writeln!(out, "  </testsuite>")?;

@@ -9,6 +9,7 @@ use std::io::{self, Write};
 
 mod compact;
 mod github;
+mod gitlab;
 mod human;
 mod json;
 mod junit;
@@ -31,12 +32,98 @@ pub enum Format {
     Sarif,
     /// JUnit XML: one test suite per file, one test case per finding.
     Junit,
+    /// GitLab Code Quality report (`artifacts:reports:codequality`).
+    Gitlab,
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct ReportOptions {
     /// Use colour and unicode art (human format only).
     pub color: bool,
+    /// What the run checked: the human summary counts it and JUnit lists the files that
+    /// passed. `None` when only findings are known.
+    pub checked: Option<Checked>,
+    /// Human format: findings only, no summary line.
+    pub quiet: bool,
+    /// Human format: counts per rule before the summary.
+    pub statistics: bool,
+}
+
+/// What a run looked at, for summaries and for reports that list what passed.
+#[derive(Clone, Debug, Default)]
+pub struct Checked {
+    /// Charts linted (folders and packaged charts).
+    pub charts: usize,
+    /// Files read and checked, as shown in findings (sorted, each once).
+    pub files: Vec<String>,
+    /// Paths given that held nothing to lint.
+    pub empty: Vec<String>,
+    /// With `--changed-since REF`: how many charts and manifest sets were left out, and REF.
+    pub unchanged: Option<(usize, String)>,
+}
+
+/// The closing line of a run: what was checked and what was found, e.g.
+/// `2 charts, 41 files checked: 3 errors, 1 warning, 0 info in 2 files` or
+/// `1 chart, 12 files checked: no findings`.
+pub fn summary(diags: &[Diagnostic], checked: Option<&Checked>) -> String {
+    let c = Counts::of(diags);
+    let found = if diags.is_empty() {
+        "no findings".to_string()
+    } else {
+        format!(
+            "{}, {}, {} info in {}",
+            plural(c.errors, "error", "errors"),
+            plural(c.warnings, "warning", "warnings"),
+            c.info,
+            plural(c.files, "file", "files"),
+        )
+    };
+    let Some(checked) = checked else {
+        return found;
+    };
+    let mut line = format!(
+        "{}, {} checked: {found}",
+        plural(checked.charts, "chart", "charts"),
+        plural(checked.files.len(), "file", "files"),
+    );
+    if let Some((n, reference)) = checked.unchanged.as_ref().filter(|(n, _)| *n > 0) {
+        line.push_str(&format!(
+            "; {} unchanged since {} not linted",
+            plural(*n, "chart or manifest set", "charts or manifest sets"),
+            visible::escaped(reference)
+        ));
+    }
+    for p in &checked.empty {
+        line.push_str(&format!(
+            "\nnothing to lint in {}: no chart, packaged chart or YAML manifest",
+            visible::escaped(p)
+        ));
+    }
+    line
+}
+
+/// Findings per rule, most frequent first: `  12  warning  values/string-bool  summary`.
+pub fn statistics(diags: &[Diagnostic]) -> String {
+    let mut per_rule: std::collections::BTreeMap<&str, (usize, Severity, &str)> =
+        std::collections::BTreeMap::new();
+    for d in diags {
+        let e = per_rule
+            .entry(d.rule.name)
+            .or_insert((0, d.severity, d.rule.summary));
+        e.0 += 1;
+        e.1 = e.1.max(d.severity);
+    }
+    let mut rows: Vec<_> = per_rule.into_iter().collect();
+    rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
+    let width = rows.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (name, (n, sev, summary)) in rows {
+        out.push_str(&format!(
+            "{n:>6}  {:<7}  {name:<width$}  {summary}\n",
+            sev.as_str()
+        ));
+    }
+    out
 }
 
 pub fn render(
@@ -51,12 +138,63 @@ pub fn render(
         Format::Github => github::render(diags, out),
         Format::Json => json::render(diags, out),
         Format::Sarif => sarif::render(diags, out),
-        Format::Junit => junit::render(diags, out),
+        Format::Junit => junit::render(diags, out, opts.checked.as_ref()),
+        Format::Gitlab => gitlab::render(diags, out),
     }
 }
 
 /// The version of plimsoll that produced a report.
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Where a rule's documentation page lives in the repository: `docs/rules/<domain>/<name>.md`
+/// (generated from the rule's own documentation; `tests/rule_docs.rs` keeps them in sync).
+pub fn doc_path(rule: &str) -> String {
+    format!("docs/rules/{rule}.md")
+}
+
+/// The documentation page as an absolute URI, for SARIF `helpUri`: in the repository named by
+/// Cargo.toml's `repository`, at this version's tag; without one, in the published package's
+/// source on docs.rs. `None` for rules plimsoll does not document (user rule packs).
+pub fn doc_uri(rule: &str) -> Option<String> {
+    crate::rules::find(rule)?;
+    Some(match env!("CARGO_PKG_REPOSITORY").trim_end_matches('/') {
+        "" => format!(
+            "https://docs.rs/crate/plimsoll/{TOOL_VERSION}/source/{}",
+            doc_path(rule)
+        ),
+        repo => format!("{repo}/blob/v{TOOL_VERSION}/{}", doc_path(rule)),
+    })
+}
+
+/// A rule's documentation page: its name, summary and default severity, then its doc.
+pub fn doc_page(m: &crate::diagnostic::RuleMeta) -> String {
+    format!(
+        "# {}\n\n{} (default severity: {})\n\n{}\n",
+        m.name,
+        m.summary,
+        m.severity,
+        m.doc.trim_end()
+    )
+}
+
+/// Every rule as JSON for `plimsoll rules --format json`.
+pub fn rules_json() -> serde_json::Value {
+    serde_json::Value::Array(
+        crate::rules::all_meta()
+            .into_iter()
+            .map(|m| {
+                serde_json::json!({
+                    "name": m.name,
+                    "domain": m.domain(),
+                    "severity": m.severity.as_str(),
+                    "summary": m.summary,
+                    "doc": m.doc,
+                    "docPath": doc_path(m.name),
+                })
+            })
+            .collect(),
+    )
+}
 
 /// A span as lines and columns (1-based, columns in Unicode scalar values), with the end
 /// exclusive. A span that ends right after a line break ends at the end of that line instead

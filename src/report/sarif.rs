@@ -79,7 +79,18 @@ struct SarifResult<'a> {
 
 #[derive(Serialize)]
 struct Message<'a> {
-    text: &'a str,
+    text: std::borrow::Cow<'a, str>,
+}
+
+/// The message, with the fix hint after it when there is one (SARIF `fixes` need an exact
+/// edit; a hint in words goes where every viewer shows it).
+fn with_help(d: &Diagnostic) -> std::borrow::Cow<'_, str> {
+    match d.help.as_deref().map(str::trim) {
+        Some(help) if !help.is_empty() => {
+            format!("{}\nhelp: {help}", message_text(&d.message)).into()
+        }
+        _ => message_text(&d.message).into(),
+    }
 }
 
 #[derive(Serialize)]
@@ -144,9 +155,7 @@ fn document(diags: &[Diagnostic]) -> Log<'_> {
                 rule_id: d.rule.name,
                 rule_index: index.get(d.rule.name).copied().unwrap_or(0),
                 level: level(d.severity),
-                message: Message {
-                    text: message_text(&d.message),
-                },
+                message: Message { text: with_help(d) },
                 locations: [Location {
                     id: None,
                     physical_location: physical(&d.file, d.span),
@@ -160,7 +169,7 @@ fn document(diags: &[Diagnostic]) -> Log<'_> {
                         id: Some(i + 1),
                         physical_location: physical(&l.file, Some(l.span)),
                         message: Some(Message {
-                            text: message_text(&l.message),
+                            text: message_text(&l.message).into(),
                         }),
                     })
                     .collect(),
@@ -206,14 +215,18 @@ fn rule(m: &RuleMeta) -> Value {
     } else {
         m.doc
     };
-    json!({
+    let mut rule = json!({
         "id": m.name,
         "shortDescription": { "text": summary },
         "fullDescription": { "text": what_it_does(m.doc, summary) },
         "help": { "text": doc, "markdown": doc },
         "defaultConfiguration": { "level": level(m.severity) },
         "properties": { "tags": [m.domain()] }
-    })
+    });
+    if let Some(uri) = super::doc_uri(m.name) {
+        rule["helpUri"] = Value::String(uri);
+    }
+    rule
 }
 
 fn physical(file: &SourceFile, span: Option<Span>) -> Physical {
@@ -280,7 +293,7 @@ fn percent_encode(path: &str) -> String {
 
 /// FNV-1a over the rule, the path and the primary line's trimmed text: stable across runs,
 /// platforms and Rust versions.
-fn line_hash(d: &Diagnostic) -> u64 {
+pub(crate) fn line_hash(d: &Diagnostic) -> u64 {
     let line = match d.span {
         Some(span) => {
             let at = d.file.line_col(span.start as usize);

@@ -27,9 +27,29 @@ pub struct Ctx<'a> {
     /// When the documents are a chart's rendered output (the chart and its subcharts as one
     /// release): the top-level chart rendered. `None` for plain manifest files.
     pub rendered: Option<&'a Chart>,
+    /// The values of the chart being checked, walked once for every rule (see
+    /// [`Ctx::values`]).
+    pub values: std::cell::OnceCell<Vec<crate::chart::values::ValueAt<'a>>>,
+    /// The probe settings in the chart's values, found once for every probe rule.
+    pub value_probes: std::cell::OnceCell<Vec<crate::k8s::probes::ProbeGroup<'a>>>,
 }
 
-pub type ChartCheck = fn(&Chart, &Ctx, &mut Sink);
+impl<'a> Ctx<'a> {
+    /// Every value written in `chart`'s values.yaml ([`crate::chart::values::all`]), walked on
+    /// the first call. A context serves one chart: `chart` is the chart being checked.
+    pub fn values(&self, chart: &'a Chart) -> &[crate::chart::values::ValueAt<'a>] {
+        self.values.get_or_init(|| crate::chart::values::all(chart))
+    }
+
+    /// The probe settings in `chart`'s values ([`crate::k8s::probes::in_values`]), found on the
+    /// first call. A context serves one chart: `chart` is the chart being checked.
+    pub fn value_probes(&self, chart: &'a Chart) -> &[crate::k8s::probes::ProbeGroup<'a>] {
+        self.value_probes
+            .get_or_init(|| crate::k8s::probes::in_values(chart))
+    }
+}
+
+pub type ChartCheck = for<'a> fn(&'a Chart, &Ctx<'a>, &mut Sink);
 pub type ManifestCheck = fn(&[YamlDoc], &Ctx, &mut Sink);
 
 /// A rule: its metadata and the checks it runs. A rule with neither check is emitted by the
@@ -53,6 +73,7 @@ registry![
     file::unreadable,
     file::not_text,
     file::archive_unsafe_path,
+    file::not_lintable,
     chart::helmignore_invalid_pattern,
     chart::helmignore_inline_comment,
     yaml::syntax,
@@ -219,6 +240,8 @@ pub(crate) fn run_manifest_check(
         overrides: &[],
         parent: None,
         rendered: rendered.then_some(&chart),
+        values: Default::default(),
+        value_probes: Default::default(),
     };
     let mut sink = Sink::default();
     check(docs, &ctx, &mut sink);

@@ -179,6 +179,7 @@ impl Builder<'_> {
                         tag: tag.map(|t| t.original()),
                     }),
                     alias: None,
+                    duplicate_keys: false,
                 };
                 self.finish(
                     Done {
@@ -275,6 +276,7 @@ impl Builder<'_> {
                         span: Span::new(start, end.max(start)),
                         kind: NodeKind::Seq(items),
                         alias: None,
+                        duplicate_keys: false,
                     };
                     self.finish(
                         Done {
@@ -300,11 +302,12 @@ impl Builder<'_> {
                         .last()
                         .map(|e| e.value.span.end.max(e.key.span.end) as usize)
                         .unwrap_or(span.end as usize);
-                    let entries = self.check_and_merge(entries);
+                    let (entries, duplicate_keys) = self.check_and_merge(entries);
                     let node = Node {
                         span: Span::new(start, end.max(start)),
                         kind: NodeKind::Map(entries),
                         alias: None,
+                        duplicate_keys,
                     };
                     self.finish(
                         Done {
@@ -369,19 +372,32 @@ impl Builder<'_> {
 
     /// Reports duplicate keys and expands `<<` merge keys (explicit keys win; in
     /// `<<: [*a, *b]` the earlier source wins).
-    fn check_and_merge(&mut self, entries: Vec<Entry>) -> Vec<Entry> {
-        let mut seen: HashMap<String, Span> = HashMap::new();
+    /// Returns the entries and whether two keys are the same (as JSON keys, the way Helm
+    /// compares them, or as written).
+    fn check_and_merge(&mut self, entries: Vec<Entry>) -> (Vec<Entry>, bool) {
+        use std::borrow::Cow;
+        // Keys as Helm compares them (their JSON form), borrowed for string keys; and as
+        // written, which is what [`Node::entries`] compares.
+        let mut seen: HashMap<Cow<'_, str>, Span> = HashMap::with_capacity(entries.len());
+        let mut written: std::collections::HashSet<&str> =
+            std::collections::HashSet::with_capacity(entries.len());
         let mut has_merge = false;
+        let mut duplicates = false;
         for e in &entries {
             if is_merge_key(&e.key) {
                 has_merge = true;
                 continue;
             }
-            if e.key.as_scalar().is_none() {
+            let Some(scalar) = e.key.as_scalar() else {
                 continue;
-            }
-            let key = e.key_json_string();
+            };
+            duplicates |= !written.insert(&scalar.text);
+            let key = match scalar.value {
+                Value::Str => Cow::Borrowed(scalar.text.as_str()),
+                _ => Cow::Owned(e.key_json_string()),
+            };
             if let Some(first) = seen.get(&key) {
+                duplicates = true;
                 self.file.issues.push(YamlIssue {
                     kind: YamlIssueKind::DuplicateKey { first: *first },
                     span: e.key.span,
@@ -394,8 +410,12 @@ impl Builder<'_> {
             }
         }
         if !has_merge {
-            return entries;
+            return (entries, duplicates);
         }
+        let mut seen: HashMap<String, Span> = seen
+            .into_iter()
+            .map(|(k, span)| (k.into_owned(), span))
+            .collect();
         let mut out = Vec::with_capacity(entries.len());
         for e in entries {
             if !is_merge_key(&e.key) {
@@ -422,7 +442,7 @@ impl Builder<'_> {
                 }
             }
         }
-        out
+        (out, duplicates)
     }
 }
 
@@ -440,6 +460,7 @@ fn null_node(span: Span) -> Node {
             tag: None,
         }),
         alias: None,
+        duplicate_keys: false,
     }
 }
 

@@ -69,6 +69,8 @@ pub struct Node {
     pub kind: NodeKind,
     /// Set when this node was copied in by an alias or a merge key: the span of the `*alias`.
     pub alias: Option<Span>,
+    /// A mapping in which two keys are the same (see [`Node::entries`]); `false` otherwise.
+    pub duplicate_keys: bool,
 }
 
 impl Node {
@@ -189,9 +191,11 @@ impl Node {
     /// (the last occurrence wins, at the position of its first occurrence).
     pub fn entries(&self) -> impl Iterator<Item = &Entry> {
         let entries = self.as_map().unwrap_or(&[]);
+        // Almost every mapping has distinct keys (the parser records which do not).
+        let dups = self.duplicate_keys;
         // Which entries survive: small maps compare directly, large ones index the last
         // occurrence of each key (a 170,000-key map must not be quadratic).
-        let keep: Option<Vec<bool>> = (entries.len() > 32).then(|| {
+        let keep: Option<Vec<bool>> = (dups && entries.len() > 32).then(|| {
             let mut last: std::collections::HashMap<&str, usize> =
                 std::collections::HashMap::with_capacity(entries.len());
             for (i, e) in entries.iter().enumerate() {
@@ -209,6 +213,7 @@ impl Node {
             .iter()
             .enumerate()
             .filter(move |(i, e)| match &keep {
+                _ if !dups => true,
                 Some(k) => k[*i],
                 None => {
                     let k = e.key_str();

@@ -79,7 +79,7 @@ pub(crate) struct Unit {
     /// Go's `ParseName`: the Helm file name, or `gotpl` for `tpl` text.
     pub parse_name: String,
     pub source: Arc<SourceFile>,
-    pub tree: Template,
+    pub tree: Arc<Template>,
 }
 
 /// A value and whether its static Go type is `interface {}`.
@@ -1315,7 +1315,7 @@ impl<'u> Frame<'u> {
             file_id: TPL_FILE,
             parse_name: "gotpl".into(),
             source,
-            tree,
+            tree: Arc::new(tree),
         });
         let mut overlay = HashMap::new();
         {

@@ -99,6 +99,8 @@ pub fn run(check: Option<ChartCheck>, chart: &Chart) -> Vec<Diagnostic> {
         overrides: &[],
         parent: None,
         rendered: None,
+        values: Default::default(),
+        value_probes: Default::default(),
     };
     let mut sink = Sink::default();
     if let Some(check) = check {
@@ -115,6 +117,8 @@ pub fn run_all(chart: &Chart) -> Vec<Diagnostic> {
         overrides: &[],
         parent: None,
         rendered: None,
+        values: Default::default(),
+        value_probes: Default::default(),
     };
     let mut sink = Sink::default();
     for rule in RULES {

@@ -1,6 +1,5 @@
 use crate::chart::Chart;
 use crate::chart::docs::{Seg, exists, pattern, read, subchart_keys};
-use crate::chart::values::all;
 use crate::diagnostic::{RuleMeta, Severity, Sink};
 use crate::rules::{ChartCheck, Ctx, ManifestCheck};
 use crate::yaml::Node;
@@ -84,21 +83,19 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
         .filter(|c| c.extra)
         .filter_map(|c| pattern(&c.key))
         .collect();
-    let paths: Vec<&str> = all(chart)
-        .into_iter()
-        .map(|v| v.path)
-        .filter(|p| !p.is_empty())
-        .collect();
+    let mut paths: Vec<&str> = Vec::new();
+    crate::chart::values::each_written(chart, &mut |v| {
+        if !v.path.is_empty() {
+            paths.push(v.path);
+        }
+    });
     let keys_only = |segs: Vec<Seg>| -> Vec<Seg> {
         segs.into_iter()
             .filter(|s| matches!(s, Seg::Key(_)))
             .collect()
     };
-    let all_segs: Vec<Vec<Seg>> = paths
-        .iter()
-        .filter_map(|p| pattern(p))
-        .map(keys_only)
-        .collect();
+    // Built only once a documented key is not found (most charts have none).
+    let all_segs: std::cell::OnceCell<Vec<Vec<Seg>>> = std::cell::OnceCell::new();
     let mut report = |key: &str, file: &crate::source::File, span| {
         let Some(segs) = pattern(key) else { return };
         if exists(root, &segs) || open(root, &segs) || extras.contains(&segs) {
@@ -116,6 +113,13 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
         let tail = keys_only(segs.clone());
         if !tail.is_empty()
             && all_segs
+                .get_or_init(|| {
+                    paths
+                        .iter()
+                        .filter_map(|p| pattern(p))
+                        .map(keys_only)
+                        .collect()
+                })
                 .iter()
                 .any(|p| p.len() > tail.len() && p.ends_with(&tail))
         {

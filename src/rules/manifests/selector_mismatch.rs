@@ -47,6 +47,7 @@ fn check_manifests(docs: &[YamlDoc], _: &Ctx, sink: &mut Sink) {
             span: obj.root.span,
             kind: crate::yaml::NodeKind::Map(Vec::new()),
             alias: None,
+            duplicate_keys: false,
         };
         let labels = obj.pod_labels().unwrap_or(&empty);
         if let Some(ml) = selector.get("matchLabels") {

@@ -18,11 +18,8 @@ use crate::k8s::probes::{Probe, ProbeGroup, ProbeKind};
 /// (`fn check(&ProbeGroup, &mut Sink)`): probes in values, and probes in manifests.
 macro_rules! each_probe_group {
     ($check:ident) => {
-        pub const CHART: Option<crate::rules::ChartCheck> = Some(|chart, _, sink| {
-            crate::k8s::probes::in_values(chart)
-                .iter()
-                .for_each(|g| $check(g, sink))
-        });
+        pub const CHART: Option<crate::rules::ChartCheck> =
+            Some(|chart, ctx, sink| ctx.value_probes(chart).iter().for_each(|g| $check(g, sink)));
         pub const MANIFESTS: Option<crate::rules::ManifestCheck> = Some(|docs, _, sink| {
             crate::k8s::probes::in_manifests(docs)
                 .iter()

@@ -195,6 +195,8 @@ mod tests {
             config: &config,
             parent: None,
             rendered: None,
+            values: Default::default(),
+            value_probes: Default::default(),
         };
         let mut sink = crate::diagnostic::Sink::default();
         super::check(&sets, &ctx, &mut sink);

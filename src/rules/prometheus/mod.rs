@@ -120,6 +120,8 @@ pub(crate) mod testing {
             config,
             parent: None,
             rendered: None,
+            values: Default::default(),
+            value_probes: Default::default(),
         };
         if let Some(check) = rule(meta).chart {
             check(&chart, &ctx, &mut sink);
@@ -139,6 +141,8 @@ pub(crate) mod testing {
             config: &config,
             parent: None,
             rendered: None,
+            values: Default::default(),
+            value_probes: Default::default(),
         };
         if let Some(check) = rule(meta).manifests {
             check(&docs, &ctx, &mut sink);

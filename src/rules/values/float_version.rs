@@ -36,8 +36,8 @@ pub const MANIFESTS: Option<ManifestCheck> = None;
 /// Quoting changes the value templates print (`1.10` instead of `1.1`): what the author wrote, but a change to what is deployed.
 pub const FIXABLE: crate::fix::Applicability = crate::fix::Applicability::Unsafe;
 
-fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
-    super::walk_version_numbers(chart, &mut |doc, path, key, text, value, node| {
+fn check<'a>(chart: &'a Chart, ctx: &Ctx<'a>, sink: &mut Sink) {
+    super::walk_version_numbers(chart, ctx, &mut |doc, path, key, text, value, node| {
         if !matches!(value, Value::Float(_)) {
             return;
         }

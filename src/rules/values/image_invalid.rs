@@ -1,5 +1,5 @@
 use crate::chart::Chart;
-use crate::chart::values::{all, is_template, norm, parent_key};
+use crate::chart::values::{is_template, norm, parent_key};
 use crate::diagnostic::{RuleMeta, Severity, Sink};
 use crate::net::check_image;
 use crate::rules::{ChartCheck, Ctx, ManifestCheck};
@@ -34,15 +34,15 @@ Write the full repository path, e.g. `dev-hub.kaaiot.net/core/service/ecr`.
 pub const CHART: Option<ChartCheck> = Some(check);
 pub const MANIFESTS: Option<ManifestCheck> = None;
 
-fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
-    let values = all(chart);
+fn check<'a>(chart: &'a Chart, ctx: &Ctx<'a>, sink: &mut Sink) {
+    let values = ctx.values(chart);
     // Mappings that give the tag separately: a `repository` beside them must not carry one.
     let with_tag: std::collections::HashSet<&str> = values
         .iter()
         .filter(|v| matches!(v.key, Some("tag" | "digest")))
         .map(|v| v.path.rsplit_once('.').map(|(p, _)| p).unwrap_or(""))
         .collect();
-    for v in &values {
+    for v in values {
         let Some(key) = v.key else { continue };
         let Some(text) = v.node.as_str() else {
             continue;

@@ -29,8 +29,8 @@ Quote it: `tag: "20240102"`.
 pub const CHART: Option<ChartCheck> = Some(check);
 pub const MANIFESTS: Option<ManifestCheck> = None;
 
-fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
-    super::walk_version_numbers(chart, &mut |doc, path, key, text, value, node| {
+fn check<'a>(chart: &'a Chart, ctx: &Ctx<'a>, sink: &mut Sink) {
+    super::walk_version_numbers(chart, ctx, &mut |doc, path, key, text, value, node| {
         let Some(shown) = super::rendered(value) else {
             return;
         };

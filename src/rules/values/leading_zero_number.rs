@@ -37,8 +37,8 @@ pub(crate) fn has_leading_zero(text: &str) -> bool {
     b.len() > 1 && b[0] == b'0' && (b[1].is_ascii_digit() || b[1] == b'_')
 }
 
-fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
-    super::walk_values(chart, &mut |doc, path, entry, node| {
+fn check<'a>(chart: &'a Chart, ctx: &Ctx<'a>, sink: &mut Sink) {
+    super::walk_values(chart, ctx, &mut |doc, path, entry, node| {
         let Some((text, value)) = super::plain_value(node) else {
             return;
         };

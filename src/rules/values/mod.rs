@@ -26,11 +26,15 @@ pub(crate) type ValuesVisitor<'a, 'f> = dyn FnMut(&YamlDoc, &str, Option<&'a Ent
 
 /// Walks values.yaml (when it parsed) over every node that was written in place (aliases and
 /// merge-key copies are reported where they were written), with [`crate::chart::values::all`].
-pub(crate) fn walk_values<'a>(chart: &'a Chart, f: &mut ValuesVisitor<'a, '_>) {
+pub(crate) fn walk_values<'a>(
+    chart: &'a Chart,
+    ctx: &crate::rules::Ctx<'a>,
+    f: &mut ValuesVisitor<'a, '_>,
+) {
     let Some(doc) = &chart.values else {
         return;
     };
-    for v in crate::chart::values::all(chart) {
+    for v in ctx.values(chart) {
         f(doc, v.path, v.entry, v.node);
     }
 }
@@ -41,8 +45,12 @@ pub(crate) type VersionNumberVisitor<'a, 'f> =
 
 /// Walks the numbers written under version-like keys (`tag`, `*Tag`, `version`, `*Version`):
 /// the visitor gets the path, the key, the text as written, the value and the node.
-pub(crate) fn walk_version_numbers<'a>(chart: &'a Chart, f: &mut VersionNumberVisitor<'a, '_>) {
-    walk_values(chart, &mut |doc, path, entry, node| {
+pub(crate) fn walk_version_numbers<'a>(
+    chart: &'a Chart,
+    ctx: &crate::rules::Ctx<'a>,
+    f: &mut VersionNumberVisitor<'a, '_>,
+) {
+    walk_values(chart, ctx, &mut |doc, path, entry, node| {
         let Some(key) = entry.and_then(|e| e.key_str()) else {
             return;
         };

@@ -1,5 +1,5 @@
 use crate::chart::Chart;
-use crate::chart::values::{all, is_template, norm};
+use crate::chart::values::{is_template, norm};
 use crate::diagnostic::{RuleMeta, Severity, Sink};
 use crate::k8s::names::{is_dns1123_subdomain, subdomain_problem};
 use crate::rules::{ChartCheck, Ctx, ManifestCheck};
@@ -44,8 +44,8 @@ const KEYS: [&str; 8] = [
     "runtimeclassname",
 ];
 
-fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
-    for v in all(chart) {
+fn check<'a>(chart: &'a Chart, ctx: &Ctx<'a>, sink: &mut Sink) {
+    for v in ctx.values(chart) {
         let Some(key) = v.key else { continue };
         if !KEYS.contains(&norm(key).as_str()) {
             continue;

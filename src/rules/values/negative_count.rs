@@ -1,5 +1,5 @@
 use crate::chart::Chart;
-use crate::chart::values::{all, norm};
+use crate::chart::values::norm;
 use crate::diagnostic::{RuleMeta, Severity, Sink};
 use crate::rules::{ChartCheck, Ctx, ManifestCheck};
 
@@ -28,8 +28,8 @@ Use a whole number of zero or more.
 pub const CHART: Option<ChartCheck> = Some(check);
 pub const MANIFESTS: Option<ManifestCheck> = None;
 
-fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
-    for v in all(chart) {
+fn check<'a>(chart: &'a Chart, ctx: &Ctx<'a>, sink: &mut Sink) {
+    for v in ctx.values(chart) {
         let Some(key) = v.key else { continue };
         let k = norm(key);
         let counting = k == "replicas"

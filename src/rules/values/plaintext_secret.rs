@@ -1,5 +1,5 @@
 use crate::chart::Chart;
-use crate::chart::values::{all, norm};
+use crate::chart::values::norm;
 use crate::diagnostic::{RuleMeta, Severity, Sink};
 use crate::rules::secrets::plaintext_env::placeholder;
 use crate::rules::{ChartCheck, Ctx, ManifestCheck};
@@ -176,8 +176,8 @@ const FILE_EXTENSIONS: [&str; 14] = [
     "toml",
 ];
 
-fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
-    for v in all(chart) {
+fn check<'a>(chart: &'a Chart, ctx: &Ctx<'a>, sink: &mut Sink) {
+    for v in ctx.values(chart) {
         let Some(key) = v.key else { continue };
         let Some(text) = v.node.as_str() else {
             continue;

@@ -1,5 +1,5 @@
 use crate::chart::Chart;
-use crate::chart::values::{all, is_template};
+use crate::chart::values::is_template;
 use crate::diagnostic::{RuleMeta, Severity, Sink};
 use crate::rules::{ChartCheck, Ctx, ManifestCheck};
 use crate::yaml::Value;
@@ -31,8 +31,8 @@ Write a whole number of seconds: `terminationGracePeriodSeconds: 30`.
 pub const CHART: Option<ChartCheck> = Some(check);
 pub const MANIFESTS: Option<ManifestCheck> = None;
 
-fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
-    for v in all(chart) {
+fn check<'a>(chart: &'a Chart, ctx: &Ctx<'a>, sink: &mut Sink) {
+    for v in ctx.values(chart) {
         let Some(key) = v.key else { continue };
         if !(key.ends_with("Seconds") || key.contains("SecondsAfter")) {
             continue;

@@ -1,5 +1,5 @@
 use crate::chart::Chart;
-use crate::chart::values::{all, norm};
+use crate::chart::values::norm;
 use crate::diagnostic::{RuleMeta, Severity, Sink};
 use crate::rules::{ChartCheck, Ctx, ManifestCheck};
 use crate::yaml::{Style, Value};
@@ -59,8 +59,8 @@ pub(crate) fn is_switch(key: &str) -> bool {
             && key.as_bytes().get(3).is_some_and(u8::is_ascii_uppercase))
 }
 
-fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
-    for v in all(chart) {
+fn check<'a>(chart: &'a Chart, ctx: &Ctx<'a>, sink: &mut Sink) {
+    for v in ctx.values(chart) {
         let Some(key) = v.key else { continue };
         let Some(s) = v.node.as_scalar() else {
             continue;

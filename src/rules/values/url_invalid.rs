@@ -1,5 +1,5 @@
 use crate::chart::Chart;
-use crate::chart::values::{all, is_template, norm};
+use crate::chart::values::{is_template, norm};
 use crate::diagnostic::{RuleMeta, Severity, Sink};
 use crate::net::{check_host, check_url};
 use crate::rules::{ChartCheck, Ctx, ManifestCheck};
@@ -41,8 +41,8 @@ Write a real host name, or make the value a `tpl` string that the templates rend
 pub const CHART: Option<ChartCheck> = Some(check);
 pub const MANIFESTS: Option<ManifestCheck> = None;
 
-fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
-    for v in all(chart) {
+fn check<'a>(chart: &'a Chart, ctx: &Ctx<'a>, sink: &mut Sink) {
+    for v in ctx.values(chart) {
         let Some(key) = v.key else { continue };
         let Some(text) = v.node.as_str() else {
             continue;

@@ -72,8 +72,8 @@ fn meant_as_boolean(chart: &Chart, path: &str, entry: Option<&crate::yaml::Entry
     }
 }
 
-fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
-    super::walk_values(chart, &mut |doc, path, entry, node| {
+fn check<'a>(chart: &'a Chart, ctx: &Ctx<'a>, sink: &mut Sink) {
+    super::walk_values(chart, ctx, &mut |doc, path, entry, node| {
         if let Some(e) = entry
             && let Some((text, Value::Bool(b))) = super::plain_value(&e.key)
             && is_yaml11_word(text)
