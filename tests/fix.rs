@@ -586,3 +586,40 @@ fn explain_says_what_the_fix_does() {
             .contains("`plimsoll lint --fix --unsafe-fixes` removes")
     );
 }
+
+#[test]
+fn sarif_results_carry_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    write_all(
+        dir.path(),
+        &[
+            ("Chart.yaml", "apiVersion: v2\nname: c\nversion: 1.10\n"),
+            ("values.yaml", "a: 1\n"),
+        ],
+    );
+    let out = plimsoll(dir.path(), &["lint", ".", "--format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let r = results
+        .iter()
+        .find(|r| r["ruleId"] == "chart/version-not-string")
+        .expect("the finding");
+    let fix = &r["fixes"][0];
+    assert_eq!(fix["description"]["text"], "Write `version: 1.10.0`");
+    let change = &fix["artifactChanges"][0];
+    assert_eq!(change["artifactLocation"]["uri"], "Chart.yaml");
+    assert_eq!(
+        change["replacements"][0],
+        serde_json::json!({
+            "deletedRegion": {"startLine": 3, "startColumn": 10, "endLine": 3, "endColumn": 14},
+            "insertedContent": {"text": "1.10.0"}
+        })
+    );
+    // Findings without a known edit have no `fixes`.
+    assert!(
+        results
+            .iter()
+            .filter(|r| r["ruleId"] != "chart/version-not-string")
+            .all(|r| r.get("fixes").is_none())
+    );
+}
