@@ -37,6 +37,12 @@ pub enum Command {
         /// Rule name, e.g. `chart/version-not-semver`.
         rule: String,
     },
+    /// Language server for editors (Language Server Protocol over standard input and output):
+    /// findings as you type, quick fixes, "ignore this rule here", rule documentation on hover.
+    #[command(
+        after_help = "Started by an editor, not by hand; the README shows the setup for VS Code, Neovim and Helix."
+    )]
+    Server,
 }
 
 #[derive(clap::Args, Debug)]
@@ -73,6 +79,22 @@ pub struct LintArgs {
     /// Rule-pack file or folder of packs to apply besides the built-in ones (repeatable).
     #[arg(long = "rules", value_name = "PATH")]
     pub rule_packs: Vec<PathBuf>,
+    /// Apply the safe fixes of fixable findings to the files, then report what is left.
+    #[arg(long, help_heading = "Fixes")]
+    pub fix: bool,
+    /// Print the fixes as a unified diff and write nothing (exit 1 when there is something to
+    /// fix, 0 when not).
+    #[arg(long, help_heading = "Fixes")]
+    pub diff: bool,
+    /// With --fix or --diff, also apply unsafe fixes (they may change what is deployed or
+    /// pick one reading among several; review them).
+    #[arg(long, help_heading = "Fixes")]
+    pub unsafe_fixes: bool,
+    /// Read the text of the file at PATH from standard input (give `-` as the path) and lint
+    /// it in its place: the rest of its chart is read from disk; only findings in that file
+    /// are reported. With --fix, the fixed text is written to standard output.
+    #[arg(long, value_name = "PATH", help_heading = "Editors")]
+    pub stdin_filename: Option<PathBuf>,
     /// Also report findings in third-party subcharts (packaged charts in charts/, and subchart
     /// folders fetched from a chart repository); first-party subchart folders are always linted.
     #[arg(long)]

@@ -77,6 +77,8 @@ pub struct Diagnostic {
     pub label: Option<String>,
     pub labels: Vec<Label>,
     pub help: Option<String>,
+    /// The edit that resolves the finding, when the rule knows it (see [`crate::fix`]).
+    pub fix: Option<crate::fix::Fix>,
 }
 
 impl Diagnostic {
@@ -95,6 +97,7 @@ impl Diagnostic {
             label: None,
             labels: Vec::new(),
             help: None,
+            fix: None,
         }
     }
 
@@ -179,6 +182,12 @@ impl Diagnostic {
 
     pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Attaches the edit that resolves the finding.
+    pub fn fix(&mut self, fix: crate::fix::Fix) -> &mut Self {
+        self.fix = Some(fix);
         self
     }
 

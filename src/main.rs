@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Command::Server => ExitCode::from(plimsoll::server::run()),
         Command::Lint(args) => run_lint(args),
         Command::Template(args) => run_template(args),
         Command::Rules(rules_args) => {
@@ -124,8 +125,9 @@ fn run_lint(args: LintArgs) -> ExitCode {
         include_subcharts: args.include_subcharts,
         changed,
     };
-    let result = match lint(&paths, &options) {
-        Ok(r) => r,
+    let result = match plimsoll::fix::cli::lint_for(&args, &paths, &options, lint) {
+        Ok(plimsoll::fix::cli::Next::Report(r)) => r,
+        Ok(plimsoll::fix::cli::Next::Exit(code)) => return ExitCode::from(code),
         Err(reason) => {
             eprintln!("plimsoll: {reason}");
             return ExitCode::from(2);

@@ -152,6 +152,9 @@ fn human_size(n: u64) -> String {
 
 /// Reads a regular file, refusing FIFOs, devices and files above [`MAX_FILE_SIZE`].
 pub fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+    if let Some(text) = crate::overlay::get(path) {
+        return Ok(text.to_vec());
+    }
     let meta = std::fs::metadata(path).map_err(|e| describe_io(path, &e))?;
     if meta.is_dir() {
         return Err("is a folder where a file is expected".into());

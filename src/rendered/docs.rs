@@ -341,7 +341,35 @@ impl<'r> RenderedSet<'r> {
         d.labels = labels;
         d.file = place.file;
         d.span = Some(place.span);
+        d.fix = d.fix.take().and_then(|f| self.locate_fix(f));
         Some(d)
+    }
+
+    /// Moves a fix's edits from rendered text to the bytes on disk that rendered them: template
+    /// text printed as written, or a values scalar printed whole. `None` (no fix) when an edit
+    /// touches bytes an action computed, or text of an included template.
+    fn locate_fix(&self, mut fix: crate::fix::Fix) -> Option<crate::fix::Fix> {
+        for e in &mut fix.edits {
+            let Some(j) = self.docs.iter().position(|x| Arc::ptr_eq(&x.file, &e.file)) else {
+                continue;
+            };
+            let old = self.docs[j].file.slice(e.span);
+            let p = self.place(self.sources[j], e.span)?;
+            if !p.action && p.helper.is_none() && p.file.slice(p.span) == old {
+                e.file = p.file;
+                e.span = p.span;
+            } else if let Some((vf, vs)) = p.value
+                && !e.span.is_empty()
+                && !is_template(&vf)
+                && vf.slice(vs) == old
+            {
+                e.file = vf;
+                e.span = vs;
+            } else {
+                return None;
+            }
+        }
+        Some(fix)
     }
 
     /// A values file of the render, parsed: the chart model's tree, or parsed once per render.

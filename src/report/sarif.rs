@@ -75,6 +75,9 @@ struct SarifResult<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<Location<'a>>,
     partial_fingerprints: Fingerprints,
+    /// The finding's edit, when the rule knows it (`plimsoll lint --fix` applies the same).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixes: Option<Value>,
 }
 
 #[derive(Serialize)]
@@ -176,6 +179,11 @@ fn document(diags: &[Diagnostic]) -> Log<'_> {
                 partial_fingerprints: Fingerprints {
                     primary_location_line_hash: format!("{hash:016x}:{n}"),
                 },
+                fixes: d.fix.as_ref().filter(|f| f.changes_anything()).map(|f| {
+                    crate::fix::sarif::fixes(f, &|file| {
+                        serde_json::to_value(artifact(file)).unwrap_or(Value::Null)
+                    })
+                }),
             }
         })
         .collect();

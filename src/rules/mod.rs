@@ -147,6 +147,7 @@ registry![
     chart::version_not_strict_semver,
     chart::app_version_not_string,
     chart::kube_version_invalid,
+    chart::kube_version_excludes_prerelease,
     chart::type_invalid,
     chart::field_type,
     chart::unknown_field,

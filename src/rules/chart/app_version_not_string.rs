@@ -24,11 +24,17 @@ appVersion: 2.10
 
 ## Fix
 Quote it: `appVersion: "2.10"`.
+
+`plimsoll lint --fix` quotes it when Helm already reads the written text (`20`); where Helm
+reads something else (`2.10` is `2.1`) the fix changes the version shown in labels and image
+tags, so it needs `--unsafe-fixes`.
 "#,
 };
 
 pub const CHART: Option<ChartCheck> = Some(check);
 pub const MANIFESTS: Option<ManifestCheck> = None;
+/// Quoting is safe when Helm already reads the written text (`appVersion: 2`), unsafe when it reads something else (`2.10` is `2.1`): the version in labels and image tags changes.
+pub const FIXABLE: crate::fix::Applicability = crate::fix::Applicability::Unsafe;
 
 fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
     let Some(m) = super::meta(chart) else {
@@ -49,8 +55,20 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
                     "`appVersion: {written}` is {what}, not a string: Helm reads this as \"{read}\""
                 )
             };
+            let applicability = if read == written {
+                crate::fix::Applicability::Safe
+            } else {
+                crate::fix::Applicability::Unsafe
+            };
             sink.report(&META, file, node.span, msg)
-                .help(format!("quote it: `appVersion: \"{written}\"`"));
+                .help(format!("quote it: `appVersion: \"{written}\"`"))
+                .fix(
+                    crate::fix::Fix::new(applicability, "Quote `appVersion`").edit(
+                        file,
+                        node.span,
+                        crate::fix::edit::double_quoted(&written),
+                    ),
+                );
         }
         None if node.as_scalar().is_none() => {
             sink.report(

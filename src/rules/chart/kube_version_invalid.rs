@@ -25,11 +25,16 @@ kubeVersion: ">= 1.22 and < 1.30"
 ## Fix
 Write a constraint such as `">=1.22.0-0 <1.31.0-0"`. The `-0` suffix lets pre-release cluster
 versions such as `1.28.3-eks-4f4795d` match too.
+
+For a number (`kubeVersion: 1.20`), `plimsoll lint --fix --unsafe-fixes` writes `">=1.20.0-0"`
+(unsafe: the operator is a guess).
 "#,
 };
 
 pub const CHART: Option<ChartCheck> = Some(check);
 pub const MANIFESTS: Option<ManifestCheck> = None;
+/// A number becomes a lower bound (`1.20` → `">=1.20.0-0"`): the operator is a guess.
+pub const FIXABLE: crate::fix::Applicability = crate::fix::Applicability::Unsafe;
 
 fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
     let Some(m) = super::meta(chart) else {
@@ -55,7 +60,14 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
         )
         .help(format!(
             "quote it and add an operator: `kubeVersion: \">={written}.0-0\"`"
-        ));
+        ))
+        .fix(
+            crate::fix::Fix::unsafe_(format!("Write `kubeVersion: \">={written}.0-0\"`")).edit(
+                file,
+                node.span,
+                format!("\">={written}.0-0\""),
+            ),
+        );
         return;
     };
     if let Err(e) = semver::parse_constraint(text) {

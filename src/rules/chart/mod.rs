@@ -12,6 +12,7 @@ pub mod helm2_field;
 pub mod helmignore_inline_comment;
 pub mod helmignore_invalid_pattern;
 pub mod icon_missing;
+pub mod kube_version_excludes_prerelease;
 pub mod kube_version_invalid;
 pub mod maintainer_invalid;
 pub mod missing_chart_yaml;

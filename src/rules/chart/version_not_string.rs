@@ -22,11 +22,16 @@ version: 1.10
 
 ## Fix
 Write a full SemVer version, which YAML reads as a string: `version: 1.10.0`, or quote it.
+
+`plimsoll lint --fix` writes the full version (a safe fix: Helm cannot load the chart as it
+is).
 "#,
 };
 
 pub const CHART: Option<ChartCheck> = Some(check);
 pub const MANIFESTS: Option<ManifestCheck> = None;
+/// Helm cannot load a chart whose version is a number, so writing the version out breaks nothing that worked.
+pub const FIXABLE: crate::fix::Applicability = crate::fix::Applicability::Safe;
 
 fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
     let Some(m) = super::meta(chart) else {
@@ -60,7 +65,14 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
     };
     let fixed = full_version(&written);
     sink.report(&META, m.file(), node.span, msg)
-        .help(format!("write `version: {fixed}`"));
+        .help(format!("write `version: {fixed}`"))
+        .fix(
+            crate::fix::Fix::safe(format!("Write `version: {fixed}`")).edit(
+                m.file(),
+                node.span,
+                fixed,
+            ),
+        );
 }
 
 /// `1.10` → `1.10.0`, `2` → `2.0.0`; anything else unchanged, quoted.

@@ -44,6 +44,8 @@ Remove the row, or correct its key to the one values.yaml has.
 
 pub const CHART: Option<ChartCheck> = Some(check);
 pub const MANIFESTS: Option<ManifestCheck> = None;
+/// Removing a README row deletes a description that may belong to a renamed key.
+pub const FIXABLE: crate::fix::Applicability = crate::fix::Applicability::Unsafe;
 
 /// Whether values.yaml leaves the place of `segs` open: the path runs into `null`, an empty
 /// map or a list before it ends.
@@ -159,6 +161,9 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
             format!("`{key}` is documented but values.yaml has no such key"),
         );
         d.label("no such value");
+        if let Some(f) = crate::fix::docs::remove_row(file, span) {
+            d.fix(f);
+        }
         match crate::suggest::closest(key, paths.iter().copied()) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None => d.help("remove the documentation or add the key to values.yaml"),

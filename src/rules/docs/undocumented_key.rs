@@ -43,6 +43,8 @@ Add a `# --` comment above the key (and regenerate the table), or a row to the R
 
 pub const CHART: Option<ChartCheck> = Some(check);
 pub const MANIFESTS: Option<ManifestCheck> = None;
+/// Adding a row to the README table changes documentation only; its description is left empty to write.
+pub const FIXABLE: crate::fix::Applicability = crate::fix::Applicability::Safe;
 
 /// The share of values a chart must document to be held to documenting all of them.
 const COMPLETE: f64 = 0.8;
@@ -144,6 +146,9 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
         };
         let d = sink.report(&META, &values.file, g.span, message);
         d.label("undocumented");
+        if let Some(f) = crate::fix::docs::add_rows(docs, root, &g.path) {
+            d.fix(f);
+        }
         match &docs.readme {
             Some(readme) => d.help(format!(
                 "add a `# --` comment above the key, or a row to the values table in {}",

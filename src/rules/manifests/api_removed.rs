@@ -26,11 +26,19 @@ kind: Deployment
 ## Fix
 Move to the replacement API version named in the message (for workloads: `apps/v1`, which also
 requires `spec.selector`).
+
+`plimsoll lint --fix --unsafe-fixes` moves `apiVersion` where the replacement has the same
+fields (RBAC, CronJob, HorizontalPodAutoscaler `v2beta2`, PodDisruptionBudget, PriorityClass,
+storage, Lease, IngressClass, NetworkPolicy, RuntimeClass, and workloads that set
+`spec.selector`); Ingress, CustomResourceDefinition and webhooks changed fields and are left to
+you.
 "#,
 };
 
 pub const CHART: Option<ChartCheck> = None;
 pub const MANIFESTS: Option<ManifestCheck> = Some(check_manifests);
+/// Only moves whose schema is the same are offered (RBAC, CronJob, PriorityClass, workloads with a selector…); the cluster then serves the object from another API, which older clusters may not have.
+pub const FIXABLE: crate::fix::Applicability = crate::fix::Applicability::Unsafe;
 
 fn check_manifests(docs: &[YamlDoc], ctx: &Ctx, sink: &mut Sink) {
     let target = ctx.config.kubernetes_version();
@@ -51,6 +59,9 @@ fn check_manifests(docs: &[YamlDoc], ctx: &Ctx, sink: &mut Sink) {
             "deprecated in {}.{}, removed in {}.{}",
             api.deprecated.0, api.deprecated.1, api.removed.0, api.removed.1
         ));
+        if let Some(f) = crate::fix::api::replace(&obj, api, span) {
+            d.fix(f);
+        }
         match api.replacement {
             Some(r) => d.help(format!("use {r} {}", obj.kind)),
             None => {

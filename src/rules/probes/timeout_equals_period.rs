@@ -26,10 +26,16 @@ readinessProbe:
 ## Fix
 Keep `timeoutSeconds` below `periodSeconds` when the probe may be slow, for example
 `periodSeconds: 10` and `timeoutSeconds: 3`; leave it when back-to-back probing is intended.
+
+`plimsoll lint --fix --unsafe-fixes` sets a `timeoutSeconds` written in the file to
+`periodSeconds - 1` (unsafe: the kubelet then gives up sooner).
 "#,
 };
 
 super::each_probe_group!(check);
+
+/// Lowering the timeout changes when the kubelet gives up on a probe: review it.
+pub const FIXABLE: crate::fix::Applicability = crate::fix::Applicability::Unsafe;
 
 fn check(group: &ProbeGroup, sink: &mut Sink) {
     super::timeout_exceeds_period::compare(

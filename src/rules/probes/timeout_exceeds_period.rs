@@ -26,10 +26,16 @@ livenessProbe:
 ## Fix
 Keep `timeoutSeconds` below `periodSeconds`, for example `periodSeconds: 10` and
 `timeoutSeconds: 3`.
+
+`plimsoll lint --fix --unsafe-fixes` sets a `timeoutSeconds` written in the file to
+`periodSeconds - 1` (unsafe: the kubelet then gives up sooner).
 "#,
 };
 
 super::each_probe_group!(check);
+
+/// Lowering the timeout changes when the kubelet gives up on a probe: review it.
+pub const FIXABLE: crate::fix::Applicability = crate::fix::Applicability::Unsafe;
 
 fn check(group: &ProbeGroup, sink: &mut Sink) {
     compare(
@@ -87,5 +93,18 @@ pub(crate) fn compare(
             d.label("timeout, while periodSeconds defaults to 10");
         }
         d.help("set timeoutSeconds below periodSeconds");
+        let span = super::field_span(probe, "timeoutSeconds");
+        if probe.is_set("timeoutSeconds")
+            && period > 1
+            && group.file.slice(span).parse::<i64>() == Ok(timeout)
+        {
+            d.fix(
+                crate::fix::Fix::unsafe_(format!("Set `timeoutSeconds: {}`", period - 1)).edit(
+                    group.file,
+                    span,
+                    (period - 1).to_string(),
+                ),
+            );
+        }
     }
 }

@@ -26,10 +26,16 @@ mistakes.
 
 ## Fix
 Add a unit: `for: 90s`, or use whole units: `for: 1m30s`.
+
+`plimsoll lint --fix --unsafe-fixes` adds `s` to a bare number (unsafe: it reads the number as
+seconds).
 "#,
 };
 
 rule_sets_check!(check);
+
+/// A bare number is read as seconds: the likely meaning, but a guess.
+pub const FIXABLE: crate::fix::Applicability = crate::fix::Applicability::Unsafe;
 
 fn check(sets: &[RuleSet], _: &Ctx, sink: &mut Sink) {
     for set in sets {
@@ -53,6 +59,27 @@ fn check(sets: &[RuleSet], _: &Ctx, sink: &mut Sink) {
                 let digits = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
                 if digits {
                     d.help(format!("a duration needs a unit: `{v}s`"));
+                    let span = field.value.span;
+                    let written = set.file.slice(span);
+                    let at = if written == v {
+                        Some(span.end as usize)
+                    } else if written.len() == v.len() + 2
+                        && (written.starts_with('"') || written.starts_with('\''))
+                        && &written[1..written.len() - 1] == v.as_str()
+                    {
+                        Some(span.end as usize - 1)
+                    } else {
+                        None
+                    };
+                    if let Some(at) = at {
+                        d.fix(
+                            crate::fix::Fix::unsafe_(format!("Write `{v}s` (seconds)")).edit(
+                                &set.file,
+                                crate::source::Span::empty(at),
+                                "s",
+                            ),
+                        );
+                    }
                 } else {
                     d.help("use an integer and a unit, largest unit first, e.g. `5m` or `1h30m`");
                 }

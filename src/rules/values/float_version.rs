@@ -25,11 +25,16 @@ image:
 
 ## Fix
 Quote it: `tag: "15.10"`.
+
+`plimsoll lint --fix --unsafe-fixes` quotes it (unsafe: templates then print the digits as
+written instead of the number Helm read, which changes what is deployed).
 "#,
 };
 
 pub const CHART: Option<ChartCheck> = Some(check);
 pub const MANIFESTS: Option<ManifestCheck> = None;
+/// Quoting changes the value templates print (`1.10` instead of `1.1`): what the author wrote, but a change to what is deployed.
+pub const FIXABLE: crate::fix::Applicability = crate::fix::Applicability::Unsafe;
 
 fn check<'a>(chart: &'a Chart, ctx: &Ctx<'a>, sink: &mut Sink) {
     super::walk_version_numbers(chart, ctx, &mut |doc, path, key, text, value, node| {
@@ -54,7 +59,12 @@ fn check<'a>(chart: &'a Chart, ctx: &Ctx<'a>, sink: &mut Sink) {
                 "`{path}: {text}` is the number {shown} for Helm, so templates print \"{shown}\""
             ),
         )
-        .help(format!("quote it: `{key}: \"{text}\"`"));
+        .help(format!("quote it: `{key}: \"{text}\"`"))
+        .fix(crate::fix::Fix::unsafe_(format!("Quote `{key}`")).edit(
+            &doc.file,
+            node.span,
+            crate::fix::edit::double_quoted(text),
+        ));
     });
 }
 

@@ -27,11 +27,17 @@ locale:
 
 ## Fix
 Write `true`/`false` for booleans, and quote words meant as text: `country: "NO"`.
+
+`plimsoll lint --fix` writes `true`/`false` under a switch key such as `enabled` (safe: Helm
+already reads that boolean); quoting a value or a key changes what templates see and needs
+`--unsafe-fixes`.
 "#,
 };
 
 pub const CHART: Option<ChartCheck> = Some(check);
 pub const MANIFESTS: Option<ManifestCheck> = None;
+/// Writing `true`/`false` under a switch key (`enabled`) is safe: Helm already reads that boolean. Quoting a key or a value is unsafe: the string replaces the boolean templates saw.
+pub const FIXABLE: crate::fix::Applicability = crate::fix::Applicability::Unsafe;
 
 fn is_yaml11_word(text: &str) -> bool {
     matches!(
@@ -78,7 +84,12 @@ fn check<'a>(chart: &'a Chart, ctx: &Ctx<'a>, sink: &mut Sink) {
                 e.key.span,
                 format!("The key `{text}` is the boolean {b} for Helm, so the key becomes \"{b}\""),
             )
-            .help(format!("quote the key: `\"{text}\":`"));
+            .help(format!("quote the key: `\"{text}\":`"))
+            .fix(crate::fix::Fix::unsafe_("Quote the key").edit(
+                &doc.file,
+                e.key.span,
+                crate::fix::edit::double_quoted(text),
+            ));
         }
         if let Some((text, Value::Bool(b))) = super::plain_value(node)
             && is_yaml11_word(text)
@@ -97,7 +108,25 @@ fn check<'a>(chart: &'a Chart, ctx: &Ctx<'a>, sink: &mut Sink) {
             )
             .help(format!(
                 "write `{b}` for a boolean, or quote it (`\"{text}\"`) for text"
-            ));
+            ))
+            .fix(
+                if entry
+                    .and_then(|e| e.key_str())
+                    .is_some_and(super::string_bool::is_switch)
+                {
+                    crate::fix::Fix::safe(format!("Write `{b}`")).edit(
+                        &doc.file,
+                        node.span,
+                        b.to_string(),
+                    )
+                } else {
+                    crate::fix::Fix::unsafe_(format!("Quote `{text}`")).edit(
+                        &doc.file,
+                        node.span,
+                        crate::fix::edit::double_quoted(text),
+                    )
+                },
+            );
         }
     });
 }

@@ -25,11 +25,16 @@ resources:
 
 ## Fix
 Remove one of the keys or merge their contents.
+
+`plimsoll lint --fix --unsafe-fixes` removes the earlier entry and keeps the later one, which
+is what Helm reads (unsafe: it deletes text).
 "#,
 };
 
 pub const CHART: Option<ChartCheck> = Some(check_chart);
 pub const MANIFESTS: Option<ManifestCheck> = Some(check_manifests);
+/// Removing the earlier entry keeps what Helm reads, but deletes text the author may have meant to keep.
+pub const FIXABLE: crate::fix::Applicability = crate::fix::Applicability::Unsafe;
 
 fn wanted(k: &YamlIssueKind) -> bool {
     matches!(k, YamlIssueKind::DuplicateKey { .. })

@@ -27,6 +27,13 @@ pub(crate) fn report_issues<'a>(
                 d.label("repeated here")
                     .related(&doc.file, *first, "first defined here");
                 d.help("remove one of the two keys, or merge their contents");
+                if let Some(f) = crate::fix::yaml::remove_entry(
+                    &doc.file,
+                    *first,
+                    "Remove the earlier entry (the later one is what Helm reads)",
+                ) {
+                    d.fix(f);
+                }
             }
         }
     }
