@@ -5,6 +5,7 @@
 pub mod ast;
 pub mod extract;
 pub mod functions;
+pub mod goregex;
 pub mod labels;
 pub mod lex;
 pub mod parse;
