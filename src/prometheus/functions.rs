@@ -61,6 +61,8 @@ pub static FUNCTIONS: &[Func] = &[
     f!("histogram_stddev", [V], 0, V, false),
     f!("histogram_stdvar", [V], 0, V, false),
     f!("histogram_sum", [V], 0, V, false),
+    // Prometheus 2.x only: renamed `double_exponential_smoothing` in 3.0 (see version.rs).
+    f!("holt_winters", [M, S, S], 0, V, false),
     f!("hour", [V], 1, V, false),
     f!("idelta", [M], 0, V, false),
     f!("increase", [M], 0, V, false),
@@ -127,6 +129,7 @@ mod tests {
         assert!(super::FUNCTIONS.windows(2).all(|w| w[0].name < w[1].name));
         assert_eq!(super::get("rate").map(|f| f.args.len()), Some(1));
         assert!(super::get("integral").is_none());
-        assert!(super::get("holt_winters").is_none());
+        // Known so that 2.x targets accept it; prometheus::version rejects it from 3.0.
+        assert!(super::get("holt_winters").is_some());
     }
 }

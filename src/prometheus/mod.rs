@@ -11,3 +11,4 @@ pub mod lex;
 pub mod parse;
 pub mod template;
 pub mod text;
+pub mod version;
