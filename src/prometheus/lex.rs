@@ -693,6 +693,8 @@ impl<'a> Lexer<'a> {
             "range" => Kind::Range,
             "min" => Kind::Aggr(Aggr::Min),
             "max" => Kind::Aggr(Aggr::Max),
+            // Prometheus 3.13 renamed min/max in duration expressions.
+            "min_of" | "max_of" => Kind::Ident,
             _ => return false,
         };
         self.emit(kind);

@@ -648,6 +648,13 @@ impl<'a> Parser<'a> {
             }
             Kind::LBrace => self.selector(None),
             Kind::Ident if self.peek2_kind() == Some(Kind::LParen) => self.call(),
+            // The experimental `start()`, `end()`, `step()` and `range()` functions.
+            Kind::Start | Kind::End | Kind::Step | Kind::Range
+                if self.peek2_kind() == Some(Kind::LParen)
+                    && functions::get(&self.text(&t).to_ascii_lowercase()).is_some() =>
+            {
+                self.call()
+            }
             Kind::Ident | Kind::MetricIdent => {
                 self.bump();
                 self.selector(Some(t))
@@ -1040,6 +1047,20 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// `min(`/`max(` (3.6 to 3.12) or `min_of(`/`max_of(` (3.13 and later) in a duration
+    /// expression.
+    fn min_max_of(&self) -> bool {
+        let Some(t) = self.toks.get(self.i) else {
+            return false;
+        };
+        self.peek2_kind() == Some(Kind::LParen)
+            && match t.kind {
+                Kind::Aggr(Aggr::Min | Aggr::Max) => true,
+                Kind::Ident => matches!(self.text(t), "min_of" | "max_of"),
+                _ => false,
+            }
+    }
+
     /// A number token's value; a number Go cannot parse is Prometheus's "error parsing number".
     fn number(&mut self, t: &Token) -> f64 {
         let text = self.text(t);
@@ -1131,7 +1152,15 @@ impl<'a> Parser<'a> {
                 };
                 Ok(d.end)
             }
-            Some(Kind::Step | Kind::Range | Kind::Aggr(Aggr::Min | Aggr::Max)) => {
+            Some(Kind::Step | Kind::Range) => Ok(self.dur_unary(context, expected)?.end),
+            _ if !signed && self.min_max_of() => Ok(self.dur_unary(context, expected)?.end),
+            _ if signed && {
+                self.i += 1;
+                let m = self.min_max_of();
+                self.i -= 1;
+                m
+            } =>
+            {
                 Ok(self.dur_unary(context, expected)?.end)
             }
             Some(Kind::LParen) if signed => Ok(self.dur_unary(context, expected)?.end),
@@ -1228,7 +1257,7 @@ impl<'a> Parser<'a> {
                 }
                 Ok(group(self.bump().end))
             }
-            Kind::Aggr(Aggr::Min | Aggr::Max) if self.peek2_kind() == Some(Kind::LParen) => {
+            _ if self.min_max_of() => {
                 self.bump();
                 self.bump();
                 self.dur_binary(0, context, expected)?;
