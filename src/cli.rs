@@ -102,6 +102,10 @@ pub struct LintArgs {
     /// Target Kubernetes version for API checks, e.g. 1.31 (overrides the config).
     #[arg(long, value_name = "VERSION")]
     pub kube_version: Option<String>,
+    /// Prometheus version the rules are checked against, e.g. 2.53 (overrides
+    /// `prometheus.version`; default: the current release).
+    #[arg(long, value_name = "VERSION")]
+    pub prometheus_version: Option<String>,
     /// Colour in human output: auto (terminal and no NO_COLOR), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -39,6 +39,10 @@ pub struct Config {
     /// `includeSubcharts` (or `--include-subcharts`): report findings in third-party subcharts
     /// (packaged archives and folders fetched from a chart repository) too.
     pub include_subcharts: bool,
+    /// `prometheus.version` / `--prometheus-version` and `prometheus.features`: the Prometheus
+    /// whose PromQL the rules are checked against.
+    pub prometheus_version: Option<(u32, u32)>,
+    pub prometheus_features: Vec<String>,
 }
 
 /// The default target Kubernetes version: the newest release plimsoll's API table knows.
@@ -48,6 +52,16 @@ impl Config {
     pub fn kubernetes_version(&self) -> (u32, u32) {
         self.kubernetes_version
             .unwrap_or(DEFAULT_KUBERNETES_VERSION)
+    }
+
+    /// The Prometheus PromQL is checked against (default: the current release, no flags).
+    pub fn prometheus_target(&self) -> crate::prometheus::version::Target {
+        crate::prometheus::version::Target {
+            version: self
+                .prometheus_version
+                .unwrap_or(crate::prometheus::version::CURRENT),
+            features: self.prometheus_features.clone(),
+        }
     }
 
     /// Alert labels every rule must set (default: `severity`).
@@ -199,6 +213,11 @@ impl Config {
             config.alert_severities = strings(p.get("alertSeverities"));
             config.required_alert_labels = strings(p.get("requiredLabels"));
             config.required_alert_annotations = strings(p.get("requiredAnnotations"));
+            config.prometheus_version = p
+                .get("version")
+                .and_then(Node::as_str)
+                .and_then(crate::prometheus::version::parse_version);
+            config.prometheus_features = strings(p.get("features"));
         }
         config.dependency_paths = strings(root.get("dependencyPaths"))
             .into_iter()

@@ -19,6 +19,8 @@ pub struct LintOptions {
     pub config: Option<PathBuf>,
     /// `--kube-version`, overriding the config.
     pub kube_version: Option<(u32, u32)>,
+    /// `--prometheus-version`, overriding the config.
+    pub prometheus_version: Option<(u32, u32)>,
     /// `--values FILE` (repeatable): values merged over each chart's values.yaml, as Helm does.
     pub values: Vec<PathBuf>,
     /// `--rules PATH` (repeatable): rule-pack files or folders.
@@ -93,6 +95,9 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> Result<LintResult, Stri
                 };
                 if let Some(v) = options.kube_version {
                     c.kubernetes_version = Some(v);
+                }
+                if let Some(v) = options.prometheus_version {
+                    c.prometheus_version = Some(v);
                 }
                 c.select = options.select.clone();
                 c.ignore = options.ignore.clone();

@@ -105,6 +105,18 @@ fn run_lint(args: LintArgs) -> ExitCode {
         },
         None => None,
     };
+    let prometheus_version = match &args.prometheus_version {
+        Some(v) => match plimsoll::prometheus::version::parse_version(v) {
+            Some(v) => Some(v),
+            None => {
+                eprintln!(
+                    "plimsoll: invalid --prometheus-version `{v}`: expected MAJOR.MINOR such as 2.53 or 3.5"
+                );
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
     let changed = match &args.changed_since {
         Some(reference) => match plimsoll::changed::changed_files(&paths, reference) {
             Ok(files) => Some(files),
@@ -118,6 +130,7 @@ fn run_lint(args: LintArgs) -> ExitCode {
     let options = LintOptions {
         config: args.config.clone(),
         kube_version,
+        prometheus_version,
         values: args.values.clone(),
         rule_packs: args.rule_packs.clone(),
         select: args.select.clone(),

@@ -2,7 +2,22 @@
 //! `tests/promql_corpus/corpus.tsv` against the Prometheus 3.x verdict and the recorded
 //! promtool output; with promtool on PATH the recorded output is confirmed first.
 
-use plimsoll::prometheus::parse::parse;
+use plimsoll::prometheus::parse::ParseError;
+use plimsoll::prometheus::version::{Target, parse_for};
+
+/// The corpus records the verdict of the current release with every PromQL feature flag
+/// enabled (`sort_by_label`, `info` and the like are accepted); without flags, see
+/// `prometheus::version`.
+fn parse(src: &str) -> Result<plimsoll::prometheus::ast::Expr, ParseError> {
+    let target = Target {
+        features: plimsoll::prometheus::version::FEATURES
+            .iter()
+            .map(|f| f.to_string())
+            .collect(),
+        ..Target::default()
+    };
+    parse_for(src, &target)
+}
 use std::process::Command;
 
 struct Row {

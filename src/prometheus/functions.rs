@@ -50,6 +50,7 @@ pub static FUNCTIONS: &[Func] = &[
     f!("delta", [M], 0, V, false),
     f!("deriv", [M], 0, V, false),
     f!("double_exponential_smoothing", [M, S, S], 0, V, true),
+    f!("end", [], 0, S, true),
     f!("exp", [V], 0, V, false),
     f!("first_over_time", [M], 0, V, false),
     f!("floor", [V], 0, V, false),
@@ -61,6 +62,8 @@ pub static FUNCTIONS: &[Func] = &[
     f!("histogram_stddev", [V], 0, V, false),
     f!("histogram_stdvar", [V], 0, V, false),
     f!("histogram_sum", [V], 0, V, false),
+    // Prometheus 2.x only: renamed `double_exponential_smoothing` in 3.0 (see version.rs).
+    f!("holt_winters", [M, S, S], 0, V, false),
     f!("hour", [V], 1, V, false),
     f!("idelta", [M], 0, V, false),
     f!("increase", [M], 0, V, false),
@@ -84,6 +87,7 @@ pub static FUNCTIONS: &[Func] = &[
     f!("present_over_time", [M], 0, V, false),
     f!("quantile_over_time", [S, M], 0, V, false),
     f!("rad", [V], 0, V, false),
+    f!("range", [], 0, S, true),
     f!("rate", [M], 0, V, false),
     f!("resets", [M], 0, V, false),
     f!("round", [V, S], 1, V, false),
@@ -96,9 +100,11 @@ pub static FUNCTIONS: &[Func] = &[
     f!("sort_by_label_desc", [V, Str], -1, V, true),
     f!("sort_desc", [V], 0, V, false),
     f!("sqrt", [V], 0, V, false),
+    f!("start", [], 0, S, true),
     f!("start_timestamp", [V], 0, V, true),
     f!("stddev_over_time", [M], 0, V, false),
     f!("stdvar_over_time", [M], 0, V, false),
+    f!("step", [], 0, S, true),
     f!("sum_over_time", [M], 0, V, false),
     f!("tan", [V], 0, V, false),
     f!("tanh", [V], 0, V, false),
@@ -127,6 +133,7 @@ mod tests {
         assert!(super::FUNCTIONS.windows(2).all(|w| w[0].name < w[1].name));
         assert_eq!(super::get("rate").map(|f| f.args.len()), Some(1));
         assert!(super::get("integral").is_none());
-        assert!(super::get("holt_winters").is_none());
+        // Known so that 2.x targets accept it; prometheus::version rejects it from 3.0.
+        assert!(super::get("holt_winters").is_some());
     }
 }

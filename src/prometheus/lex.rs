@@ -338,10 +338,42 @@ fn quote_rune(c: Option<char>) -> String {
     match c {
         None => "'\\uffff'".into(),
         Some('\'') => "'\\''".into(),
-        Some(c) => {
-            let e: String = c.escape_debug().collect();
-            format!("'{e}'")
-        }
+        Some('"') => "'\"'".into(),
+        Some(c) => format!("'{}'", go_escape_char(c)),
+    }
+}
+
+/// Whether Go's `strconv.IsPrint` holds for a character: letters, marks, numbers,
+/// punctuation, symbols and the ASCII space; not other spaces, controls or format characters.
+fn go_is_print(c: char) -> bool {
+    if c == ' ' {
+        return true;
+    }
+    if c.is_control() || c.is_whitespace() {
+        return false;
+    }
+    !matches!(c as u32,
+        0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x180E | 0x200B..=0x200F
+        | 0x2028..=0x202E | 0x2060..=0x206F | 0xE000..=0xF8FF | 0xFEFF | 0xFFF0..=0xFFFB
+        | 0xFFFE | 0xFFFF | 0xF0000..)
+}
+
+/// One character as Go's `%q` writes it inside quotes (the quote characters themselves are
+/// handled by the callers).
+fn go_escape_char(c: char) -> String {
+    match c {
+        '\\' => "\\\\".into(),
+        '\x07' => "\\a".into(),
+        '\x08' => "\\b".into(),
+        '\x0c' => "\\f".into(),
+        '\n' => "\\n".into(),
+        '\r' => "\\r".into(),
+        '\t' => "\\t".into(),
+        '\x0b' => "\\v".into(),
+        c if go_is_print(c) => c.to_string(),
+        c if (c as u32) < 0x80 => format!("\\x{:02x}", c as u32),
+        c if (c as u32) < 0x10000 => format!("\\u{:04x}", c as u32),
+        c => format!("\\U{:08x}", c as u32),
     }
 }
 
@@ -349,7 +381,7 @@ fn quote_rune(c: Option<char>) -> String {
 fn go_u(c: Option<char>) -> String {
     match c {
         None => "U+FFFFFFFFFFFFFFFF".into(),
-        Some(c) if !c.is_control() => format!("U+{:04X} '{}'", c as u32, c),
+        Some(c) if go_is_print(c) => format!("U+{:04X} '{}'", c as u32, c),
         Some(c) => format!("U+{:04X}", c as u32),
     }
 }
@@ -661,6 +693,8 @@ impl<'a> Lexer<'a> {
             "range" => Kind::Range,
             "min" => Kind::Aggr(Aggr::Min),
             "max" => Kind::Aggr(Aggr::Max),
+            // Prometheus 3.13 renamed min/max in duration expressions.
+            "min_of" | "max_of" => Kind::Ident,
             _ => return false,
         };
         self.emit(kind);
@@ -860,12 +894,7 @@ pub fn go_escape(s: &str) -> String {
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
+            c => out.push_str(&go_escape_char(c)),
         }
     }
     out

@@ -5,8 +5,10 @@
 pub mod ast;
 pub mod extract;
 pub mod functions;
+pub mod goregex;
 pub mod labels;
 pub mod lex;
 pub mod parse;
 pub mod template;
 pub mod text;
+pub mod version;

@@ -11,6 +11,7 @@
 
 use super::ast::*;
 use super::functions;
+use super::goregex;
 use super::lex::{self, Aggr, Kind, LexError, Token};
 
 /// A parse error: Prometheus's message and the byte offset it reports (inside the expression).
@@ -164,27 +165,30 @@ pub fn unquote(tok: &str) -> String {
     out
 }
 
-/// Checks a duration literal the way Prometheus's `model.ParseDuration` does.
+/// Checks a duration literal the way Prometheus's `model.ParseDuration` does; returns
+/// milliseconds.
 pub fn parse_duration(s: &str) -> Result<u64, String> {
     let invalid = || format!("not a valid duration string: \"{}\"", lex::go_escape(s));
     if s == "0" {
         return Ok(0);
     }
     if s.is_empty() {
-        return Err(invalid());
+        return Err("empty duration string".into());
     }
+    const MS: u64 = 1_000_000;
     const UNITS: [(&str, u64); 7] = [
-        ("y", 365 * 86_400_000),
-        ("w", 7 * 86_400_000),
-        ("d", 86_400_000),
-        ("h", 3_600_000),
-        ("m", 60_000),
-        ("s", 1_000),
-        ("ms", 1),
+        ("y", 365 * 86_400_000 * MS),
+        ("w", 7 * 86_400_000 * MS),
+        ("d", 86_400_000 * MS),
+        ("h", 3_600_000 * MS),
+        ("m", 60_000 * MS),
+        ("s", 1_000 * MS),
+        ("ms", MS),
     ];
     let b = s.as_bytes();
     let mut i = 0;
     let mut next_unit = 0;
+    // Nanoseconds, as Go's time.Duration counts them: the total must fit an int64.
     let mut total: u64 = 0;
     while i < b.len() {
         let start = i;
@@ -196,41 +200,137 @@ pub fn parse_duration(s: &str) -> Result<u64, String> {
         }
         let n: u64 = s[start..i].parse().map_err(|_| invalid())?;
         let ustart = i;
-        while i < b.len() && b[i].is_ascii_alphabetic() {
+        while i < b.len() && !b[i].is_ascii_digit() {
             i += 1;
         }
+        if i == ustart {
+            return Err(invalid());
+        }
         let unit = &s[ustart..i];
-        let Some(pos) = UNITS[next_unit..].iter().position(|(u, _)| *u == unit) else {
+        let Some(idx) = UNITS.iter().position(|(u, _)| *u == unit) else {
             return Err(invalid());
         };
-        let idx = next_unit + pos;
-        total = total.saturating_add(n.saturating_mul(UNITS[idx].1));
+        if idx < next_unit {
+            return Err(invalid());
+        }
+        let mult = UNITS[idx].1;
+        if n > (1u64 << 63) / mult {
+            return Err("duration out of range".into());
+        }
+        total = total.saturating_add(n * mult);
+        if total > i64::MAX as u64 {
+            return Err("duration out of range".into());
+        }
         next_unit = idx + 1;
     }
-    Ok(total)
+    Ok(total / MS)
 }
 
-fn number_value(text: &str) -> f64 {
-    let t = text.replace('_', "");
+/// Whether a number of seconds overflows Go's time.Duration, as Prometheus checks durations.
+fn duration_out_of_range(v: f64) -> bool {
+    // 2^63 nanoseconds, as Go computes `1<<63/1e9`.
+    const LIMIT: f64 = 9_223_372_036.854_776;
+    !(-LIMIT..=LIMIT).contains(&v)
+}
+
+/// `timestamp out of bounds for @ modifier` test and Go's `%f` of the value.
+fn at_out_of_bounds(ts: f64) -> Option<String> {
+    if ts.is_nan() {
+        return Some("NaN".into());
+    }
+    if ts.is_infinite() {
+        return Some(if ts > 0.0 { "+Inf" } else { "-Inf" }.into());
+    }
+    if ts >= 9_223_372_036_854_775_807.0 || ts <= -9_223_372_036_854_775_808.0 {
+        return Some(format!("{ts:.6}"));
+    }
+    None
+}
+
+/// Removes Go's digit separators when they are placed as Go allows them (between digits, or
+/// after a base prefix); `None` when they are misplaced.
+fn go_underscores(t: &str) -> Option<String> {
+    if !t.contains('_') {
+        return Some(t.to_string());
+    }
+    let b = t.as_bytes();
     let lower = t.to_ascii_lowercase();
+    let prefixed = lower.len() > 1
+        && lower.starts_with('0')
+        && matches!(lower.as_bytes()[1], b'x' | b'o' | b'b');
+    // Go's underscoreOK: every '_' sits between digits, or right after a base prefix.
+    let hex = lower.starts_with("0x");
+    let is_digit = |c: u8| c.is_ascii_digit() || (hex && c.is_ascii_hexdigit());
+    for (i, &c) in b.iter().enumerate() {
+        if c != b'_' {
+            continue;
+        }
+        let before_ok = i > 0 && (is_digit(b[i - 1]) || (prefixed && i == 2));
+        let after_ok = b.get(i + 1).is_some_and(|&n| is_digit(n));
+        if !before_ok || !after_ok {
+            return None;
+        }
+    }
+    Some(t.replace('_', ""))
+}
+
+/// The value of a number token as Prometheus computes it: `strconv.ParseInt(s, 0, 64)`, then
+/// `strconv.ParseFloat(s, 64)`; the error is Go's.
+fn number_value(text: &str) -> Result<f64, String> {
+    let syntax = || {
+        format!(
+            "strconv.ParseFloat: parsing \"{}\": invalid syntax",
+            lex::go_escape(text)
+        )
+    };
+    let lower = text.to_ascii_lowercase();
     match lower.as_str() {
-        "inf" => return f64::INFINITY,
-        "nan" => return f64::NAN,
+        "inf" | "+inf" | "infinity" => return Ok(f64::INFINITY),
+        "nan" => return Ok(f64::NAN),
         _ => {}
     }
-    if let Some(hex) = lower.strip_prefix("0x") {
-        return i64::from_str_radix(hex, 16)
-            .map(|v| v as f64)
-            .unwrap_or(0.0);
+    let Some(t) = go_underscores(&lower) else {
+        return Err(syntax());
+    };
+    for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] {
+        if let Some(digits) = t.strip_prefix(prefix) {
+            // A hexadecimal float needs a 'p' exponent, which the lexer never produces.
+            return match i64::from_str_radix(digits, radix) {
+                Ok(v) if !digits.starts_with(['+', '-']) => Ok(v as f64),
+                _ => Err(syntax()),
+            };
+        }
     }
-    if lower.len() > 1
-        && lower.starts_with('0')
-        && lower.bytes().all(|b| b.is_ascii_digit())
-        && let Ok(v) = i64::from_str_radix(&lower[1..], 8)
+    if t.len() > 1
+        && t.starts_with('0')
+        && t.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(v) = i64::from_str_radix(&t[1..], 8)
     {
-        return v as f64;
+        return Ok(v as f64);
     }
-    lower.parse().unwrap_or(0.0)
+    if !t
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'+' | b'-'))
+    {
+        return Err(syntax());
+    }
+    match t.parse::<f64>() {
+        Ok(v) if v.is_infinite() => Err(format!(
+            "strconv.ParseFloat: parsing \"{}\": value out of range",
+            lex::go_escape(text)
+        )),
+        Ok(v) => Ok(v),
+        Err(_) => Err(syntax()),
+    }
+}
+
+/// A duration expression inside brackets or after `offset`: where it is, and its value when it
+/// is a plain (possibly signed) number or duration literal, which Prometheus checks.
+#[derive(Clone, Copy)]
+struct Dur {
+    start: usize,
+    end: usize,
+    lit: Option<f64>,
 }
 
 impl<'a> Parser<'a> {
@@ -520,7 +620,7 @@ impl<'a> Parser<'a> {
                         }
                     }
                 } else {
-                    number_value(text)
+                    self.number(&t)
                 };
                 Ok(Expr {
                     span: t.start..t.end,
@@ -548,11 +648,30 @@ impl<'a> Parser<'a> {
             }
             Kind::LBrace => self.selector(None),
             Kind::Ident if self.peek2_kind() == Some(Kind::LParen) => self.call(),
+            // The experimental `start()`, `end()`, `step()` and `range()` functions.
+            Kind::Start | Kind::End | Kind::Step | Kind::Range
+                if self.peek2_kind() == Some(Kind::LParen)
+                    && functions::get(&self.text(&t).to_ascii_lowercase()).is_some() =>
+            {
+                self.call()
+            }
             Kind::Ident | Kind::MetricIdent => {
                 self.bump();
                 self.selector(Some(t))
             }
-            Kind::By
+            Kind::Aggr(op)
+                if matches!(
+                    self.peek2_kind(),
+                    Some(Kind::LParen | Kind::By | Kind::Without)
+                ) =>
+            {
+                self.aggregation(op)
+            }
+            // Prometheus's grammar lets these keywords name a metric (`sum`, `count > 1`,
+            // `rate(offset[5m])`); `on`, `ignoring`, `group_left`, `group_right`, `bool` and
+            // `atan2` cannot.
+            Kind::Aggr(_)
+            | Kind::By
             | Kind::Without
             | Kind::Offset
             | Kind::Land
@@ -561,14 +680,15 @@ impl<'a> Parser<'a> {
             | Kind::Start
             | Kind::End
             | Kind::Step
+            | Kind::Range
             | Kind::Smoothed
             | Kind::Anchored
-                if self.peek2_kind() == Some(Kind::LBrace) =>
-            {
+            | Kind::Fill
+            | Kind::FillLeft
+            | Kind::FillRight => {
                 self.bump();
                 self.selector(Some(t))
             }
-            Kind::Aggr(op) => self.aggregation(op),
             _ => Err(self.generic()),
         }
     }
@@ -752,7 +872,7 @@ impl<'a> Parser<'a> {
                                 value_span: v.start..v.end,
                             };
                             if matches!(op, MatchOp::Re | MatchOp::NotRe)
-                                && let Err(e) = compile_regex(&m.value)
+                                && let Err(e) = goregex::validate(&m.value)
                             {
                                 self.semantic(t.start, format!("error parsing regexp: {e}"));
                             }
@@ -796,20 +916,27 @@ impl<'a> Parser<'a> {
                 Some(Kind::LBracket) => e = self.range(e)?,
                 Some(Kind::Offset) => {
                     self.bump();
-                    if self.peek_kind() == Some(Kind::Sub) {
-                        self.bump();
-                    }
-                    let end = self.duration_expr("offset", "duration")?;
+                    let end = self.offset_duration()?;
                     self.set_modifier(&mut e, true);
                     e.span.end = end;
                 }
                 Some(Kind::At) => {
                     self.bump();
+                    let mut ts = None;
                     let end = match self.peek_kind() {
-                        Some(Kind::Number) => self.bump().end,
-                        Some(Kind::Add | Kind::Sub) if self.peek2_kind() == Some(Kind::Number) => {
+                        Some(Kind::Number | Kind::Duration) => {
+                            let t = self.bump();
+                            ts = Some(self.number(&t));
+                            t.end
+                        }
+                        Some(k @ (Kind::Add | Kind::Sub))
+                            if matches!(self.peek2_kind(), Some(Kind::Number | Kind::Duration)) =>
+                        {
                             self.bump();
-                            self.bump().end
+                            let t = self.bump();
+                            let v = self.number(&t);
+                            ts = Some(if k == Kind::Sub { -v } else { v });
+                            t.end
                         }
                         Some(Kind::Start | Kind::End)
                             if self.peek2_kind() == Some(Kind::LParen) =>
@@ -823,6 +950,12 @@ impl<'a> Parser<'a> {
                         }
                         _ => return Err(self.unexpected("@", "timestamp")),
                     };
+                    if let Some(shown) = ts.and_then(at_out_of_bounds) {
+                        self.semantic(
+                            e.span.start,
+                            format!("timestamp out of bounds for @ modifier: {shown}"),
+                        );
+                    }
                     self.set_modifier(&mut e, false);
                     e.span.end = end;
                 }
@@ -870,7 +1003,8 @@ impl<'a> Parser<'a> {
 
     fn range(&mut self, e: Expr) -> R<Expr> {
         let open = self.bump();
-        self.duration_expr("subquery selector", "duration")?;
+        let range = self.duration_expr("subquery selector", "duration")?;
+        self.positive(range);
         match self.peek_kind() {
             Some(Kind::RBracket) => {
                 let close = self.bump();
@@ -893,7 +1027,8 @@ impl<'a> Parser<'a> {
             Some(Kind::Colon) => {
                 self.bump();
                 if self.peek_kind() != Some(Kind::RBracket) {
-                    self.duration_expr("subquery selector", "duration or \"]\"")?;
+                    let step = self.duration_expr("subquery selector", "duration or \"]\"")?;
+                    self.positive(step);
                     if self.peek_kind() != Some(Kind::RBracket) {
                         return Err(self.unexpected("subquery selector", "\"]\""));
                     }
@@ -912,24 +1047,148 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// A duration, a number of seconds, or (Prometheus 3) arithmetic on them. Returns the end
-    /// offset.
-    fn duration_expr(&mut self, context: &str, expected: &str) -> R<usize> {
+    /// `min(`/`max(` (3.6 to 3.12) or `min_of(`/`max_of(` (3.13 and later) in a duration
+    /// expression.
+    fn min_max_of(&self) -> bool {
+        let Some(t) = self.toks.get(self.i) else {
+            return false;
+        };
+        self.peek2_kind() == Some(Kind::LParen)
+            && match t.kind {
+                Kind::Aggr(Aggr::Min | Aggr::Max) => true,
+                Kind::Ident => matches!(self.text(t), "min_of" | "max_of"),
+                _ => false,
+            }
+    }
+
+    /// A number token's value; a number Go cannot parse is Prometheus's "error parsing number".
+    fn number(&mut self, t: &Token) -> f64 {
+        let text = self.text(t);
+        if t.kind == Kind::Duration {
+            return match parse_duration(text) {
+                Ok(ms) => ms as f64 / 1000.0,
+                Err(e) => {
+                    self.semantic(t.start, e);
+                    0.0
+                }
+            };
+        }
+        match number_value(text) {
+            Ok(v) => v,
+            Err(e) => {
+                self.semantic(t.start, format!("error parsing number: {e}"));
+                0.0
+            }
+        }
+    }
+
+    /// Ranges and subquery steps written as a literal must be positive.
+    fn positive(&mut self, d: Dur) {
+        if let Some(v) = d.lit
+            && v <= 0.0
+        {
+            self.semantic(d.start, "duration must be greater than 0");
+        }
+    }
+
+    /// A number or duration literal in a duration context, checked for range unless a sign
+    /// follows `offset` (Prometheus then checks the signed value at the sign).
+    fn dur_literal(&mut self, check: bool) -> Dur {
+        let t = self.bump();
+        let mut v = self.number(&t);
+        if check && duration_out_of_range(v) {
+            self.semantic(t.start, "duration out of range");
+            v = 0.0;
+        }
+        Dur {
+            start: t.start,
+            end: t.end,
+            lit: Some(v),
+        }
+    }
+
+    /// A signed literal: Prometheus folds the sign into the literal and checks its range at the
+    /// sign.
+    fn signed_literal(&mut self, sign: Token, d: Dur) -> Dur {
+        match d.lit {
+            Some(v) => {
+                let mut v = if sign.kind == Kind::Sub { -v } else { v };
+                if duration_out_of_range(v) {
+                    self.semantic(sign.start, "duration out of range");
+                    v = 0.0;
+                }
+                Dur {
+                    start: sign.start,
+                    end: d.end,
+                    lit: Some(v),
+                }
+            }
+            None => Dur {
+                start: sign.start,
+                end: d.end,
+                lit: None,
+            },
+        }
+    }
+
+    /// What follows `offset`: a literal (signed or not), `step()`, `range()`, `min(…)`/`max(…)`
+    /// end the offset, so `x offset 5m - y` subtracts `y`; a parenthesised duration expression
+    /// may continue with arithmetic. Returns the end offset.
+    fn offset_duration(&mut self) -> R<usize> {
+        let (context, expected) = ("offset", "duration");
+        let signed = matches!(self.peek_kind(), Some(Kind::Add | Kind::Sub));
+        let at = if signed {
+            self.peek2_kind()
+        } else {
+            self.peek_kind()
+        };
+        match at {
+            Some(Kind::Number | Kind::Duration) => {
+                let sign = signed.then(|| self.bump());
+                let lit = self.dur_literal(sign.is_none());
+                let d = match sign {
+                    Some(s) => self.signed_literal(s, lit),
+                    None => lit,
+                };
+                Ok(d.end)
+            }
+            Some(Kind::Step | Kind::Range) => Ok(self.dur_unary(context, expected)?.end),
+            _ if !signed && self.min_max_of() => Ok(self.dur_unary(context, expected)?.end),
+            _ if signed && {
+                self.i += 1;
+                let m = self.min_max_of();
+                self.i -= 1;
+                m
+            } =>
+            {
+                Ok(self.dur_unary(context, expected)?.end)
+            }
+            Some(Kind::LParen) if signed => Ok(self.dur_unary(context, expected)?.end),
+            _ if signed => {
+                self.bump();
+                Err(self.unexpected(context, expected))
+            }
+            _ => Ok(self.duration_expr(context, expected)?.end),
+        }
+    }
+
+    /// A duration, a number of seconds, or (Prometheus 3) arithmetic on them.
+    fn duration_expr(&mut self, context: &str, expected: &str) -> R<Dur> {
         self.dur_binary(0, context, expected)
     }
 
-    fn dur_binary(&mut self, min: u8, context: &str, expected: &str) -> R<usize> {
+    fn dur_binary(&mut self, min: u8, context: &str, expected: &str) -> R<Dur> {
         self.depth += 1;
         let r = self.dur_binary_inner(min, context, expected);
         self.depth -= 1;
         r
     }
 
-    fn dur_binary_inner(&mut self, min: u8, context: &str, expected: &str) -> R<usize> {
+    fn dur_binary_inner(&mut self, min: u8, context: &str, expected: &str) -> R<Dur> {
         if self.depth > MAX_DEPTH {
             return Err(self.too_deep());
         }
-        let mut end = self.dur_unary(context, expected)?;
+        let mut lhs = self.dur_unary(context, expected)?;
         while let Some(k) = self.peek_kind() {
             let (prec, right) = match k {
                 Kind::Add | Kind::Sub => (4, false),
@@ -940,39 +1199,47 @@ impl<'a> Parser<'a> {
             if prec < min {
                 break;
             }
-            self.bump();
-            end = self.dur_binary(if right { prec } else { prec + 1 }, context, expected)?;
+            let op = self.bump();
+            let rhs = self.dur_binary(if right { prec } else { prec + 1 }, context, expected)?;
+            let mut lit = None;
+            if rhs.lit == Some(0.0) && matches!(k, Kind::Div | Kind::Mod) {
+                let what = if k == Kind::Div { "division" } else { "modulo" };
+                self.semantic(op.start, format!("{what} by zero"));
+                lit = Some(0.0);
+            }
+            lhs = Dur {
+                start: lhs.start,
+                end: rhs.end,
+                lit,
+            };
         }
-        Ok(end)
+        Ok(lhs)
     }
 
-    fn dur_unary(&mut self, context: &str, expected: &str) -> R<usize> {
+    fn dur_unary(&mut self, context: &str, expected: &str) -> R<Dur> {
         self.depth += 1;
         let r = self.dur_unary_inner(context, expected);
         self.depth -= 1;
         r
     }
 
-    fn dur_unary_inner(&mut self, context: &str, expected: &str) -> R<usize> {
+    fn dur_unary_inner(&mut self, context: &str, expected: &str) -> R<Dur> {
         if self.depth > MAX_DEPTH {
             return Err(self.too_deep());
         }
         let t = self.peek()?;
+        let group = |end: usize| Dur {
+            start: t.start,
+            end,
+            lit: None,
+        };
         match t.kind {
-            Kind::Duration => {
-                self.bump();
-                if let Err(e) = parse_duration(self.text(&t)) {
-                    self.semantic(t.start, e);
-                }
-                Ok(t.end)
-            }
-            Kind::Number => {
-                self.bump();
-                Ok(t.end)
-            }
+            Kind::Duration | Kind::Number => Ok(self.dur_literal(true)),
             Kind::Add | Kind::Sub => {
-                self.bump();
-                self.dur_unary(context, expected)
+                let sign = self.bump();
+                // The sign binds less tightly than `^`: `-2^2` is `-(2^2)`.
+                let inner = self.dur_binary(PREC_POW, context, expected)?;
+                Ok(self.signed_literal(sign, inner))
             }
             Kind::LParen => {
                 self.bump();
@@ -980,7 +1247,7 @@ impl<'a> Parser<'a> {
                 if self.peek_kind() != Some(Kind::RParen) {
                     return Err(self.unexpected(context, "\")\""));
                 }
-                Ok(self.bump().end)
+                Ok(group(self.bump().end))
             }
             Kind::Step | Kind::Range if self.peek2_kind() == Some(Kind::LParen) => {
                 self.bump();
@@ -988,9 +1255,9 @@ impl<'a> Parser<'a> {
                 if self.peek_kind() != Some(Kind::RParen) {
                     return Err(self.unexpected(context, "\")\""));
                 }
-                Ok(self.bump().end)
+                Ok(group(self.bump().end))
             }
-            Kind::Aggr(Aggr::Min | Aggr::Max) if self.peek2_kind() == Some(Kind::LParen) => {
+            _ if self.min_max_of() => {
                 self.bump();
                 self.bump();
                 self.dur_binary(0, context, expected)?;
@@ -1002,7 +1269,7 @@ impl<'a> Parser<'a> {
                 if self.peek_kind() != Some(Kind::RParen) {
                     return Err(self.unexpected(context, "\")\""));
                 }
-                Ok(self.bump().end)
+                Ok(group(self.bump().end))
             }
             _ => Err(self.unexpected(context, expected)),
         }
@@ -1030,6 +1297,7 @@ pub fn compile_regex(re: &str) -> Result<std::sync::Arc<regex::Regex>, String> {
 }
 
 fn compile_uncached(re: &str) -> Result<regex::Regex, String> {
+    let re = goregex::to_rust(re);
     regex::Regex::new(&format!("^(?s:{re})$")).map_err(|e| {
         let text = e.to_string();
         // The crate's message is multi-line; its last line is the reason.
@@ -1201,7 +1469,34 @@ fn check(e: &Expr, errors: &mut Vec<ParseError>) -> Type {
                         );
                     }
                 }
+                // `info(v, {selector})`: the second argument names data labels only; an
+                // all-empty matcher is allowed there.
+                let mut label_selector = None;
+                if name == "info"
+                    && let Some(second) = args.get(1)
+                {
+                    if second.ty() != Type::Vector {
+                        err(
+                            e.span.start,
+                            format!(
+                                "expected type instant vector in call to function \"{name}\", got {}",
+                                second.ty().documented()
+                            ),
+                        );
+                    }
+                    match &second.kind {
+                        ExprKind::Selector(s) if s.name.is_some() => err(
+                            second.span.start,
+                            "expected label selectors only, got vector selector instead".into(),
+                        ),
+                        ExprKind::Selector(_) => label_selector = Some(1),
+                        _ => err(second.span.start, "expected label selectors only".into()),
+                    }
+                }
                 for (i, a) in args.iter().enumerate() {
+                    if label_selector == Some(i) {
+                        continue;
+                    }
                     let idx = if i >= nargs {
                         if f.variadic == 0 {
                             break;
@@ -1296,6 +1591,12 @@ pub fn parse(src: &str) -> Result<Expr, ParseError> {
         in_aggr: 0,
         depth: 0,
     };
+    if p.toks.first().is_some_and(|t| t.kind == Kind::Eof) {
+        return Err(ParseError {
+            pos: 0,
+            message: "no expression found in input".into(),
+        });
+    }
     let result = p.expr(0).and_then(|e| match p.peek() {
         Ok(t) if t.kind == Kind::Eof => Ok(e),
         Ok(_) => Err(p.generic()),
@@ -1393,6 +1694,188 @@ mod tests {
         ] {
             assert!(parse(ok).is_ok(), "{ok}: {:?}", parse(ok).err());
         }
+    }
+
+    /// Constructs Prometheus's parser decides the same way in every version: verdict, position
+    /// and message (checked against promtool where its version has the construct, and against
+    /// Prometheus's parser source otherwise).
+    #[test]
+    fn prometheus_verdicts_on_parser_edge_cases() {
+        type Case = (&'static str, Option<(usize, usize, &'static str)>);
+        let cases: &[Case] = &[
+            // An offset ends at its literal: the operator applies to the whole selector.
+            ("x offset 5m - y", None),
+            ("x offset 1h / on(a) y", None),
+            ("x offset -5m * 2", None),
+            ("x offset 5m ^ 2", None),
+            ("rate(x[5m] offset 1h) > 0", None),
+            ("x offset (1h * 2)", None),
+            // Keywords that name metrics.
+            ("sum", None),
+            ("count > 1", None),
+            ("rate(sum[5m])", None),
+            ("foo / count", None),
+            ("sum(count)", None),
+            ("by", None),
+            ("offset", None),
+            ("without", None),
+            ("start", None),
+            ("end", None),
+            ("step", None),
+            ("range", None),
+            ("topk", None),
+            ("sum offset 5m", None),
+            ("sum{a=\"b\"}", None),
+            ("on", Some((1, 1, "unexpected <on>"))),
+            ("bool", Some((1, 1, "unexpected <bool>"))),
+            ("sum x", Some((1, 5, "unexpected identifier \"x\""))),
+            // Ranges and steps must be positive; durations must fit.
+            ("x[0s]", Some((1, 3, "duration must be greater than 0"))),
+            ("x[-5m]", Some((1, 3, "duration must be greater than 0"))),
+            (
+                "rate(x[5m:0s])",
+                Some((1, 11, "duration must be greater than 0")),
+            ),
+            ("x[5m/0]", Some((1, 5, "division by zero"))),
+            ("x[5m%0]", Some((1, 5, "modulo by zero"))),
+            ("x[300y]", Some((1, 3, "duration out of range"))),
+            ("x offset 300y", Some((1, 10, "duration out of range"))),
+            ("x[292y]", None),
+            ("x[1e10]", Some((1, 3, "duration out of range"))),
+            ("x offset -1e10", Some((1, 10, "duration out of range"))),
+            (
+                "x[5m1h]",
+                Some((1, 3, "not a valid duration string: \"5m1h\"")),
+            ),
+            // `@` timestamps must be finite int64 milliseconds.
+            (
+                "x @ Inf",
+                Some((1, 1, "timestamp out of bounds for @ modifier: +Inf")),
+            ),
+            (
+                "x @ -Inf",
+                Some((1, 1, "timestamp out of bounds for @ modifier: -Inf")),
+            ),
+            (
+                "x @ NaN",
+                Some((1, 1, "timestamp out of bounds for @ modifier: NaN")),
+            ),
+            (
+                "x[5m] @ 1e19",
+                Some((
+                    1,
+                    1,
+                    "timestamp out of bounds for @ modifier: 10000000000000000000.000000",
+                )),
+            ),
+            ("x @ 1609746000", None),
+            // Numbers Go cannot parse.
+            (
+                "0x",
+                Some((
+                    1,
+                    1,
+                    "error parsing number: strconv.ParseFloat: parsing \"0x\": invalid syntax",
+                )),
+            ),
+            (
+                "1e309",
+                Some((
+                    1,
+                    1,
+                    "error parsing number: strconv.ParseFloat: parsing \"1e309\": value out of range",
+                )),
+            ),
+            (
+                "x @ 0x",
+                Some((
+                    1,
+                    5,
+                    "error parsing number: strconv.ParseFloat: parsing \"0x\": invalid syntax",
+                )),
+            ),
+            ("0x1F + 1_000 + 0755 + 1e308", None),
+            // Go RE2 syntax and messages.
+            ("x{a=~\"\\\\Qa.b\\\\E\"}", None),
+            ("x{a=~\"x{1000}\"}", None),
+            (
+                "x{a=~\"a**\"}",
+                Some((
+                    1,
+                    3,
+                    "error parsing regexp: invalid nested repetition operator: `**`",
+                )),
+            ),
+            (
+                "x{a=~\"x{1001}\"}",
+                Some((1, 3, "error parsing regexp: invalid repeat count: `{1001}`")),
+            ),
+            (
+                "x{a=~\"[z-a]\"}",
+                Some((
+                    1,
+                    3,
+                    "error parsing regexp: invalid character class range: `z-a`",
+                )),
+            ),
+            (
+                "x{a=~\"(\"}",
+                Some((1, 3, "error parsing regexp: missing closing ): `(`")),
+            ),
+            // info(): label selectors only, and they may match the empty string.
+            ("info(x, {k8s_cluster_name=~\".+\"})", None),
+            ("info(x, {a=~\".*\"})", None),
+            ("info(x)", None),
+            (
+                "info(x, target_info)",
+                Some((
+                    1,
+                    9,
+                    "expected label selectors only, got vector selector instead",
+                )),
+            ),
+            (
+                "info(x, (y))",
+                Some((1, 9, "expected label selectors only")),
+            ),
+            (
+                "info(x, 1)",
+                Some((
+                    1,
+                    1,
+                    "expected type instant vector in call to function \"info\", got scalar",
+                )),
+            ),
+            // No expression at all.
+            (
+                "# only a comment",
+                Some((1, 1, "no expression found in input")),
+            ),
+            (
+                "  # indented\n# two lines",
+                Some((1, 1, "no expression found in input")),
+            ),
+            ("", Some((1, 1, "no expression found in input"))),
+            // Characters in messages are escaped as Go escapes them.
+            ("x\u{a0}", Some((1, 2, "unexpected character: '\\u00a0'"))),
+            ("x\u{7}", Some((1, 2, "unexpected character: '\\a'"))),
+            (
+                "x \u{200b}",
+                Some((1, 3, "unexpected character: '\\u200b'")),
+            ),
+        ];
+        let mut failures = Vec::new();
+        for (src, want) in cases {
+            let got = parse(src).err().map(|e| {
+                let (l, c) = e.line_col(src);
+                (l, c, e.message)
+            });
+            let want = want.map(|(l, c, m)| (l, c, m.to_string()));
+            if got != want {
+                failures.push(format!("{src:?}: got {got:?}, want {want:?}"));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 
     #[test]

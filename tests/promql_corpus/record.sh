@@ -31,7 +31,7 @@ for line in open(os.path.join(here, "expressions.txt"), encoding="utf-8"):
         rows.append((expected, "err", "", msg.replace(path, "<file>").replace("\t", " "), expr))
 with open(os.path.join(here, "corpus.tsv"), "w", encoding="utf-8") as f:
     f.write("# promtool: " + version + "\n")
-    f.write("# expected = Prometheus 3.x verdict; promtool/position/message = recorded output of the promtool above\n")
+    f.write("# expected = verdict of the current Prometheus 3.x with every PromQL feature flag; promtool/position/message = recorded output of the promtool above\n")
     f.write("expected\tpromtool\tposition\tmessage\texpression\n")
     for r in rows:
         f.write("\t".join(r) + "\n")

@@ -12,6 +12,15 @@ and reports the first error at the column Prometheus reports it, with Prometheus
 ("unexpected <by> in aggregation", "unknown function with name \"sumx\"", "expected type range
 vector in call to function \"rate\", got instant vector").
 
+The grammar and functions are those of the Prometheus you run: `prometheus.version` in
+`.plimsoll.yaml` (or `--prometheus-version`; default: the current release) and
+`prometheus.features` (the `--enable-feature` flags: `promql-experimental-functions`,
+`promql-duration-expr`, `promql-extended-range-selectors`, `promql-binop-fill-modifiers`).
+A construct that version or its flags do not accept is reported with the version or flag that
+would accept it ("function \"info\" is not enabled (enable it with
+--enable-feature=promql-experimental-functions, …)"); `docs/prometheus-versions.md` lists what
+changed when.
+
 ## Why it matters
 Prometheus refuses to load a rule file with an invalid expression; with the Prometheus Operator
 the whole `PrometheusRule` is rejected, so none of its alerts fire.
@@ -29,13 +38,27 @@ Correct the expression at the reported position; `promtool check rules` gives th
 
 rule_sets_check!(check);
 
-fn check(sets: &[RuleSet], _: &Ctx, sink: &mut Sink) {
+fn check(sets: &[RuleSet], ctx: &Ctx, sink: &mut Sink) {
+    let target = ctx.config.prometheus_target();
     for set in sets {
         for rule in set.rules.iter() {
-            let (Some(Err(err)), Some(expr)) = (&rule.parsed, &rule.expr) else {
+            let (Some(parsed), Some(expr)) = (&rule.parsed, &rule.expr) else {
                 continue;
             };
             let text = &expr.value.value;
+            // A parse error, or a construct the configured Prometheus version or its feature
+            // flags do not accept.
+            let version_err;
+            let err = match parsed {
+                Err(err) => err,
+                Ok(_) => match crate::prometheus::version::check(text, &target) {
+                    Some(e) => {
+                        version_err = e;
+                        &version_err
+                    }
+                    None => continue,
+                },
+            };
             let pos = err.pos.min(text.len());
             // Underline the token Prometheus stopped at.
             let end = crate::prometheus::lex::lex(text)
@@ -58,10 +81,23 @@ fn check(sets: &[RuleSet], _: &Ctx, sink: &mut Sink) {
                 format!("Invalid PromQL in {}: {}", describe(rule), err.message),
             )
             .label(err.message.clone())
-            .help(format!(
-                "Prometheus reports: could not parse expression: {line}:{col}: parse error: {}",
-                err.message
-            ));
+            .help(if parsed.is_ok() {
+                format!(
+                    "at {line}:{col}; plimsoll checks PromQL as Prometheus {}.{} with {} parses it: set prometheus.version and prometheus.features in .plimsoll.yaml to the Prometheus that loads these rules",
+                    target.version.0,
+                    target.version.1,
+                    if target.features.is_empty() {
+                        "no feature flags".to_string()
+                    } else {
+                        format!("--enable-feature={}", target.features.join(","))
+                    }
+                )
+            } else {
+                format!(
+                    "Prometheus reports: could not parse expression: {line}:{col}: parse error: {}",
+                    err.message
+                )
+            });
         }
     }
 }
@@ -93,5 +129,38 @@ mod tests {
     fn silent_on_valid_expressions() {
         let v = "rules:\n  - alert: A\n    expr: label_replace(up, \"d\", \"$1\", \"s\", `(\\d+)`) > 0\n  - record: job:x:rate5m\n    expr: sum by (job) (rate(x[5m+1m]))\n";
         assert!(values(&META, v).is_empty());
+    }
+
+    #[test]
+    fn follows_the_configured_prometheus_version_and_flags() {
+        let v = "rules:\n  - alert: A\n    expr: histogram_avg(rate(x[5m])) > 1\n  - alert: B\n    expr: info(up) > 0\n  - alert: C\n    expr: holt_winters(x[5m], 0.5, 0.5) > 0\n";
+        // Default: the current release without flags; `info` needs a flag, `holt_winters`
+        // was renamed in 3.0.
+        let d = values(&META, v);
+        assert_eq!(spans(&d), ["info", "holt_winters"]);
+        assert!(d[0].message.contains(
+            "function \"info\" is not enabled (enable it with --enable-feature=promql-experimental-functions"
+        ));
+        assert!(
+            d[1].message
+                .contains("renamed double_exponential_smoothing in Prometheus 3.0")
+        );
+        // 2.45: `histogram_avg` does not exist yet, `info` neither; `holt_winters` does.
+        let config = crate::config::Config {
+            prometheus_version: Some((2, 45)),
+            ..Default::default()
+        };
+        let d = values_with(&META, v, &config);
+        assert_eq!(spans(&d), ["histogram_avg", "info"]);
+        assert!(
+            d[0].message
+                .contains("needs Prometheus 2.53 or later (prometheus.version is 2.45)")
+        );
+        // With the flag, the current release accepts `info`.
+        let config = crate::config::Config {
+            prometheus_features: vec!["promql-experimental-functions".into()],
+            ..Default::default()
+        };
+        assert_eq!(spans(&values_with(&META, v, &config)), ["holt_winters"]);
     }
 }
