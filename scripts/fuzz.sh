@@ -4,7 +4,7 @@
 # from the committed fuzz/corpus/<target>/, which stays as it is; crashes go to
 # fuzz/artifacts/<target>/; each run's log is SCRATCH/<target>.log. Usage: scripts/fuzz.sh [SECONDS] [TARGET...]
 # Needs cargo-fuzz (`cargo install cargo-fuzz`); on a stable toolchain RUSTC_BOOTSTRAP=1 lets it
-# pass the sanitizer flags.
+# pass the sanitizer flags. SKIP_BUILD=1 runs the targets as last built.
 set -u
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
@@ -19,7 +19,9 @@ declare -A max_len=(
     [chart_yaml]=4096 [schema]=8192 [archive]=65536 [lint]=16384
 )
 export RUSTC_BOOTSTRAP=1
-nice -n 19 cargo fuzz build || exit 1
+if [ -z "${SKIP_BUILD:-}" ]; then
+    nice -n 19 cargo fuzz build || exit 1
+fi
 bin=fuzz/target/x86_64-unknown-linux-gnu/release
 for t in "${targets[@]}"; do
     mkdir -p "$scratch/$t"

@@ -390,3 +390,30 @@ fn many_template_actions_on_one_line_of_a_rule_cost_linear_time() {
     let ratio = doubling_ratio(make, 5_000);
     assert!(ratio < 2.5, "time per doubling of actions grew {ratio:.2}x");
 }
+
+#[test]
+#[ignore = "open: each README row looks its key up in values.yaml by a scan of the map (2,000 rows: 1.0 s, 4,000: 4.0 s in a debug build)"]
+fn stale_readme_rows_cost_linear_time() {
+    // N README rows for keys that are all near misses of N values keys.
+    let make = |dir: &Path, n: usize| {
+        let values: String = (0..n)
+            .map(|i| format!("settingnumber{i:05}: 1\n"))
+            .collect();
+        let rows: String = (0..n)
+            .map(|i| format!("| settingnumbr{i:05} | int | `1` | A setting. |\n"))
+            .collect();
+        write(
+            dir,
+            "demo/README.md",
+            &format!(
+                "# demo\n\n## Values\n\n| Key | Type | Default | Description |\n|-----|------|---------|-------------|\n{rows}"
+            ),
+        );
+        chart_with_values(dir, &values)
+    };
+    let ratio = doubling_ratio(make, 2_000);
+    assert!(
+        ratio < 2.5,
+        "time per doubling of stale README rows grew {ratio:.2}x"
+    );
+}

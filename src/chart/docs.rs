@@ -72,11 +72,55 @@ pub struct Docs {
     pub relative_params: bool,
     /// Key names that appear in commented-out YAML in values.yaml (`# fsGroup: 1000`).
     pub commented_keys: std::collections::HashSet<String>,
-    patterns: Vec<Vec<Seg>>,
+    patterns: Patterns,
+    /// The first comment of each key.
+    comment_index: std::collections::HashMap<String, usize>,
+}
+
+/// Patterns longer than this are matched one by one rather than through the indexes.
+const INDEXED_DEPTH: usize = 64;
+
+/// The documented paths, indexed so that each lookup costs the length of the path rather
+/// than the number of documented keys (a README of thousands of rows).
+#[derive(Debug, Default)]
+struct Patterns {
+    /// Patterns without wildcards.
+    exact: std::collections::HashSet<Vec<Seg>>,
+    /// Every proper prefix (the empty one included) of the patterns in `exact`.
+    below: std::collections::HashSet<Vec<Seg>>,
+    /// Patterns with a wildcard or longer than [`INDEXED_DEPTH`], matched one by one.
+    other: Vec<Vec<Seg>>,
+}
+
+impl Patterns {
+    fn new(all: Vec<Vec<Seg>>) -> Patterns {
+        let mut p = Patterns::default();
+        for pat in all {
+            if pat.len() > INDEXED_DEPTH || pat.contains(&Seg::Any) {
+                p.other.push(pat);
+                continue;
+            }
+            for n in 0..pat.len() {
+                if !p.below.contains(&pat[..n]) {
+                    p.below.insert(pat[..n].to_vec());
+                }
+            }
+            p.exact.insert(pat);
+        }
+        p
+    }
+
+    fn is_empty(&self) -> bool {
+        self.exact.is_empty() && self.other.is_empty()
+    }
+
+    fn all(&self) -> impl Iterator<Item = &Vec<Seg>> {
+        self.exact.iter().chain(&self.other)
+    }
 }
 
 /// One segment of a documented path; `Any` stands for `*`, `[*]` and `[]`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Seg {
     Key(String),
     Index(usize),
@@ -162,14 +206,22 @@ impl Docs {
     /// Whether the value at `path` is documented, itself or through a documented (or
     /// skipped) parent.
     pub fn covers(&self, path: &[Seg]) -> bool {
-        self.patterns.iter().any(|p| prefix_of(p, path))
+        let pats = &self.patterns;
+        if path.contains(&Seg::Any) {
+            return pats.all().any(|p| prefix_of(p, path));
+        }
+        (1..=path.len()).any(|n| pats.exact.contains(&path[..n]))
+            || pats.other.iter().any(|p| prefix_of(p, path))
     }
 
     /// Whether some documented key lies below `path`.
     pub fn documents_below(&self, path: &[Seg]) -> bool {
-        self.patterns
-            .iter()
-            .any(|p| p.len() > path.len() && prefix_of(path, p))
+        let pats = &self.patterns;
+        let longer = |p: &Vec<Seg>| p.len() > path.len() && prefix_of(path, p);
+        if path.contains(&Seg::Any) || pats.is_empty() {
+            return pats.all().any(longer);
+        }
+        pats.below.contains(path) || pats.other.iter().any(longer)
     }
 
     /// For a path with quoted keys (`a."b.c"`), whether a documented key written without the
@@ -200,7 +252,7 @@ impl Docs {
 
     /// The Bitnami comment for `key`, if any.
     pub fn comment(&self, key: &str) -> Option<&Commented> {
-        self.comments.iter().find(|c| c.key == key)
+        self.comment_index.get(key).map(|&i| &self.comments[i])
     }
 }
 
@@ -248,13 +300,17 @@ fn read_uncached(chart: &Chart) -> Docs {
         docs.relative_params = relative > absolute;
         docs.commented_keys = commented_keys(&values.file);
     }
-    docs.patterns = docs
-        .rows
-        .iter()
-        .map(|r| r.key.as_str())
-        .chain(docs.comments.iter().map(|c| c.key.as_str()))
-        .filter_map(pattern)
-        .collect();
+    docs.patterns = Patterns::new(
+        docs.rows
+            .iter()
+            .map(|r| r.key.as_str())
+            .chain(docs.comments.iter().map(|c| c.key.as_str()))
+            .filter_map(pattern)
+            .collect(),
+    );
+    for (i, c) in docs.comments.iter().enumerate() {
+        docs.comment_index.entry(c.key.clone()).or_insert(i);
+    }
     docs
 }
 
