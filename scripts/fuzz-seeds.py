@@ -45,12 +45,12 @@ def tgz(members):
 HOSTILE = [
     b'{{ define "r" }}{{ include "r" . }}{{ end }}{{ include "r" . }}',
     b'{{ define "t" }}{{ template "t" . }}{{ end }}{{ template "t" . }}',
-    b'{{ tpl .Values.t . }}',
+    b'{{ tpl .Values.u . }}',
     b'{{ range until 100000000 }}x{{ end }}',
     b'{{ repeat 100000000 "abcdefgh" }}',
     b'{{ $s := "ab" }}{{ range until 40 }}{{ $s = printf "%s%s" $s $s }}{{ end }}{{ $s | len }}',
     b'{{ $s := "ab" }}{{ range until 40 }}{{ $s = cat $s $s }}{{ end }}{{ $s | len }}',
-    b'{{ range $i := until 3000 }}{{ range until 3000 }}{{ $i }}{{ end }}{{ end }}',
+    b'{{ range $i := until 300 }}{{ range until 300 }}{{ $i }}{{ end }}{{ end }}',
     b'{{ $d := dict }}{{ range until 30 }}{{ $d = dict "a" $d "b" $d }}{{ end }}{{ toYaml $d }}',
     b'{{ include "nest" 50 }}',
 ]
@@ -77,7 +77,7 @@ def main():
     for name in cases[::8]:
         put("template", read(os.path.join("tests/template_corpus/cases", name)))
 
-    values = b"t: '{{ tpl .Values.t . }}'\nlist: [1, 2, 3]\nname: x\n"
+    values = b"t: '{{ tpl .Values.t . }}'\nu: '{{ tpl .Values.v . }}'\nv: '{{ .Values.name }}'\nlist: [1, 2, 3]\nname: x\n"
     put("render", b"\0".join([good["values.yaml"], good["templates/deployment.yaml"],
                               good["templates/_helpers.tpl"], good["templates/service.yaml"]]))
     for t in HOSTILE:
