@@ -404,3 +404,25 @@ fn values_built_by_doubling_stop_at_the_limit_with_a_located_finding() {
         );
     }
 }
+
+#[test]
+fn the_render_fuzz_memory_blowup_stays_within_memory() {
+    // Found by the `render` fuzz target: values, a template and a broken `_helpers.tpl`
+    // (NUL-separated) whose lint printed past the printer's limit (more than 4 GB).
+    let input = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fuzz/regressions/render-oom-d465e395"
+    ))
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "demo/Chart.yaml", CHART);
+    let names = ["values.yaml", "templates/a.yaml", "templates/_helpers.tpl"];
+    for (name, part) in names.iter().zip(input.splitn(3, |b| *b == 0)) {
+        let p = dir.path().join("demo").join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, part).unwrap();
+    }
+    let (cpu, mib, _) = measure(dir.path());
+    assert!(cpu < 60.0, "{cpu:.1} s of CPU");
+    assert!(mib < 1536.0, "peak memory {mib:.0} MiB");
+}

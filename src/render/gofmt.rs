@@ -432,6 +432,9 @@ impl Printer {
     }
 
     fn pad_str(&mut self, s: &str) {
+        if self.buf.len() > MAX_PRINT {
+            return;
+        }
         let Some(w) = self.f.wid else {
             self.buf.push_str(s);
             return;
