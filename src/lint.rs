@@ -334,15 +334,43 @@ pub fn lint_unit_files(
         .chain(cli_packs.iter())
         .collect();
     crate::suggest::reset_budget();
-    let (mut unit, mut diags) = discover::load(src);
+    let (unit, diags) = discover::load(src);
+    lint_loaded(unit, diags, config, overrides, &packs)
+}
+
+/// Lints a chart held in memory (chart-relative paths and contents, shown under `root`) with
+/// `config` and the built-in rule packs, as [`lint`] lints a chart folder: the same loading,
+/// rules, rendering and filtering. Returns the number of files and the findings, unsorted.
+pub fn lint_chart_in_memory(
+    root: &Path,
+    files: Vec<(String, Vec<u8>)>,
+    config: &Config,
+) -> (usize, Vec<Diagnostic>) {
+    let packs: Vec<&crate::packs::PackRule> = crate::packs::builtin()
+        .iter()
+        .chain(config.packs.iter())
+        .collect();
+    crate::suggest::reset_budget();
+    let (chart, diags) = crate::chart::archive::chart_in_memory(root, files);
+    let (files, diags) = lint_loaded(Unit::Chart(Box::new(chart)), diags, config, &[], &packs);
+    (files.len(), diags)
+}
+
+fn lint_loaded(
+    mut unit: Unit,
+    mut diags: Vec<Diagnostic>,
+    config: &Config,
+    overrides: &[YamlDoc],
+    packs: &[&crate::packs::PackRule],
+) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut sink = Sink::default();
     if let Unit::Chart(chart) = &mut unit {
         crate::chart::deps::link_local(chart, &config.dependency_paths);
     }
     let files = match &unit {
         Unit::Chart(chart) => {
-            run_chart(chart, None, config, overrides, &packs, &mut sink);
-            crate::rendered::lint_chart(chart, config, overrides, &packs, &mut sink);
+            run_chart(chart, None, config, overrides, packs, &mut sink);
+            crate::rendered::lint_chart(chart, config, overrides, packs, &mut sink);
             let mut files = Vec::new();
             collect_chart_files(chart, &mut files);
             if !config.include_subcharts {

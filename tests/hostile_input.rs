@@ -181,7 +181,8 @@ fn cpu_seconds(args: &[&str], cwd: &Path) -> f64 {
 }
 
 /// The ratio of the CPU time at size 2n to the time at size n (one doubling), best of three
-/// runs at each size. `make(dir, n)` writes the input and returns the arguments to lint it.
+/// runs at each size, measured a second time when the first says superlinear. `make(dir, n)`
+/// writes the input and returns the arguments to lint it.
 fn doubling_ratio(make: impl Fn(&Path, usize) -> Vec<String>, n: usize) -> f64 {
     let best = |k: usize| {
         let dir = tempfile::tempdir().unwrap();
@@ -191,9 +192,14 @@ fn doubling_ratio(make: impl Fn(&Path, usize) -> Vec<String>, n: usize) -> f64 {
             .map(|_| cpu_seconds(&args, dir.path()))
             .fold(f64::MAX, f64::min)
     };
-    let small = best(n);
-    let large = best(2 * n);
-    large / small.max(1e-3)
+    let ratio = || best(2 * n) / best(n).max(1e-3);
+    // A busy machine can inflate one measurement; a superlinear cost shows in both.
+    let first = ratio();
+    if first < 2.5 {
+        first
+    } else {
+        first.min(ratio())
+    }
 }
 
 /// A chart whose values.yaml is `values`; the arguments that lint it.
@@ -389,4 +395,30 @@ fn many_template_actions_on_one_line_of_a_rule_cost_linear_time() {
     };
     let ratio = doubling_ratio(make, 5_000);
     assert!(ratio < 2.5, "time per doubling of actions grew {ratio:.2}x");
+}
+
+#[test]
+fn stale_readme_rows_cost_linear_time() {
+    // N README rows for keys that are all near misses of N values keys.
+    let make = |dir: &Path, n: usize| {
+        let values: String = (0..n)
+            .map(|i| format!("settingnumber{i:05}: 1\n"))
+            .collect();
+        let rows: String = (0..n)
+            .map(|i| format!("| settingnumbr{i:05} | int | `1` | A setting. |\n"))
+            .collect();
+        write(
+            dir,
+            "demo/README.md",
+            &format!(
+                "# demo\n\n## Values\n\n| Key | Type | Default | Description |\n|-----|------|---------|-------------|\n{rows}"
+            ),
+        );
+        chart_with_values(dir, &values)
+    };
+    let ratio = doubling_ratio(make, 2_000);
+    assert!(
+        ratio < 2.5,
+        "time per doubling of stale README rows grew {ratio:.2}x"
+    );
 }

@@ -87,6 +87,30 @@ pub fn load_archive_file(path: &Path) -> (Option<Chart>, Vec<Diagnostic>) {
     (chart, loader.diags)
 }
 
+/// Reads a packaged chart held in memory, as [`load_archive_file`] reads one from disk; `path`
+/// is the archive's display path. `None` when the archive cannot be read at all (reported).
+pub fn load_archive_in_memory(path: &Path, bytes: &[u8]) -> (Option<Chart>, Vec<Diagnostic>) {
+    let mut loader = Loader::default();
+    let chart = load_archive_bytes(&mut loader, path, bytes, 0);
+    (chart, loader.diags)
+}
+
+/// Builds a chart from files held in memory (chart-relative paths and contents), as the
+/// members of a packaged chart are built: the chart is shown at `root`, whose last segment is
+/// its folder name. Subcharts under `charts/` (folders or `.tgz` files) are built the same way.
+pub fn chart_in_memory(root: &Path, files: Vec<(String, Vec<u8>)>) -> (Chart, Vec<Diagnostic>) {
+    let mut loader = Loader::default();
+    let dir_name = root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut files = files;
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files.dedup_by(|a, b| a.0 == b.0);
+    let chart = build(&mut loader, root, &dir_name, files, 0);
+    (chart, loader.diags)
+}
+
 /// Reads a packaged chart held in memory; `path` is the archive's display path. `None` when
 /// the archive is corrupt, empty or over the size limit (reported).
 pub(crate) fn load_archive_bytes(

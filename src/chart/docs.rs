@@ -74,35 +74,49 @@ pub struct Docs {
     /// Key names that appear in commented-out YAML in values.yaml (`# fsGroup: 1000`).
     pub commented_keys: std::collections::HashSet<String>,
     patterns: Patterns,
+    /// The first comment of each key.
+    comment_index: std::collections::HashMap<String, usize>,
 }
 
-/// The documented paths, indexed: paths without wildcards are looked up (a chart documents
-/// thousands of keys, and every value is checked against them), the few with wildcards are
-/// compared one by one.
+/// Patterns longer than this are matched one by one rather than through the indexes.
+const INDEXED_DEPTH: usize = 64;
+
+/// The documented paths, indexed so that each lookup costs the length of the path rather
+/// than the number of documented keys (a README of thousands of rows).
 #[derive(Debug, Default)]
 struct Patterns {
+    /// Patterns without wildcards.
     exact: std::collections::HashSet<Vec<Seg>>,
-    /// Every proper prefix of a path in `exact`.
-    exact_prefixes: std::collections::HashSet<Vec<Seg>>,
-    wild: Vec<Vec<Seg>>,
+    /// Every proper prefix (the empty one included) of the patterns in `exact`.
+    below: std::collections::HashSet<Vec<Seg>>,
+    /// Patterns with a wildcard or longer than [`INDEXED_DEPTH`], matched one by one.
+    other: Vec<Vec<Seg>>,
 }
 
 impl Patterns {
-    fn new(all: impl Iterator<Item = Vec<Seg>>) -> Patterns {
+    fn new(all: Vec<Vec<Seg>>) -> Patterns {
         let mut p = Patterns::default();
-        for segs in all {
-            if segs.contains(&Seg::Any) {
-                p.wild.push(segs);
-            } else {
-                for n in 1..segs.len() {
-                    if !p.exact_prefixes.contains(&segs[..n]) {
-                        p.exact_prefixes.insert(segs[..n].to_vec());
-                    }
-                }
-                p.exact.insert(segs);
+        for pat in all {
+            if pat.len() > INDEXED_DEPTH || pat.contains(&Seg::Any) {
+                p.other.push(pat);
+                continue;
             }
+            for n in 0..pat.len() {
+                if !p.below.contains(&pat[..n]) {
+                    p.below.insert(pat[..n].to_vec());
+                }
+            }
+            p.exact.insert(pat);
         }
         p
+    }
+
+    fn is_empty(&self) -> bool {
+        self.exact.is_empty() && self.other.is_empty()
+    }
+
+    fn all(&self) -> impl Iterator<Item = &Vec<Seg>> {
+        self.exact.iter().chain(&self.other)
     }
 }
 
@@ -193,18 +207,22 @@ impl Docs {
     /// Whether the value at `path` is documented, itself or through a documented (or
     /// skipped) parent.
     pub fn covers(&self, path: &[Seg]) -> bool {
-        let p = &self.patterns;
-        (1..=path.len()).any(|n| p.exact.contains(&path[..n]))
-            || p.wild.iter().any(|w| prefix_of(w, path))
+        let pats = &self.patterns;
+        if path.contains(&Seg::Any) {
+            return pats.all().any(|p| prefix_of(p, path));
+        }
+        (1..=path.len()).any(|n| pats.exact.contains(&path[..n]))
+            || pats.other.iter().any(|p| prefix_of(p, path))
     }
 
     /// Whether some documented key lies below `path`.
     pub fn documents_below(&self, path: &[Seg]) -> bool {
-        let p = &self.patterns;
-        p.exact_prefixes.contains(path)
-            || p.wild
-                .iter()
-                .any(|w| w.len() > path.len() && prefix_of(path, w))
+        let pats = &self.patterns;
+        let longer = |p: &Vec<Seg>| p.len() > path.len() && prefix_of(path, p);
+        if path.contains(&Seg::Any) || pats.is_empty() {
+            return pats.all().any(longer);
+        }
+        pats.below.contains(path) || pats.other.iter().any(longer)
     }
 
     /// For a path with quoted keys (`a."b.c"`), whether a documented key written without the
@@ -235,7 +253,7 @@ impl Docs {
 
     /// The Bitnami comment for `key`, if any.
     pub fn comment(&self, key: &str) -> Option<&Commented> {
-        self.comments.iter().find(|c| c.key == key)
+        self.comment_index.get(key).map(|&i| &self.comments[i])
     }
 }
 
@@ -288,8 +306,12 @@ fn read_uncached(chart: &Chart) -> Docs {
             .iter()
             .map(|r| r.key.as_str())
             .chain(docs.comments.iter().map(|c| c.key.as_str()))
-            .filter_map(pattern),
+            .filter_map(pattern)
+            .collect(),
     );
+    for (i, c) in docs.comments.iter().enumerate() {
+        docs.comment_index.entry(c.key.clone()).or_insert(i);
+    }
     docs
 }
 

@@ -149,6 +149,10 @@ struct Printer {
 
 const MAX_WIDTH: usize = 1 << 20;
 
+/// Printed text beyond which the printer stops: past the renderer's output limit (64 MiB),
+/// so that every caller's check of the length fails.
+pub const MAX_PRINT: usize = (64 << 20) + 1;
+
 impl Printer {
     fn do_printf(&mut self, format: &str, args: &[Value]) {
         let b = format.as_bytes();
@@ -315,6 +319,11 @@ impl Printer {
     }
 
     fn print_value(&mut self, v: &Value, verb: char, depth: usize) {
+        // A value built by doubling shares its halves and prints exponentially: stop once
+        // the text passes every limit its callers check (64 MiB of output).
+        if self.buf.len() > MAX_PRINT {
+            return;
+        }
         match &v.kind {
             Kind::Invalid | Kind::Nil => {
                 if depth == 0 {
@@ -423,6 +432,9 @@ impl Printer {
     }
 
     fn pad_str(&mut self, s: &str) {
+        if self.buf.len() > MAX_PRINT {
+            return;
+        }
         let Some(w) = self.f.wid else {
             self.buf.push_str(s);
             return;

@@ -27,12 +27,25 @@ pub fn marshal(v: &Value) -> Result<String, String> {
 }
 
 pub fn encode(v: &Value, opts: JsonOptions) -> Result<String, String> {
+    too_large(v)?;
     let mut out = String::new();
     write(&mut out, v, opts, 0)?;
     Ok(out)
 }
 
 const MAX_DEPTH: usize = 10_000;
+
+/// The error for a value that expands beyond the renderer's limit on one function result
+/// once its shared maps and lists are written out (see [`Value::expands_beyond`]).
+pub fn too_large(v: &Value) -> Result<(), String> {
+    let limit = super::funcs::args::MAX_OUTPUT;
+    if v.expands_beyond(limit) {
+        return Err(format!(
+            "value exceeds the renderer's limit of {limit} values and bytes"
+        ));
+    }
+    Ok(())
+}
 
 fn newline(out: &mut String, opts: JsonOptions, depth: usize) {
     if let Some(n) = opts.indent {

@@ -254,6 +254,41 @@ impl Value {
         self.deep_copy_at(0)
     }
 
+    /// Whether the value, with every shared map and list written out in full, holds more
+    /// than `limit` nodes and bytes of strings and keys. A value built by doubling
+    /// (`$d = dict "a" $d "b" $d`) shares its halves: small in memory, exponential once
+    /// copied, printed or serialised. Walks at most `limit` nodes.
+    pub fn expands_beyond(&self, limit: usize) -> bool {
+        fn go(v: &Value, left: &mut usize, depth: usize) -> bool {
+            let cost = 1 + match &v.kind {
+                Kind::Str(s) => s.len(),
+                Kind::Bytes(b) => b.len(),
+                _ => 0,
+            };
+            if cost > *left {
+                return true;
+            }
+            *left -= cost;
+            // Deeper values are refused by every copy and serialiser on their own.
+            if depth > 10_000 {
+                return false;
+            }
+            match &v.kind {
+                Kind::List(l) => l.items.iter().any(|x| go(x, left, depth + 1)),
+                Kind::Map(m) => m.entries.iter().any(|(k, x)| {
+                    if k.len() > *left {
+                        return true;
+                    }
+                    *left -= k.len();
+                    go(x, left, depth + 1)
+                }),
+                _ => false,
+            }
+        }
+        let mut left = limit;
+        go(self, &mut left, 0)
+    }
+
     fn deep_copy_at(&self, depth: usize) -> Value {
         if depth > 10_000 {
             return self.clone();

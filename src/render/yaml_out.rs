@@ -35,6 +35,7 @@ pub type Marks = Vec<(u32, u32, Origin)>;
 
 /// [`marshal`], with the output range of every scalar that has an origin.
 pub fn marshal_marked(v: &Value) -> Result<(String, Marks), String> {
+    super::json_out::too_large(v)?;
     let node = to_node(v, 0, true)?;
     let mut e = Emitter::new();
     e.emit_node(&node, true, false, false, false);
@@ -77,6 +78,9 @@ const MAX_DEPTH: usize = 10_000;
 /// JSON step, so float64 numbers keep their `%v` form), sequences indented under their
 /// key, no line folding; one trailing newline trimmed; `""` on error.
 pub fn to_yaml_pretty(v: &Value) -> String {
+    if super::json_out::too_large(v).is_err() {
+        return String::new();
+    }
     let Ok(node) = to_node(v, 0, false) else {
         return String::new();
     };

@@ -127,7 +127,7 @@ impl<'r> RenderedSet<'r> {
                 &render_error::META,
                 &file,
                 span,
-                format!("Template fails to render: {}", e.message),
+                format!("Template fails to render: {}", shortened(&e.message)),
             );
             d.label("rendering stops here");
             if is_required_or_fail(&e.message) {
@@ -484,4 +484,23 @@ pub fn not_rendered(chart: &Chart, message: &str, out: &mut Vec<Diagnostic>) {
         None,
         format!("Not rendered, so rendered objects are not checked: {message}"),
     ));
+}
+
+/// Characters kept at each end of a long render error.
+const SHOWN_ERROR_END: usize = 600;
+
+/// A render error as a finding shows it: runaway recursion nests one message per level (as
+/// Helm's do), up to hundreds of kilobytes; the middle of such a message is left out.
+fn shortened(message: &str) -> std::borrow::Cow<'_, str> {
+    let chars = message.chars().count();
+    if chars <= 3 * SHOWN_ERROR_END {
+        return message.into();
+    }
+    let head: String = message.chars().take(SHOWN_ERROR_END).collect();
+    let tail: String = message.chars().skip(chars - SHOWN_ERROR_END).collect();
+    format!(
+        "{head} … ({} characters left out) … {tail}",
+        chars - 2 * SHOWN_ERROR_END
+    )
+    .into()
 }

@@ -244,6 +244,12 @@ fn merge_into(
 
 fn do_merge(ctx: &mut FuncCtx, name: &str, a: &[Value], overwrite: bool) -> R {
     arity_min(name, a, 1)?;
+    // Maps built by doubling share their halves; merging them writes the halves out.
+    if a.iter().any(|v| v.expands_beyond(MAX_OUTPUT)) {
+        return Err(failed(format!(
+            "the maps exceed the renderer's limit of {MAX_OUTPUT} values and bytes"
+        )));
+    }
     let dst = map_any(&a[0])?;
     let mut srcs = Vec::new();
     for v in &a[1..] {
@@ -282,6 +288,11 @@ pub fn deep_copy(_: &mut FuncCtx, a: Vec<Value>) -> R {
     if a[0].is_nil() {
         return Err(failed("reflect: call of reflect.Value.Type on zero Value"));
     }
+    if a[0].expands_beyond(MAX_OUTPUT) {
+        return Err(failed(format!(
+            "the copy would exceed the renderer's limit of {MAX_OUTPUT} values and bytes"
+        )));
+    }
     Ok(a[0].deep_copy())
 }
 
@@ -289,6 +300,11 @@ pub fn must_deep_copy(_: &mut FuncCtx, a: Vec<Value>) -> R {
     arity("mustDeepCopy", &a, 1)?;
     if a[0].is_nil() {
         return Err(failed("reflect: call of reflect.Value.Type on zero Value"));
+    }
+    if a[0].expands_beyond(MAX_OUTPUT) {
+        return Err(failed(format!(
+            "the copy would exceed the renderer's limit of {MAX_OUTPUT} values and bytes"
+        )));
     }
     Ok(a[0].deep_copy())
 }

@@ -756,6 +756,9 @@ fn toml_table(
 
 pub fn to_toml(_: &mut FuncCtx, a: Vec<Value>) -> R {
     arity("toToml", &a, 1)?;
+    if let Err(e) = crate::render::json_out::too_large(&a[0]) {
+        return Err(failed(e));
+    }
     let mut out = String::new();
     let r = match &a[0].kind {
         Kind::Map(m) => toml_table(&mut out, &[], &m.entries, 0),

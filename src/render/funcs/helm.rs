@@ -85,6 +85,11 @@ pub fn kind_is(_: &mut FuncCtx, a: Vec<Value>) -> R {
 
 pub fn deep_equal_fn(_: &mut FuncCtx, a: Vec<Value>) -> R {
     arity("deepEqual", &a, 2)?;
+    if a.iter().any(|v| v.expands_beyond(MAX_OUTPUT)) {
+        return Err(failed(format!(
+            "the values exceed the renderer's limit of {MAX_OUTPUT} values and bytes"
+        )));
+    }
     Ok(Value::bool(deep_equal(&a[0], &a[1])))
 }
 

@@ -24,7 +24,7 @@ pub enum CallError {
     Failed(String),
 }
 
-mod args;
+pub(crate) mod args;
 mod builtins;
 mod collections;
 mod digest;

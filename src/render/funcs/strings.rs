@@ -14,31 +14,30 @@ pub fn hello(_: &mut FuncCtx, a: Vec<Value>) -> R {
     Ok(Value::str("Hello!"))
 }
 
+/// The non-nil arguments, each formatted by `f`, joined by spaces, within [`MAX_OUTPUT`].
+fn spaced(a: &[Value], f: impl Fn(&Value) -> String) -> R {
+    let mut out = String::new();
+    for v in a.iter().filter(|v| !v.is_nil()) {
+        let part = f(v);
+        bounded(out.len().saturating_add(part.len()).saturating_add(1))?;
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&part);
+    }
+    Ok(Value::str(out))
+}
+
 pub fn quote(_: &mut FuncCtx, a: Vec<Value>) -> R {
-    let parts: Vec<String> = a
-        .iter()
-        .filter(|v| !v.is_nil())
-        .map(|v| gofmt::quote(&strval(v)))
-        .collect();
-    Ok(Value::str(parts.join(" ")))
+    spaced(&a, |v| gofmt::quote(&strval(v)))
 }
 
 pub fn squote(_: &mut FuncCtx, a: Vec<Value>) -> R {
-    let parts: Vec<String> = a
-        .iter()
-        .filter(|v| !v.is_nil())
-        .map(|v| format!("'{}'", gofmt::sprint_value(v)))
-        .collect();
-    Ok(Value::str(parts.join(" ")))
+    spaced(&a, |v| format!("'{}'", gofmt::sprint_value(v)))
 }
 
 pub fn cat(_: &mut FuncCtx, a: Vec<Value>) -> R {
-    let parts: Vec<String> = a
-        .iter()
-        .filter(|v| !v.is_nil())
-        .map(gofmt::sprint_value)
-        .collect();
-    Ok(Value::str(parts.join(" ")))
+    spaced(&a, gofmt::sprint_value)
 }
 
 fn indent_str(spaces: i64, s: &str) -> Result<String, CallError> {
@@ -450,42 +449,56 @@ pub fn wrap_with(_: &mut FuncCtx, a: Vec<Value>) -> R {
 
 pub fn to_string(_: &mut FuncCtx, a: Vec<Value>) -> R {
     arity("toString", &a, 1)?;
-    Ok(Value::str(strval(&a[0])))
+    let s = strval(&a[0]);
+    bounded(s.len())?;
+    Ok(Value::str(s))
 }
 
 /// Sprig's `strslice`: `[]string` as is; other slices element by element through
 /// `strval` with nils dropped; nil gives an empty list; anything else a one-element list.
-pub fn strslice(v: &Value) -> Vec<String> {
-    match &v.kind {
+/// The strings together stay within [`MAX_OUTPUT`] bytes (a list may hold one long string
+/// many times over).
+pub fn strslice(v: &Value) -> Result<Vec<String>, CallError> {
+    let mut total = 0usize;
+    let mut counted = |s: String| {
+        total = total.saturating_add(s.len());
+        bounded(total).map(|()| s)
+    };
+    Ok(match &v.kind {
         Kind::List(l) => l
             .items
             .iter()
             .filter(|x| l.elem == Elem::String || !x.is_nil())
-            .map(strval)
-            .collect(),
+            .map(|x| counted(strval(x)))
+            .collect::<Result<_, _>>()?,
         Kind::Bytes(b) => b.iter().map(|x| x.to_string()).collect(),
         Kind::Invalid | Kind::Nil => Vec::new(),
-        _ => vec![strval(v)],
-    }
+        _ => vec![counted(strval(v))?],
+    })
 }
 
 pub fn join(_: &mut FuncCtx, a: Vec<Value>) -> R {
     arity("join", &a, 2)?;
     let sep = string(&a[0])?;
-    let parts = strslice(&a[1]);
+    let parts = strslice(&a[1])?;
+    let total = parts
+        .iter()
+        .fold(0usize, |n, p| n.saturating_add(p.len()))
+        .saturating_add(sep.len().saturating_mul(parts.len().saturating_sub(1)));
+    bounded(total)?;
     Ok(Value::str(parts.join(&sep)))
 }
 
 pub fn to_strings(_: &mut FuncCtx, a: Vec<Value>) -> R {
     arity("toStrings", &a, 1)?;
-    Ok(Value::strings(strslice(&a[0])))
+    Ok(Value::strings(strslice(&a[0])?))
 }
 
 pub fn sort_alpha(_: &mut FuncCtx, a: Vec<Value>) -> R {
     arity("sortAlpha", &a, 1)?;
     let v = &a[0];
     let mut parts = match &v.kind {
-        Kind::List(_) | Kind::Bytes(_) => strslice(v),
+        Kind::List(_) | Kind::Bytes(_) => strslice(v)?,
         _ => vec![strval(v)],
     };
     parts.sort();
