@@ -75,7 +75,7 @@ pub struct Docs {
     pub commented_keys: std::collections::HashSet<String>,
     patterns: Patterns,
     /// The first comment of each key.
-    comment_index: std::collections::HashMap<String, usize>,
+    comment_index: crate::FastMap<String, usize>,
 }
 
 /// Patterns longer than this are matched one by one rather than through the indexes.
@@ -86,9 +86,9 @@ const INDEXED_DEPTH: usize = 64;
 #[derive(Debug, Default)]
 struct Patterns {
     /// Patterns without wildcards.
-    exact: std::collections::HashSet<Vec<Seg>>,
+    exact: crate::FastSet<Vec<Seg>>,
     /// Every proper prefix (the empty one included) of the patterns in `exact`.
-    below: std::collections::HashSet<Vec<Seg>>,
+    below: crate::FastSet<Vec<Seg>>,
     /// Patterns with a wildcard or longer than [`INDEXED_DEPTH`], matched one by one.
     other: Vec<Vec<Seg>>,
 }
@@ -534,7 +534,8 @@ pub fn table(file: &File) -> Vec<Row> {
             if !path_like(key_text) {
                 continue;
             }
-            let key_offset = start + part.find(key_text).unwrap_or(0);
+            // `key_text` is a slice of `part` (trimmed of ticks, stars and spaces).
+            let key_offset = start + (key_text.as_ptr() as usize - part.as_ptr() as usize);
             rows.push(Row {
                 key: key_text.to_string(),
                 key_span: key_span.sub(key_offset, key_offset + key_text.len()),

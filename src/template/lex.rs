@@ -358,7 +358,7 @@ impl<'a> Lexer<'a> {
     fn lex_text(&mut self) -> Option<Token> {
         self.width = 0;
         let rest = self.input.get(self.pos..).unwrap_or("");
-        if let Some(x) = rest.find(self.left_delim) {
+        if let Some(x) = find_str(rest, self.left_delim) {
             let ldn = self.left_delim.len();
             self.pos += x;
             let mut trim_length = 0;
@@ -431,7 +431,7 @@ impl<'a> Lexer<'a> {
     fn lex_comment(&mut self) -> Option<Token> {
         self.pos += LEFT_COMMENT.len();
         let rest = self.input.get(self.pos..).unwrap_or("");
-        let Some(i) = rest.find(RIGHT_COMMENT) else {
+        let Some(i) = find_str(rest, RIGHT_COMMENT) else {
             return Some(self.errorf(ErrorKind::UnclosedComment, "unclosed comment".into()));
         };
         self.pos += i + RIGHT_COMMENT.len();
@@ -811,6 +811,25 @@ pub(crate) fn go_quote(s: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// `hay.find(needle)` for the short needles of the lexer (delimiters): a scan for the first
+/// byte, without setting up a general substring searcher for every piece of text.
+fn find_str(hay: &str, needle: &str) -> Option<usize> {
+    let n = needle.as_bytes();
+    let Some(&first) = n.first() else {
+        return Some(0);
+    };
+    let h = hay.as_bytes();
+    let mut from = 0;
+    while let Some(i) = h[from..].iter().position(|&b| b == first) {
+        let at = from + i;
+        if h[at..].starts_with(n) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 #[cfg(test)]

@@ -382,9 +382,10 @@ impl Builder<'_> {
         use std::borrow::Cow;
         // Keys as Helm compares them (their JSON form), borrowed for string keys; and as
         // written, which is what [`Node::entries`] compares.
-        let mut seen: HashMap<Cow<'_, str>, Span> = HashMap::with_capacity(entries.len());
-        let mut written: std::collections::HashSet<&str> =
-            std::collections::HashSet::with_capacity(entries.len());
+        let mut seen: crate::FastMap<Cow<'_, str>, Span> =
+            crate::FastMap::with_capacity_and_hasher(entries.len(), Default::default());
+        let mut written: crate::FastSet<&str> =
+            crate::FastSet::with_capacity_and_hasher(entries.len(), Default::default());
         let mut has_merge = false;
         let mut duplicates = false;
         for e in &entries {
@@ -455,11 +456,11 @@ const INDEXED_MAP: usize = 16;
 
 /// The index of a large mapping whose keys are all strings: each key's last entry.
 #[allow(clippy::box_collection)] // boxed: one pointer in every node, not a whole map
-fn key_index(entries: &[Entry]) -> Option<Box<HashMap<String, u32>>> {
+fn key_index(entries: &[Entry]) -> Option<Box<crate::FastMap<String, u32>>> {
     if entries.len() <= INDEXED_MAP || entries.len() > u32::MAX as usize {
         return None;
     }
-    let mut index = HashMap::with_capacity(entries.len());
+    let mut index = crate::FastMap::with_capacity_and_hasher(entries.len(), Default::default());
     for (i, e) in entries.iter().enumerate() {
         match &e.key.kind {
             NodeKind::Scalar(k) if k.value == Value::Str => {

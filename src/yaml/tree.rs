@@ -74,7 +74,7 @@ pub struct Node {
     /// For a large mapping whose keys are all strings: each key's last entry (see
     /// [`Node::entry`]), so lookups do not scan thousands of entries.
     #[allow(clippy::box_collection)] // boxed: one pointer in every node, not a whole map
-    pub index: Option<Box<std::collections::HashMap<String, u32>>>,
+    pub index: Option<Box<crate::FastMap<String, u32>>>,
 }
 
 impl Node {
