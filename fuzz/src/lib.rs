@@ -43,7 +43,16 @@ pub fn report(diags: &[Diagnostic]) {
                 continue;
             }
             let mut out = Vec::new();
-            render(format, diags, &mut out, &ReportOptions { color }).expect("writes to memory");
+            render(
+                format,
+                diags,
+                &mut out,
+                &ReportOptions {
+                    color,
+                    ..Default::default()
+                },
+            )
+            .expect("writes to memory");
         }
     }
 }
