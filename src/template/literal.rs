@@ -71,7 +71,8 @@ pub(crate) fn unquote_char(s: &str, quote: u8) -> Option<(Unquoted, &str)> {
         return None;
     }
     let c = b[1];
-    let tail = &s[2..];
+    // A backslash before a multi-byte character is no escape Go knows (a syntax error).
+    let tail = s.get(2..)?;
     let simple = |ch: char| Some((Unquoted::Char(ch), tail));
     match c {
         b'a' => simple('\u{7}'),
@@ -441,6 +442,13 @@ fn parse_complex(text: &str) -> Option<(f64, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the render fuzz target: a backslash before a multi-byte character panicked.
+    #[test]
+    fn a_backslash_before_a_multibyte_character_is_a_syntax_error() {
+        assert_eq!(unquote("\"\\\u{fffd}x\""), None);
+        assert_eq!(unquote_char("\\\u{e9}", b'"').map(|(_, rest)| rest), None);
+    }
 
     fn num(s: &str) -> Result<Number, String> {
         new_number(Span::default(), s, false, false)
