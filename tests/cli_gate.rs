@@ -3,33 +3,9 @@
 //! lint the chart, files plimsoll does not read are named, unreadable paths still leave a
 //! report, and `--strict`/`--fail-on` have one precedence.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod cli_support;
 
-fn plimsoll(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_plimsoll"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-const CHART: &str = "apiVersion: v2\nname: demo\ndescription: demo\nversion: 1.0.0\nappVersion: \"1.0\"\nicon: https://example.com/i.svg\n";
+use cli_support::*;
 
 /// A chart `charts/demo` with one duplicate key in values.yaml and one template.
 fn repo() -> tempfile::TempDir {

@@ -3,29 +3,10 @@
 //! SARIF `helpUri`s that lead to a page, and configuration errors that say how to fix them.
 
 use serde_json::Value;
+mod cli_support;
+
+use cli_support::*;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn plimsoll(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_plimsoll"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-const CHART: &str = "apiVersion: v2\nname: demo\ndescription: demo\nversion: 1.0.0\nappVersion: \"1.0\"\nicon: https://example.com/i.svg\n";
 
 /// `demo`: two duplicate keys (errors with a hint), a string boolean (warning), and with
 /// `chart/icon-missing` as info; `clean`: nothing to report.

@@ -1,0 +1,33 @@
+//! Helpers shared by the tests that drive the binary as a user would.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Runs plimsoll in `cwd` without colour.
+pub fn plimsoll(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_plimsoll"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+/// Writes `text` to `dir/rel`, creating folders.
+pub fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A Chart.yaml that plimsoll's chart rules accept.
+pub const CHART: &str = "apiVersion: v2\nname: demo\ndescription: demo\nversion: 1.0.0\nappVersion: \"1.0\"\nicon: https://example.com/i.svg\n";
