@@ -635,15 +635,23 @@ impl Object for Files {
         })
     }
     fn print(&self) -> String {
-        let parts: Vec<String> = self
+        let size: usize = self
             .files
             .iter()
-            .map(|(k, v)| {
-                let bytes: Vec<String> = v.iter().map(|b| b.to_string()).collect();
-                format!("{k}:[{}]", bytes.join(" "))
-            })
-            .collect();
-        format!("map[{}]", parts.join(" "))
+            .map(|(k, v)| k.len() + 4 * v.len() + 3)
+            .sum();
+        let mut out = String::with_capacity(size + 5);
+        out.push_str("map[");
+        for (i, (k, v)) in self.files.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(k);
+            out.push(':');
+            crate::render::gofmt::push_byte_list(&mut out, v);
+        }
+        out.push(']');
+        out
     }
     fn len(&self) -> Option<usize> {
         Some(self.files.len())

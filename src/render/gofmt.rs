@@ -531,6 +531,12 @@ impl Printer {
                         self.buf.push_str(&format!("0x{c:x}"));
                     }
                     self.buf.push('}');
+                } else if !self.f.plus
+                    && !self.f.space
+                    && self.f.wid.is_none()
+                    && self.f.prec.is_none()
+                {
+                    push_byte_list(&mut self.buf, bytes);
                 } else {
                     self.buf.push('[');
                     for (k, c) in bytes.iter().enumerate() {
@@ -1052,5 +1058,42 @@ mod tests {
         assert_eq!(format_float(123.0, b'f', -1, 64), "123");
         assert_eq!(format_float(0.001, b'f', -1, 64), "0.001");
         assert_eq!(format_float(f64::INFINITY, b'g', -1, 64), "+Inf");
+    }
+}
+
+/// Appends `bytes` as Go's `%v` prints a `[]byte`: `[104 105]`. Large files printed through
+/// `.Files` (a map of `[]byte`) make this hot, so it writes digits without formatting machinery.
+pub fn push_byte_list(buf: &mut String, bytes: &[u8]) {
+    let mut out = Vec::with_capacity(bytes.len() * 4 + 2);
+    out.push(b'[');
+    for (k, &c) in bytes.iter().enumerate() {
+        if k > 0 {
+            out.push(b' ');
+        }
+        if c >= 100 {
+            out.push(b'0' + c / 100);
+        }
+        if c >= 10 {
+            out.push(b'0' + (c / 10) % 10);
+        }
+        out.push(b'0' + c % 10);
+    }
+    out.push(b']');
+    // Only ASCII digits, spaces and brackets were written.
+    buf.push_str(std::str::from_utf8(&out).unwrap_or_default());
+}
+
+#[cfg(test)]
+mod byte_list_tests {
+    use super::push_byte_list;
+
+    #[test]
+    fn byte_lists_print_as_go_prints_them() {
+        let mut s = String::from("x");
+        push_byte_list(&mut s, &[0, 9, 10, 99, 100, 255]);
+        assert_eq!(s, "x[0 9 10 99 100 255]");
+        let mut e = String::new();
+        push_byte_list(&mut e, &[]);
+        assert_eq!(e, "[]");
     }
 }

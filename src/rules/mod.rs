@@ -185,6 +185,7 @@ registry![
     // Go templates: syntax, functions, named templates, values read by templates.
     templates::syntax,
     templates::unknown_function,
+    templates::dict_odd_arguments,
     templates::undefined_template,
     templates::duplicate_define,
     templates::invalid_extension,

@@ -1,6 +1,7 @@
 //! Go template checks of a chart's `templates/` files, Helm-aware: Helm's function map, named
 //! templates shared by a chart and its subcharts, and the values the templates read.
 
+pub mod dict_odd_arguments;
 pub mod duplicate_define;
 pub mod invalid_extension;
 pub mod render_error;
