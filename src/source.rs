@@ -1,7 +1,7 @@
 //! Source files, byte spans and the line index that turns offsets into lines and columns.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A half-open byte range `start..end` into one [`SourceFile`]'s text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -66,6 +66,13 @@ pub struct SourceFile {
     /// The path shown to users: relative to the working directory where possible.
     pub path: PathBuf,
     pub text: String,
+    /// Built on the first position asked for: most files read (READMEs, changelogs, files only
+    /// `.Files` reads) never need one.
+    index: OnceLock<LineIndex>,
+}
+
+#[derive(Debug)]
+struct LineIndex {
     line_starts: Vec<u32>,
     /// For text that is not all ASCII: `(byte offset, characters before it)` every
     /// [`CHAR_MARK_STEP`] bytes, so a column is counted from the nearest mark rather than from
@@ -73,20 +80,11 @@ pub struct SourceFile {
     char_marks: Vec<(u32, u32)>,
 }
 
-/// Bytes between two character-count marks of a non-ASCII file.
-const CHAR_MARK_STEP: usize = 4096;
-
-pub type File = Arc<SourceFile>;
-
-impl SourceFile {
-    pub fn new(path: impl Into<PathBuf>, text: String) -> File {
+impl LineIndex {
+    fn build(text: &str) -> LineIndex {
         let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
         line_starts.push(0);
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push((i + 1) as u32);
-            }
-        }
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| (i + 1) as u32));
         let mut char_marks = Vec::new();
         if !text.is_ascii() {
             let mut next = 0;
@@ -97,12 +95,29 @@ impl SourceFile {
                 }
             }
         }
+        LineIndex {
+            line_starts,
+            char_marks,
+        }
+    }
+}
+
+/// Bytes between two character-count marks of a non-ASCII file.
+const CHAR_MARK_STEP: usize = 4096;
+
+pub type File = Arc<SourceFile>;
+
+impl SourceFile {
+    pub fn new(path: impl Into<PathBuf>, text: String) -> File {
         Arc::new(SourceFile {
             path: path.into(),
             text,
-            line_starts,
-            char_marks,
+            index: OnceLock::new(),
         })
+    }
+
+    fn index(&self) -> &LineIndex {
+        self.index.get_or_init(|| LineIndex::build(&self.text))
     }
 
     /// A file known only by its path (unreadable, binary, a directory).
@@ -115,13 +130,13 @@ impl SourceFile {
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.index().line_starts.len()
     }
 
     /// 0-based line index containing the byte offset.
     pub fn line_index(&self, offset: usize) -> usize {
         let off = offset.min(self.text.len()) as u32;
-        match self.line_starts.binary_search(&off) {
+        match self.index().line_starts.binary_search(&off) {
             Ok(i) => i,
             Err(i) => i - 1,
         }
@@ -129,7 +144,8 @@ impl SourceFile {
 
     /// Byte offset where the 0-based line starts.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts
+        self.index()
+            .line_starts
             .get(line)
             .map(|&s| s as usize)
             .unwrap_or(self.text.len())
@@ -159,7 +175,7 @@ impl SourceFile {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
         let line = self.line_index(offset);
         let start = self.line_start(line);
-        let mut col = if self.char_marks.is_empty() {
+        let mut col = if self.index().char_marks.is_empty() {
             offset - start
         } else {
             self.chars_before(offset) - self.chars_before(start)
@@ -176,14 +192,12 @@ impl SourceFile {
 
     /// Characters before a byte offset on a char boundary (non-ASCII text only).
     fn chars_before(&self, offset: usize) -> usize {
-        let i = match self
-            .char_marks
-            .binary_search_by_key(&(offset as u32), |m| m.0)
-        {
+        let marks = &self.index().char_marks;
+        let i = match marks.binary_search_by_key(&(offset as u32), |m| m.0) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        let (at, chars) = self.char_marks.get(i).copied().unwrap_or((0, 0));
+        let (at, chars) = marks.get(i).copied().unwrap_or((0, 0));
         chars as usize + self.text[at as usize..offset].chars().count()
     }
 

@@ -73,7 +73,7 @@ impl Loader {
     /// reported and gives `None`; invalid UTF-8 is reported at its first bad byte and kept,
     /// decoded lossily. Without `need_text`, binary content gives a file with empty text.
     pub fn decode(&mut self, path: PathBuf, bytes: Vec<u8>, need_text: bool) -> Option<File> {
-        let nul = bytes.iter().position(|&b| b == 0);
+        let nul = memchr::memchr(0, &bytes);
         let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
         let (text, invalid) = match String::from_utf8(bytes) {
             Ok(text) => (text, None),
