@@ -10,9 +10,9 @@
 //! reported as missing, and `.Values` used as a whole marks every value as read.
 
 use super::Chart;
+use crate::FastMap;
 use crate::source::Span;
 use crate::template::{Command, Define, Ident, List, Node, Operand, Pipe};
-use std::collections::HashMap;
 
 /// One read of a values path.
 #[derive(Clone, Debug)]
@@ -228,7 +228,7 @@ pub fn analyse(chart: &Chart) -> ValueReads {
             })
         })
         .collect();
-    let mut dots: HashMap<String, DefDot> = HashMap::new();
+    let mut dots: FastMap<String, DefDot> = FastMap::default();
     for _round in 0..16 {
         for (i, t) in parsed.iter().enumerate() {
             let Ok(tree) = &t.tree else { continue };
@@ -243,7 +243,7 @@ pub fn analyse(chart: &Chart) -> ValueReads {
                 *slot = Some((want, walked(w)));
             }
         }
-        let mut next: HashMap<String, DefDot> = HashMap::new();
+        let mut next: FastMap<String, DefDot> = FastMap::default();
         let calls = top
             .iter()
             .flatten()

@@ -295,7 +295,7 @@ fn validate(meta: &ChartMeta) -> Result<(), TemplateError> {
     if !matches!(meta.chart_type.as_str(), "" | "application" | "library") {
         return fail("chart.metadata.type must be application or library".into());
     }
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = crate::FastSet::default();
     for d in &meta.dependencies {
         let key = if d.alias.is_empty() {
             &d.name
@@ -714,7 +714,7 @@ pub struct LenientRender {
     pub missing: Vec<String>,
     pub files: FileTable,
     /// The id in [`Self::files`] of every template, by Helm name.
-    pub names: std::collections::HashMap<String, u32>,
+    pub names: crate::FastMap<String, u32>,
 }
 
 /// Renders `chart` for linting: like [`render`], except that missing dependencies are left out
@@ -741,12 +741,12 @@ pub fn render_lenient(
             }
         }
     };
-    let names: std::collections::HashMap<String, u32> = p
+    let names: crate::FastMap<String, u32> = p
         .engine_files
         .iter()
         .map(|(f, _)| (f.name.clone(), f.file_id))
         .collect();
-    let ids: std::collections::HashMap<&str, u32> = files
+    let ids: crate::FastMap<&str, u32> = files
         .iter()
         .map(|(f, _)| (f.name.as_str(), f.file_id))
         .collect();

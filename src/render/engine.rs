@@ -20,9 +20,9 @@
 use super::exec::{self, Unit};
 use super::funcs::{self, Func};
 use super::value::{Origin, Value};
+use crate::FastMap;
 use crate::source::{SourceFile, Span};
 use crate::template::{self, ParseOptions};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// One template file of the render: its Helm name (`mychart/templates/x.yaml`,
@@ -132,7 +132,7 @@ impl TRef {
 /// Go's `associate`: a new tree replaces an old one of the same name unless it is empty.
 /// `exists` tells whether a name is defined outside `table` (the set a `tpl` call cloned).
 pub(crate) fn register(
-    table: &mut HashMap<String, TRef>,
+    table: &mut FastMap<String, TRef>,
     unit: &Arc<Unit>,
     exists: impl Fn(&str) -> bool,
 ) {
@@ -172,7 +172,7 @@ pub(crate) fn register(
 
 /// The parsed templates of one render.
 pub struct Engine {
-    pub(crate) table: HashMap<String, TRef>,
+    pub(crate) table: FastMap<String, TRef>,
     /// Maps changed in place by earlier renders (Helm's files share their values).
     pub(crate) redirects: std::sync::Mutex<super::exec::shared::Redirects>,
     pub(crate) limits: Limits,
@@ -209,7 +209,7 @@ impl Engine {
             let db = b.name.matches('/').count();
             db.cmp(&da).then_with(|| b.name.cmp(&a.name))
         });
-        let mut table = HashMap::new();
+        let mut table = FastMap::default();
         for (f, tree) in files {
             let unit = match tree {
                 Some(tree) => Unit {

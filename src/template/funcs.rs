@@ -3,7 +3,7 @@
 //! Go checks every function identifier against the template's function maps while parsing,
 //! so the set of names is part of the grammar a template is checked against.
 
-use std::collections::HashSet;
+use crate::FastSet;
 use std::sync::OnceLock;
 
 /// Go's `text/template` builtins (`text/template/funcs.go`, `builtins()`).
@@ -258,7 +258,7 @@ pub const HELM_FUNCTIONS: &[&str] = &[
 /// A set of function names.
 #[derive(Clone, Debug, Default)]
 pub struct FuncSet {
-    names: HashSet<Box<str>>,
+    names: FastSet<Box<str>>,
 }
 
 impl FuncSet {

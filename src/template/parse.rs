@@ -6,7 +6,7 @@
 //! are parsed with a fresh tree state (own look-ahead, variables and range depth), as Go
 //! parses them into new trees.
 
-use std::collections::HashMap;
+use crate::FastMap;
 
 use super::lex::{Lexer, Tok, Token, go_quote};
 use super::literal::{INVALID_SYNTAX, new_number, unquote};
@@ -66,7 +66,7 @@ pub(crate) struct Parser<'a> {
     last: Token,
     defines: Vec<Define>,
     /// Go's treeSet: name → whether the tree is non-empty.
-    tree_set: HashMap<String, bool>,
+    tree_set: FastMap<String, bool>,
     /// Open blocks, innermost last: opening tag and keyword.
     open: Vec<(Span, &'static str)>,
 }
@@ -101,7 +101,7 @@ impl<'a> Parser<'a> {
             cur_ldelim: Token::EMPTY,
             last: Token::EMPTY,
             defines: Vec::new(),
-            tree_set: HashMap::new(),
+            tree_set: FastMap::default(),
             open: Vec::new(),
         }
     }

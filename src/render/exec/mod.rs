@@ -23,6 +23,7 @@ pub(crate) mod provenance;
 pub(crate) mod shared;
 mod values_methods;
 
+use crate::FastMap;
 use crate::render::engine::{Engine, Output, RenderError, TRef, register};
 use crate::render::funcs::{CallError, FuncCtx};
 use crate::render::gofmt;
@@ -35,7 +36,6 @@ use crate::template::{
 };
 use provenance::{Buf, RECENT, Recent, strip_no_value};
 use shared::Redirects;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Functions whose result is their last argument printed another way (quoted, trimmed,
@@ -160,9 +160,9 @@ enum At<'u> {
 pub(crate) struct Ctx<'e> {
     engine: &'e Engine,
     /// Templates added by `tpl` calls in progress (Helm clones the set for each).
-    overlays: Vec<HashMap<String, TRef>>,
+    overlays: Vec<FastMap<String, TRef>>,
     /// Helm's `includedNames`.
-    included: HashMap<String, u32>,
+    included: FastMap<String, u32>,
     steps: u64,
     written: usize,
     nesting: u32,
@@ -176,7 +176,7 @@ impl<'e> Ctx<'e> {
         Ctx {
             engine,
             overlays: Vec::new(),
-            included: HashMap::new(),
+            included: FastMap::default(),
             steps: 0,
             written: 0,
             nesting: 0,
@@ -1317,7 +1317,7 @@ impl<'u> Frame<'u> {
             source,
             tree: Arc::new(tree),
         });
-        let mut overlay = HashMap::new();
+        let mut overlay = FastMap::default();
         {
             let exists = |n: &str| cx.lookup(n).is_some();
             register(&mut overlay, &unit, exists);

@@ -9,8 +9,8 @@
 //! handed to a function or printed is rebuilt with every nested map resolved (deep, memoized
 //! until the next redirect).
 
+use crate::FastMap;
 use crate::render::value::{Kind, List, Map, Value};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 fn key(m: &Arc<Map>) -> usize {
@@ -20,13 +20,13 @@ fn key(m: &Arc<Map>) -> usize {
 #[derive(Debug, Default)]
 pub(crate) struct Redirects {
     /// Old map (kept alive, so its address is never reused) to its replacement.
-    table: HashMap<usize, (Arc<Map>, Arc<Map>)>,
+    table: FastMap<usize, (Arc<Map>, Arc<Map>)>,
     epoch: u64,
     /// Deep resolution of a map, valid for `epoch`; the key map is kept alive too.
-    memo: HashMap<usize, (u64, Arc<Map>, Arc<Map>)>,
+    memo: FastMap<usize, (u64, Arc<Map>, Arc<Map>)>,
     /// A map rebuilt by deep resolution (kept alive) to the map it stands for: a function
     /// that replaces the rebuilt map replaces that one.
-    rebuilt: HashMap<usize, (Arc<Map>, Arc<Map>)>,
+    rebuilt: FastMap<usize, (Arc<Map>, Arc<Map>)>,
 }
 
 /// Bound on the memo, so a render that touches many maps does not keep them all.

@@ -1,9 +1,9 @@
+use crate::FastSet;
 use crate::chart::Chart;
 use crate::chart::templates::tree;
 use crate::diagnostic::{RuleMeta, Severity, Sink};
 use crate::rules::{ChartCheck, Ctx, ManifestCheck};
 use crate::template::TemplateRefKind;
-use std::collections::HashSet;
 
 pub static META: RuleMeta = RuleMeta {
     name: "templates/undefined-template",
@@ -51,7 +51,7 @@ fn check_chart(chart: &Chart, ctx: &Ctx, sink: &mut Sink) {
     if charts.iter().any(|(_, c)| !c.dependencies_known()) {
         return;
     }
-    let mut defined: HashSet<&str> = HashSet::new();
+    let mut defined: FastSet<&str> = FastSet::default();
     let mut unparsed: Vec<&str> = Vec::new();
     let mut providers: Vec<&Chart> = charts.iter().map(|(_, c)| *c).collect();
     let mut i = 0;
@@ -137,13 +137,13 @@ fn check_chart(chart: &Chart, ctx: &Ctx, sink: &mut Sink) {
 /// from the rendered templates, or named in a values.yaml (for `tpl`). `None` when any may
 /// run: a library chart (other charts call its `define`s), a chart of partials only, or an
 /// `include` whose name is computed.
-fn reachable<'a>(charts: &[(String, &'a Chart)]) -> Option<HashSet<&'a str>> {
+fn reachable<'a>(charts: &[(String, &'a Chart)]) -> Option<FastSet<&'a str>> {
     let top = charts.first()?.1;
     if crate::rules::chart::is_library(top) || top.parsed_templates().iter().all(|t| t.partial) {
         return None;
     }
     let mut edges: Vec<(Option<String>, String)> = Vec::new();
-    let mut names: HashSet<&'a str> = HashSet::new();
+    let mut names: FastSet<&'a str> = FastSet::default();
     for (_, c) in charts {
         for t in c.parsed_templates() {
             let Ok(tree) = &t.tree else { return None };
@@ -169,7 +169,7 @@ fn reachable<'a>(charts: &[(String, &'a Chart)]) -> Option<HashSet<&'a str>> {
             }
         }
     }
-    let mut live: HashSet<&'a str> = HashSet::new();
+    let mut live: FastSet<&'a str> = FastSet::default();
     let mut todo: Vec<&str> = Vec::new();
     for (from, to) in &edges {
         if from.is_none() {
