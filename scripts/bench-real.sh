@@ -72,32 +72,42 @@ print(f"charts: {n}")
 PY
 
 charts=("$work"/charts/*)
-now() { date +%s.%N; }
-best() { # command... : the best wall time of RUNS runs
-    local b="" t0 t
-    for _ in $(seq "$runs"); do
-        t0=$(now); "$@" >/dev/null 2>&1 || true; t=$(echo "$(now) - $t0" | bc -l)
-        if [ -z "$b" ] || [ "$(echo "$t < $b" | bc -l)" = 1 ]; then b=$t; fi
-    done
-    printf '%.3f' "$b"
+# One timed run: wall and CPU (user + system) seconds of a command and its children.
+timed() { # command... : prints "wall cpu"
+    /usr/bin/time -o "$work/t" -f '%e %U %S' "$@" >/dev/null 2>&1 || true
+    tail -1 "$work/t" | awk '{ printf "%.3f %.3f", $1, $2 + $3 }'
 }
-each() { local tool=$1; shift; for c in "${charts[@]}"; do "$tool" "$@" "$c" >/dev/null 2>&1 || true; done; }
+best() { # command... : the best wall time of RUNS runs, with that run's CPU time
+    local b="" r
+    for _ in $(seq "$runs"); do
+        r=$(timed "$@")
+        if [ -z "$b" ] || [ "$(echo "${r% *} < ${b% *}" | bc -l)" = 1 ]; then b=$r; fi
+    done
+    echo "$b"
+}
+each() { # tool args... : runs `tool args... CHART` for every chart, one process each
+    local tool=$1; shift
+    for c in "${charts[@]}"; do "$tool" "$@" "$c" >/dev/null 2>&1 || true; done
+}
+export -f each
+ratio() { echo "scale=1; $1 / $2" | bc -l; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -sr)"
 echo "plimsoll $("$plimsoll" --version | cut -d' ' -f2), helm $("$helm" version --short)"
-echo "charts: ${#charts[@]} ($(du -sh "$work/charts" | cut -f1)), runs: $runs (best of)"
+echo "charts: ${#charts[@]} ($(du -sh "$work/charts" | cut -f1)), runs: $runs (best wall of)"
 echo "findings: $("$plimsoll" lint "$work/charts" --format compact --fail-on never 2>/dev/null | wc -l)"
-pl=$(best "$plimsoll" lint "$work/charts" --fail-on never)
-hl=$(best "$helm" lint "${charts[@]}")
-pt=$(best each "$plimsoll" template)
-ht=$(best each "$helm" template)
+read -r pl_w pl_c <<<"$(best "$plimsoll" lint "$work/charts" --fail-on never)"
+read -r hl_w hl_c <<<"$(best "$helm" lint "${charts[@]}")"
+read -r pt_w pt_c <<<"$(best bash -c "charts=(\"$work\"/charts/*); $(declare -f each); each \"$plimsoll\" template")"
+read -r ht_w ht_c <<<"$(best bash -c "charts=(\"$work\"/charts/*); $(declare -f each); each \"$helm\" template")"
 /usr/bin/time -o "$work/time" -f '%M' "$plimsoll" lint "$work/charts" --fail-on never >/dev/null 2>&1 || true
 mem=$(tail -1 "$work/time")
+n=${#charts[@]}
 echo
-echo "| work | plimsoll | helm | ratio |"
+echo "| work | plimsoll wall (CPU) | helm wall (CPU) | ratio wall (CPU) |"
 echo "|---|---|---|---|"
-echo "| lint, all charts, one process | ${pl} s | ${hl} s | $(echo "scale=1; $hl / $pl" | bc -l)× |"
-echo "| template, one process per chart | ${pt} s | ${ht} s | $(echo "scale=1; $ht / $pt" | bc -l)× |"
-echo "| per chart (template) | $(echo "scale=1; 1000 * $pt / ${#charts[@]}" | bc -l) ms | $(echo "scale=1; 1000 * $ht / ${#charts[@]}" | bc -l) ms | |"
+echo "| lint, all charts in one process | ${pl_w} s (${pl_c} s) | ${hl_w} s (${hl_c} s) | $(ratio "$hl_w" "$pl_w")× ($(ratio "$hl_c" "$pl_c")×) |"
+echo "| template, one process per chart | ${pt_w} s (${pt_c} s) | ${ht_w} s (${ht_c} s) | $(ratio "$ht_w" "$pt_w")× ($(ratio "$ht_c" "$pt_c")×) |"
+echo "| template, per chart | $(echo "scale=1; 1000 * $pt_w / $n" | bc -l) ms | $(echo "scale=1; 1000 * $ht_w / $n" | bc -l) ms | |"
 echo
 echo "plimsoll lint peak memory: $((mem / 1024)) MiB"
