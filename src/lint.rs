@@ -406,6 +406,9 @@ fn lint_loaded(
         }
     };
     diags.append(&mut sink.diagnostics);
+    // The unit is done: its files' parsed Prometheus rules are not needed again, even when a
+    // finding keeps a file alive until the report.
+    crate::prometheus::extract::release(&files);
     let paths = files.iter().map(|f| f.path.clone()).collect();
     (paths, filter(diags, &files, config))
 }

@@ -536,9 +536,10 @@ pub fn template_rules(file: &File) -> Arc<Vec<PromRule>> {
 
 type CacheMap = HashMap<(usize, u8), (Weak<SourceFile>, Arc<Vec<PromRule>>)>;
 
+static CACHE: OnceLock<Mutex<CacheMap>> = OnceLock::new();
+
 /// Each file's rules are extracted and parsed once, however many rules read them.
 fn cached(file: &File, kind: u8, f: impl FnOnce() -> Vec<PromRule>) -> Arc<Vec<PromRule>> {
-    static CACHE: OnceLock<Mutex<CacheMap>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let key = (Arc::as_ptr(file) as usize, kind);
     if let Ok(map) = cache.lock()
@@ -559,9 +560,41 @@ fn cached(file: &File, kind: u8, f: impl FnOnce() -> Vec<PromRule>) -> Arc<Vec<P
     rules
 }
 
+/// Drops the cached rules of `files`. Called when a chart or manifest set has been linted, so
+/// the cache holds only the files of units in progress, not every file a finding keeps alive.
+pub fn release(files: &[File]) {
+    let Some(cache) = CACHE.get() else { return };
+    if let Ok(mut map) = cache.lock() {
+        if map.is_empty() {
+            return;
+        }
+        let done: crate::FastSet<usize> = files.iter().map(|f| Arc::as_ptr(f) as usize).collect();
+        map.retain(|(ptr, _), (weak, _)| weak.strong_count() > 0 && !done.contains(ptr));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn release_drops_the_cached_rules_of_finished_files() {
+        let src = "monitoring:\n  rules:\n    - alert: A\n      expr: up == 0\n";
+        let f = SourceFile::new("values.yaml", src.to_string());
+        let y = crate::yaml::parse(src);
+        let held = |f: &File| {
+            let map = CACHE.get().unwrap().lock().unwrap();
+            map.contains_key(&(Arc::as_ptr(f) as usize, 0))
+                || map.contains_key(&(Arc::as_ptr(f) as usize, 1))
+        };
+        let first = values_rules(&f, &y);
+        assert!(held(&f));
+        // A second read is the cached one.
+        assert!(Arc::ptr_eq(&first, &values_rules(&f, &y)));
+        release(std::slice::from_ref(&f));
+        // The file is still alive (a finding may keep it), but its rules are gone.
+        assert!(!held(&f));
+    }
 
     #[test]
     fn finds_rules_in_values_with_spans() {
