@@ -446,3 +446,45 @@ fn the_fixtures_render_as_helm_renders_them() {
         "execution error at (broken/templates/required.yaml:6:15): endpoint is required"
     ));
 }
+
+#[test]
+fn a_template_that_does_not_parse_is_reported_once() {
+    let dir = tempfile::tempdir().expect("a scratch folder");
+    let root = dir.path();
+    std::fs::create_dir(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("Chart.yaml"),
+        "apiVersion: v2\nname: web\nversion: 1.0.0\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("values.yaml"), "a: 1\n").unwrap();
+    // A syntax error: Helm's render fails with the same parse error.
+    std::fs::write(
+        root.join("templates/cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: {{ .Values.a | quote }\n",
+    )
+    .unwrap();
+    // Nesting past plimsoll's parser limit: Helm renders it, plimsoll says it did not check it.
+    let deep = format!(
+        "x: {}y{}\n",
+        "{{ if true }}".repeat(1500),
+        "{{ end }}".repeat(1500)
+    );
+    std::fs::write(root.join("templates/deep.yaml"), deep).unwrap();
+    let ds = lint(root.to_str().unwrap());
+    let on = |file: &str| -> Vec<&Value> {
+        ds.iter()
+            .filter(|d| path(d).ends_with(file) && rule(d).starts_with("templates/"))
+            .collect()
+    };
+    let cm = on("templates/cm.yaml");
+    assert_eq!(cm.len(), 1, "{}", show(&ds));
+    assert_eq!(rule(cm[0]), "templates/syntax");
+    assert_eq!(cm[0]["severity"], "error");
+    assert_eq!((line(cm[0]), column(cm[0])), (6, 27));
+    let deep = on("templates/deep.yaml");
+    assert_eq!(deep.len(), 1, "{}", show(&ds));
+    assert_eq!(rule(deep[0]), "templates/syntax");
+    assert_eq!(deep[0]["severity"], "info");
+    assert!(message(deep[0]).contains("not checked"), "{}", show(&ds));
+}

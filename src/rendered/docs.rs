@@ -123,6 +123,13 @@ impl<'r> RenderedSet<'r> {
             if !self.own(&file) {
                 continue;
             }
+            // A template that does not parse is reported by `templates/syntax`, at the same
+            // place and with the same message.
+            if e.message.starts_with("parse error")
+                && crate::chart::templates::has_template_extension(&file.path.to_string_lossy())
+            {
+                continue;
+            }
             let mut d = Diagnostic::new(
                 &render_error::META,
                 &file,

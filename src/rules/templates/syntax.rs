@@ -51,6 +51,19 @@ fn check_chart(chart: &Chart, _: &Ctx, sink: &mut Sink) {
         };
         let go_line = t.file.line_col(e.span.start as usize).line;
         let shown_line = t.file.line_col(focus.start as usize).line;
+        if e.kind == ErrorKind::TooDeep {
+            // plimsoll's own bound (its parser recurses), not Helm's: Helm may accept the file.
+            let d = sink.report(
+                &META,
+                &t.file,
+                focus,
+                format!("Template not checked: {}", e.message),
+            );
+            d.severity = Severity::Info;
+            d.label("plimsoll's nesting limit");
+            d.help("plimsoll parses templates nested up to 1,000 levels deep; flatten the nesting (a named template, or `and`/`or` in one condition) to have it checked");
+            continue;
+        }
         let mut message = format!("Template does not parse: {}", e.message);
         if go_line != shown_line {
             message.push_str(&format!(" (Helm reports line {go_line})"));
