@@ -162,8 +162,20 @@ pub struct TemplateRef {
     pub define: Option<String>,
 }
 
+/// What a [`Collect`] walk gathers: each public collector asks for one kind, so the walk
+/// allocates nothing for the others.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum Want {
+    #[default]
+    Funcs,
+    Fields,
+    Vars,
+    Refs,
+}
+
 #[derive(Default)]
 struct Collect<'f> {
+    want: Want,
     define: Option<String>,
     funcs: Vec<FuncCall>,
     fields: Vec<FieldChain>,
@@ -180,7 +192,9 @@ impl Visitor for Collect<'_> {
         self.define = None;
     }
     fn node(&mut self, n: &Node) {
-        if let Node::Template(t) = n {
+        if self.want == Want::Refs
+            && let Node::Template(t) = n
+        {
             self.refs.push(TemplateRef {
                 name: t.name.clone(),
                 name_span: t.name_span,
@@ -195,6 +209,9 @@ impl Visitor for Collect<'_> {
         }
     }
     fn pipe(&mut self, p: &Pipe) {
+        if self.want != Want::Vars {
+            return;
+        }
         for d in &p.decl {
             self.vars.push(VarOccurrence {
                 name: d.name.clone(),
@@ -211,15 +228,18 @@ impl Visitor for Collect<'_> {
     fn operand(&mut self, op: &Operand, cmd: &Command, head: bool, stage: usize) {
         match op {
             Operand::Function { name, span } => {
-                self.funcs.push(FuncCall {
-                    name: name.clone(),
-                    span: *span,
-                    command: cmd.span,
-                    args: if head { cmd.args.len() - 1 } else { 0 },
-                    piped: head && stage > 0,
-                    define: self.define.clone(),
-                });
-                if head
+                if self.want == Want::Funcs {
+                    self.funcs.push(FuncCall {
+                        name: name.clone(),
+                        span: *span,
+                        command: cmd.span,
+                        args: if head { cmd.args.len() - 1 } else { 0 },
+                        piped: head && stage > 0,
+                        define: self.define.clone(),
+                    });
+                }
+                if self.want == Want::Refs
+                    && head
                     && self.ref_funcs.contains(&name.as_str())
                     && let Some(Operand::String(s)) = cmd.args.get(1)
                 {
@@ -238,13 +258,15 @@ impl Visitor for Collect<'_> {
                 fields,
                 span,
             } => {
-                self.vars.push(VarOccurrence {
-                    name: name.clone(),
-                    span: *name_span,
-                    kind: VarKind::Use,
-                    define: self.define.clone(),
-                });
-                if !fields.is_empty() {
+                if self.want == Want::Vars {
+                    self.vars.push(VarOccurrence {
+                        name: name.clone(),
+                        span: *name_span,
+                        kind: VarKind::Use,
+                        define: self.define.clone(),
+                    });
+                }
+                if self.want == Want::Fields && !fields.is_empty() {
                     self.fields.push(FieldChain {
                         span: *span,
                         root: FieldRoot::Variable(name.clone()),
@@ -254,28 +276,33 @@ impl Visitor for Collect<'_> {
                     });
                 }
             }
-            Operand::Field { span, fields } => self.fields.push(FieldChain {
-                span: *span,
-                root: FieldRoot::Dot,
-                path: fields.iter().map(|f| f.name.clone()).collect(),
-                segments: fields.iter().map(|f| f.span).collect(),
-                define: self.define.clone(),
-            }),
-            Operand::Chain { span, fields, .. } => self.fields.push(FieldChain {
-                span: *span,
-                root: FieldRoot::Expr,
-                path: fields.iter().map(|f| f.name.clone()).collect(),
-                segments: fields.iter().map(|f| f.span).collect(),
-                define: self.define.clone(),
-            }),
+            Operand::Field { span, fields } if self.want == Want::Fields => {
+                self.fields.push(FieldChain {
+                    span: *span,
+                    root: FieldRoot::Dot,
+                    path: fields.iter().map(|f| f.name.clone()).collect(),
+                    segments: fields.iter().map(|f| f.span).collect(),
+                    define: self.define.clone(),
+                })
+            }
+            Operand::Chain { span, fields, .. } if self.want == Want::Fields => {
+                self.fields.push(FieldChain {
+                    span: *span,
+                    root: FieldRoot::Expr,
+                    path: fields.iter().map(|f| f.name.clone()).collect(),
+                    segments: fields.iter().map(|f| f.span).collect(),
+                    define: self.define.clone(),
+                })
+            }
             _ => {}
         }
     }
 }
 
 impl Template {
-    fn collect<'f>(&self, ref_funcs: &'f [&'f str]) -> Collect<'f> {
+    fn collect<'f>(&self, want: Want, ref_funcs: &'f [&'f str]) -> Collect<'f> {
         let mut c = Collect {
+            want,
             ref_funcs,
             ..Collect::default()
         };
@@ -285,23 +312,23 @@ impl Template {
 
     /// Every function identifier, in walk order.
     pub fn function_calls(&self) -> Vec<FuncCall> {
-        self.collect(&[]).funcs
+        self.collect(Want::Funcs, &[]).funcs
     }
 
     /// Every field chain (`.a.b`, `$.a.b`, `$v.a`, `(x).a`), in walk order.
     pub fn field_chains(&self) -> Vec<FieldChain> {
-        self.collect(&[]).fields
+        self.collect(Want::Fields, &[]).fields
     }
 
     /// Every variable declaration, assignment and use, in walk order.
     pub fn variables(&self) -> Vec<VarOccurrence> {
-        self.collect(&[]).vars
+        self.collect(Want::Vars, &[]).vars
     }
 
     /// `template` and `block` references, plus calls of the given functions (for Helm:
     /// `&["include"]`) whose first argument is a string literal.
     pub fn template_refs(&self, functions: &[&str]) -> Vec<TemplateRef> {
-        self.collect(functions).refs
+        self.collect(Want::Refs, functions).refs
     }
 
     /// The names of `define`d and `block` templates, in source order.
