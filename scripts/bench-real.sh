@@ -40,7 +40,7 @@ def deps(chart):
         if re.match(r"^dependencies:", line):
             inside = True
             continue
-        if inside and re.match(r"^\S", line):
+        if inside and re.match(r"^[A-Za-z_]", line):
             inside = False
         m = re.match(r"^\s*-?\s*name:\s*['\"]?([A-Za-z0-9_.-]+)", line) if inside else None
         if m:
