@@ -571,6 +571,74 @@ fn stdin_filename_lints_the_buffer_in_place_of_the_file() {
 }
 
 #[test]
+fn stdin_filename_lints_a_file_not_yet_on_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    write_all(
+        dir.path(),
+        &[
+            ("c/Chart.yaml", CHART),
+            ("c/values.yaml", "a: 1\n"),
+            (
+                "c/templates/cm.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: \"{{ .Values.a }}\"\n",
+            ),
+        ],
+    );
+    let lint_new = |path: &str, text: &str| {
+        let out = with_stdin(
+            dir.path(),
+            &["lint", "--stdin-filename", path, "--format", "compact", "-"],
+            text,
+        );
+        (out.status.code(), String::from_utf8(out.stdout).unwrap())
+    };
+    // A new template, linted in its chart: it reads a value the chart does not have, and it
+    // calls a `define` the chart's other template does not provide.
+    let (code, stdout) = lint_new(
+        "c/templates/new.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ include \"c.nope\" . }}\ndata:\n  b: \"{{ .Values.b }}\"\n",
+    );
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.contains("c/templates/new.yaml:6:")
+            && stdout.contains("[templates/values-path-missing]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("[templates/undefined-template]"),
+        "{stdout}"
+    );
+    // Only the new file's findings are shown, and nothing is written.
+    assert!(
+        stdout
+            .lines()
+            .filter(|l| l.contains(" ["))
+            .all(|l| l.starts_with("c/templates/new.yaml:")),
+        "{stdout}"
+    );
+    assert!(!dir.path().join("c/templates/new.yaml").exists());
+    // A new partial that is fine gets no findings (exit 0), whatever the rest of the chart has.
+    let (code, stdout) = lint_new(
+        "c/templates/_more.tpl",
+        "{{- define \"c.more\" -}}x{{- end -}}\n",
+    );
+    assert_eq!(code, Some(0), "{stdout}");
+    // A new manifest outside any chart.
+    let (code, stdout) = lint_new(
+        "cronjob.yaml",
+        "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: x\nspec: {}\n",
+    );
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.starts_with("cronjob.yaml:1:") && stdout.contains("[manifests/api-removed]"),
+        "{stdout}"
+    );
+    // A folder that does not exist is still a usage error.
+    let (code, _) = lint_new("nowhere/x.yaml", "a: 1\n");
+    assert_eq!(code, Some(2));
+}
+
+#[test]
 fn explain_says_what_the_fix_does() {
     let dir = tempfile::tempdir().unwrap();
     let out = plimsoll(dir.path(), &["explain", "chart/version-not-string"]);

@@ -556,7 +556,31 @@ impl DirWalk<'_> {
                 None => chart.unloaded.push(local),
             }
         }
+        self.add_unsaved(loader, &mut chart, dir, prefix);
         chart
+    }
+
+    /// Adds the files an editor holds for this chart that are not on disk yet (see
+    /// [`crate::overlay::unsaved_under`]), as if they were: not those of a subchart (its own
+    /// load adds them) nor those `.helmignore` leaves out.
+    fn add_unsaved(&self, loader: &mut Loader, chart: &mut Chart, dir: &Path, prefix: &str) {
+        let unsaved = crate::overlay::unsaved_under(dir);
+        if unsaved.is_empty() {
+            return;
+        }
+        for (local, text) in unsaved {
+            let rel = format!("{prefix}{local}");
+            let ignored = local
+                .match_indices('/')
+                .any(|(i, _)| self.rules.ignore(&format!("{prefix}{}", &local[..i]), true));
+            if local.starts_with("charts/") || ignored || self.rules.ignore(&rel, false) {
+                continue;
+            }
+            add_file(loader, chart, &local, dir.join(&local), text.to_vec());
+        }
+        for list in [&mut chart.templates, &mut chart.crds, &mut chart.files] {
+            list.sort_by(|a, b| a.path.cmp(&b.path));
+        }
     }
 
     fn subchart_dir(
