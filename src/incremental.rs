@@ -9,9 +9,10 @@
 //! - per chart, the findings of the last lint are kept with the text of every file the chart
 //!   read. When the only files that changed are READMEs, only the rules that read a README run
 //!   again ([`README_READERS`]); the findings of every other rule are taken from the last lint,
-//!   and so is the render, unless a template or values file of the chart mentions `Files` (a
-//!   template can read the README through `.Files`). Any other change, and any change of the
-//!   configuration, lints the chart in full (with the parses kept).
+//!   and so is the render, unless the last render read a README's content (through `.Files`:
+//!   the renderer reports every file whose content it reads, see [`note_file_read`]; a render
+//!   that read none of them gives the same result whatever they hold). Any other change, and
+//!   any change of the configuration, lints the chart in full (with the parses kept).
 //!
 //! Correctness comes first: the findings are the ones a full lint of the same text gives
 //! (`tests/server.rs` compares them with `plimsoll lint --format json`).
@@ -40,6 +41,21 @@ const README_READERS: &[&str] = &[
 const KEEP_LINTS: u64 = 8;
 
 static ENABLED: AtomicBool = AtomicBool::new(false);
+/// Set when a render reads the content of a README through `.Files`.
+static README_READ: AtomicBool = AtomicBool::new(false);
+
+/// Called by the renderer for every file whose content a template reads through `.Files`
+/// (`name` relative to its chart).
+pub fn note_file_read(name: &str) {
+    if enabled()
+        && name
+            .rsplit('/')
+            .next()
+            .is_some_and(crate::chart::load::is_readme)
+    {
+        README_READ.store(true, Ordering::SeqCst);
+    }
+}
 static GENERATION: AtomicU64 = AtomicU64::new(0);
 
 /// Turns reuse on for the rest of the process.
@@ -179,8 +195,8 @@ struct ChartState {
     setup: u64,
     /// The READMEs among `files`.
     readmes: Vec<PathBuf>,
-    /// Whether a template or values file mentions `Files` (the render may read a README).
-    mentions_files: bool,
+    /// Whether the render read a README's content.
+    render_read_readme: bool,
     /// Findings of the rules that do not read a README.
     others: Vec<Diagnostic>,
     /// The render's findings and whether the default values rendered (`None`: no render).
@@ -237,7 +253,6 @@ pub fn lint_chart(
     all_charts(chart, &mut charts);
     let mut files = HashMap::new();
     let mut readmes = Vec::new();
-    let mut mentions_files = false;
     for c in &charts {
         readmes.extend(c.readme.iter().map(|r| r.path.clone()));
         if let Some(a) = &c.archive {
@@ -249,10 +264,6 @@ pub fn lint_chart(
                 None => hash(f.text.as_bytes()),
             };
             files.insert(f.path.clone(), bytes);
-            let readme = c.readme.as_ref().is_some_and(|r| r.path == f.path);
-            if !readme && f.text.contains("Files") {
-                mentions_files = true;
-            }
         }
     }
     let mut setup = std::collections::hash_map::DefaultHasher::new();
@@ -286,14 +297,19 @@ pub fn lint_chart(
         &mut readers,
         &|name| reads_readme(name),
     );
-    let (others, rendered) = match reuse {
+    let render = || {
+        RENDERED.fetch_add(1, Ordering::Relaxed);
+        README_READ.store(false, Ordering::SeqCst);
+        let found = crate::rendered::render_findings(chart, config, overrides, packs);
+        (found, README_READ.load(Ordering::SeqCst))
+    };
+    let (others, (rendered, render_read_readme)) = match reuse {
         Some(p) => {
             README_ONLY.fetch_add(1, Ordering::Relaxed);
-            let rendered = if p.mentions_files || mentions_files {
-                RENDERED.fetch_add(1, Ordering::Relaxed);
-                crate::rendered::render_findings(chart, config, overrides, packs)
+            let rendered = if p.render_read_readme {
+                render()
             } else {
-                p.rendered
+                (p.rendered, false)
             };
             (p.others, rendered)
         }
@@ -309,9 +325,7 @@ pub fn lint_chart(
                 &mut others,
                 &|name| !reads_readme(name),
             );
-            RENDERED.fetch_add(1, Ordering::Relaxed);
-            let rendered = crate::rendered::render_findings(chart, config, overrides, packs);
-            (others.diagnostics, rendered)
+            (others.diagnostics, render())
         }
     };
     sink.diagnostics.extend(readers.diagnostics);
@@ -326,7 +340,7 @@ pub fn lint_chart(
             files,
             setup,
             readmes,
-            mentions_files,
+            render_read_readme,
             others,
             rendered,
         },

@@ -677,26 +677,39 @@ fn edits_reuse_what_did_not_change_and_match_a_full_lint() {
 }
 
 #[test]
-fn a_readme_edit_renders_again_when_a_template_reads_files() {
+fn a_readme_edit_renders_again_only_when_the_render_read_the_readme() {
     let dir = tempfile::tempdir().unwrap();
     let dir_path = dir.path().canonicalize().unwrap();
     let c = bigger_chart(&dir_path);
-    // A template reads the README: an edit of it changes what the chart renders.
+    // A template reads another file through `.Files`: the README's text cannot change the
+    // render.
+    std::fs::write(c.join("conf.txt"), "a=1\n").unwrap();
     std::fs::write(
-        c.join("templates/cron.yaml"),
-        "{{- if contains \"legacy\" (.Files.Get \"README.md\") }}\napiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: x\nspec: {}\n{{- end }}\n",
+        c.join("templates/conf.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: conf\ndata:\n  conf: {{ .Files.Get \"conf.txt\" | quote }}\n",
     )
     .unwrap();
     let readme = c.join("README.md");
-    let cron = c.join("templates/cron.yaml");
     let mut ed = Editor::start(&dir_path);
     initialize(&mut ed, &dir_path);
     ed.open(&readme, README);
     let (s, _) = ed.stats();
     assert_eq!(s["chartsFull"], 1, "{s}");
-    assert!(!ed.latest.contains_key(&uri(&cron)), "{:?}", ed.latest);
+    ed.change(&readme, 2, &format!("{README}\nMore words.\n"));
+    let (s, _) = ed.stats();
+    assert_eq!(s["chartsReadmeOnly"], 1, "{s}");
+    assert_eq!(s["chartsRendered"], 0, "{s}");
+
+    // A new template, not saved yet, reads the README: an edit of it now changes what the
+    // chart renders, so it renders again.
+    let cron = c.join("templates/cron.yaml");
+    let cron_text = "{{- if contains \"legacy\" (.Files.Get \"README.md\") }}\napiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: x\nspec: {}\n{{- end }}\n";
+    ed.open(&cron, cron_text);
+    let (s, _) = ed.stats();
+    assert_eq!(s["chartsFull"], 1, "{s}");
+    assert!(ed.latest[&uri(&cron)].is_empty(), "{:?}", ed.latest);
     let legacy = format!("{README}\nThe legacy CronJob API is used.\n");
-    ed.change(&readme, 2, &legacy);
+    ed.change(&readme, 3, &legacy);
     let (s, _) = ed.stats();
     assert_eq!(s["chartsReadmeOnly"], 1, "{s}");
     assert_eq!(s["chartsRendered"], 1, "{s}");
@@ -705,7 +718,9 @@ fn a_readme_edit_renders_again_when_a_template_reads_files() {
         "{:?}",
         ed.latest
     );
+    // The same as a full lint of the same text.
     std::fs::write(&readme, &legacy).unwrap();
+    std::fs::write(&cron, cron_text).unwrap();
     assert_eq!(shown(&ed), full_lint(&dir_path, &c));
     ed.finish();
 }

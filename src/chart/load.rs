@@ -257,7 +257,8 @@ fn needs_text(rel: &str) -> bool {
         || is_readme(rel)
 }
 
-fn is_readme(rel: &str) -> bool {
+/// Whether a chart-relative path names the chart's README (`README.md`, in any case).
+pub fn is_readme(rel: &str) -> bool {
     rel.eq_ignore_ascii_case("readme.md")
 }
 
