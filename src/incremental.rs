@@ -287,16 +287,13 @@ pub fn lint_chart(
                 .all(|(path, h)| p.files.get(path) == Some(h) || readmes.contains(path))
     });
 
-    let mut readers = Sink::default();
-    crate::lint::run_chart(
-        chart,
-        None,
-        config,
-        overrides,
-        packs,
-        &mut readers,
-        &|name| reads_readme(name),
-    );
+    // The chart checks of the rules and packs whose name `only` accepts.
+    let static_rules = |only: &dyn Fn(&str) -> bool| {
+        let mut sink = Sink::default();
+        crate::lint::run_chart(chart, None, config, overrides, packs, &mut sink, only);
+        sink.diagnostics
+    };
+    let readers = static_rules(&reads_readme);
     let render = || {
         RENDERED.fetch_add(1, Ordering::Relaxed);
         README_READ.store(false, Ordering::SeqCst);
@@ -315,20 +312,10 @@ pub fn lint_chart(
         }
         None => {
             FULL.fetch_add(1, Ordering::Relaxed);
-            let mut others = Sink::default();
-            crate::lint::run_chart(
-                chart,
-                None,
-                config,
-                overrides,
-                packs,
-                &mut others,
-                &|name| !reads_readme(name),
-            );
-            (others.diagnostics, render())
+            (static_rules(&|name| !reads_readme(name)), render())
         }
     };
-    sink.diagnostics.extend(readers.diagnostics);
+    sink.diagnostics.extend(readers);
     sink.diagnostics.extend(others.iter().cloned());
     if let Some((found, reached)) = &rendered {
         crate::rendered::merge::reconcile(&mut sink.diagnostics, found, *reached);

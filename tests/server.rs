@@ -1,6 +1,9 @@
 //! `plimsoll server` driven as an editor drives it: Content-Length framed JSON-RPC over the
 //! child's stdin and stdout. Every read has a timeout, so a server that hangs fails the test.
 
+mod cli_support;
+
+use cli_support::plimsoll;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
@@ -537,12 +540,7 @@ const README: &str = "# web\n\n| Key | Type | Default | Description |\n|-----|--
 /// The findings of `plimsoll lint --format json` on `chart`, as the server shows them:
 /// (URI, line, character, rule, message), sorted.
 fn full_lint(dir: &Path, chart: &Path) -> Vec<(String, u64, u64, String, String)> {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_plimsoll"))
-        .args(["lint", "--format", "json"])
-        .arg(chart)
-        .current_dir(dir)
-        .output()
-        .unwrap();
+    let out = plimsoll(&["lint", "--format", "json", chart.to_str().unwrap()], dir);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let mut all: Vec<_> = v["diagnostics"]
         .as_array()
