@@ -215,10 +215,16 @@ impl<R: std::io::Read + Send + 'static, W: std::io::Write> Server<R, W> {
         }
         let mut before = self.published.remove(unit).unwrap_or_default();
         // Open buffers of the unit always get an answer, an empty one included.
+        let mut open = false;
         for path in self.docs.keys() {
             if unit_of(path).as_deref() == Some(unit) {
                 before.insert(path.clone());
+                open = true;
             }
+        }
+        if !open {
+            // Nothing of the unit is open any more: what was kept for it can go.
+            crate::incremental::forget(unit);
         }
         let mut now = BTreeSet::new();
         let mut published = 0;
