@@ -3,6 +3,8 @@
 //!
 //! Off unless [`enable`] is called (the command line lints each chart once and keeps nothing).
 //! When on:
+//! - every file is decoded (checked as UTF-8, its lines indexed) once per content: the file is
+//!   kept by path, and the same bytes read at the same path again give it back;
 //! - every YAML file and every template is parsed once per content: a parse is kept, keyed by
 //!   the file's text (and, for a template, the name Helm gives it), and used again while the
 //!   text is the same, so an edit re-parses the edited file only;
@@ -71,6 +73,10 @@ pub fn enabled() -> bool {
 /// What the last lints did, for the server's `$/plimsoll/stats` notification and its tests.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Stats {
+    /// Files decoded (not found among the kept ones).
+    pub files_decoded: usize,
+    /// Files taken from the kept ones.
+    pub files_reused: usize,
     /// YAML files parsed (not found among the kept parses).
     pub yaml_parsed: usize,
     /// YAML parses taken from the kept ones.
@@ -87,6 +93,8 @@ pub struct Stats {
     pub rendered: usize,
 }
 
+static FILES_DECODED: AtomicUsize = AtomicUsize::new(0);
+static FILES_REUSED: AtomicUsize = AtomicUsize::new(0);
 static YAML_PARSED: AtomicUsize = AtomicUsize::new(0);
 static YAML_REUSED: AtomicUsize = AtomicUsize::new(0);
 static TEMPLATES_PARSED: AtomicUsize = AtomicUsize::new(0);
@@ -102,10 +110,13 @@ pub fn take_stats() -> Stats {
     let keep = |used: u64| used + KEEP_LINTS >= g;
     {
         let mut c = caches().lock().unwrap_or_else(|e| e.into_inner());
+        c.files.retain(|_, (_, used)| keep(*used));
         c.yaml.retain(|_, (_, used)| keep(*used));
         c.templates.retain(|_, (_, used)| keep(*used));
     }
     Stats {
+        files_decoded: FILES_DECODED.swap(0, Ordering::SeqCst),
+        files_reused: FILES_REUSED.swap(0, Ordering::SeqCst),
         yaml_parsed: YAML_PARSED.swap(0, Ordering::SeqCst),
         yaml_reused: YAML_REUSED.swap(0, Ordering::SeqCst),
         templates_parsed: TEMPLATES_PARSED.swap(0, Ordering::SeqCst),
@@ -120,6 +131,7 @@ type TemplateParse = Result<Arc<Template>, ParseError>;
 
 #[derive(Default)]
 struct Caches {
+    files: HashMap<PathBuf, (crate::source::File, u64)>,
     yaml: HashMap<Arc<str>, (Arc<YamlFile>, u64)>,
     templates: HashMap<(String, Arc<str>), (TemplateParse, u64)>,
 }
@@ -127,6 +139,36 @@ struct Caches {
 fn caches() -> &'static Mutex<Caches> {
     static C: OnceLock<Mutex<Caches>> = OnceLock::new();
     C.get_or_init(Default::default)
+}
+
+/// The file kept for `path` when reuse is on and it holds exactly `bytes`.
+pub fn kept_file(path: &std::path::Path, bytes: &[u8]) -> Option<crate::source::File> {
+    if !enabled() {
+        return None;
+    }
+    let g = GENERATION.load(Ordering::SeqCst);
+    let mut c = caches().lock().unwrap_or_else(|e| e.into_inner());
+    let (file, used) = c.files.get_mut(path)?;
+    if file.text.as_bytes() != bytes {
+        return None;
+    }
+    *used = g;
+    FILES_REUSED.fetch_add(1, Ordering::Relaxed);
+    Some(file.clone())
+}
+
+/// Keeps a file decoded from text without problems, for [`kept_file`].
+pub fn keep_file(file: &crate::source::File) {
+    if !enabled() {
+        return;
+    }
+    let g = GENERATION.load(Ordering::SeqCst);
+    FILES_DECODED.fetch_add(1, Ordering::Relaxed);
+    caches()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .files
+        .insert(file.path.clone(), (file.clone(), g));
 }
 
 /// `text` parsed as YAML: the kept parse of the same text when reuse is on.

@@ -618,6 +618,9 @@ fn edits_reuse_what_did_not_change_and_match_a_full_lint() {
     assert_eq!(s["chartsReadmeOnly"], 1, "{s}");
     assert_eq!(s["chartsFull"], 0, "{s}");
     assert_eq!(s["chartsRendered"], 0, "{s}");
+    // Of the chart's six files, only the README is decoded again.
+    assert_eq!(s["filesDecoded"], 1, "{s}");
+    assert_eq!(s["filesReused"], 5, "{s}");
     assert_eq!(s["templatesParsed"], 0, "{s}");
     assert_eq!(s["yamlParsed"], 0, "{s}");
     // Only the README's findings changed, so only they are published.

@@ -73,6 +73,11 @@ impl Loader {
     /// reported and gives `None`; invalid UTF-8 is reported at its first bad byte and kept,
     /// decoded lossily. Without `need_text`, binary content gives a file with empty text.
     pub fn decode(&mut self, path: PathBuf, bytes: Vec<u8>, need_text: bool) -> Option<File> {
+        // The language server keeps the files it read: the same bytes at the same path give the
+        // same file, without decoding them again.
+        if let Some(file) = crate::incremental::kept_file(&path, &bytes) {
+            return Some(file);
+        }
         let nul = bytes.iter().position(|&b| b == 0);
         let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
         let (text, invalid) = match String::from_utf8(bytes) {
@@ -137,7 +142,11 @@ impl Loader {
                 self.diags.push(d);
                 if nul.is_some() { None } else { Some(file) }
             }
-            _ => Some(SourceFile::new(path, text)),
+            _ => {
+                let file = SourceFile::new(path, text);
+                crate::incremental::keep_file(&file);
+                Some(file)
+            }
         }
     }
 }

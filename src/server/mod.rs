@@ -247,6 +247,8 @@ impl<R: std::io::Read + Send + 'static, W: std::io::Write> Server<R, W> {
                 "unit": proto::path_to_uri(unit),
                 "milliseconds": elapsed.as_secs_f64() * 1000.0,
                 "published": published,
+                "filesDecoded": stats.files_decoded,
+                "filesReused": stats.files_reused,
                 "yamlParsed": stats.yaml_parsed,
                 "yamlReused": stats.yaml_reused,
                 "templatesParsed": stats.templates_parsed,
