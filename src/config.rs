@@ -272,10 +272,16 @@ fn fix_hint(root: &Node, text: &str, span: Span) -> Option<String> {
             return suggest(e.key_str()?, &properties(&[]));
         }
         let name = e.key_str().unwrap_or_default();
+        if name == "kubernetesVersion" && e.value.span == span {
+            return version_hint(name, &e.value, written, "1.31");
+        }
         if name == "prometheus" {
             for p in e.value.entries() {
                 if p.key.span == span {
                     return suggest(p.key_str()?, &properties(&["prometheus"]));
+                }
+                if p.key_str() == Some("version") && p.value.span == span {
+                    return version_hint("version", &p.value, written, "2.53");
                 }
             }
         }
@@ -287,14 +293,28 @@ fn fix_hint(root: &Node, text: &str, span: Span) -> Option<String> {
                 }
             }
         }
-        if name == "kubernetesVersion" && e.value.span == span && e.value.as_str().is_none() {
-            return Some(format!(
-                "quote it: `kubernetesVersion: \"{}\"`; unquoted, YAML reads a number",
-                written.trim()
-            ));
-        }
     }
     None
+}
+
+/// The fix for a version setting (`key`) the schema refused: quote a version YAML read as a
+/// number (`1.30` is the number 1.3), or write one in the expected shape (`example`).
+fn version_hint(key: &str, value: &Node, written: &str, example: &str) -> Option<String> {
+    let written = written.trim();
+    let digits = written.trim_start_matches('v');
+    let parts: Vec<&str> = digits.split('.').collect();
+    let shaped = (2..=3).contains(&parts.len())
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    if value.as_str().is_none() && shaped {
+        return Some(format!(
+            "quote it: `{key}: \"{written}\"`; unquoted, YAML reads a number"
+        ));
+    }
+    Some(format!(
+        "write the version as a quoted `MAJOR.MINOR`, e.g. `{key}: \"{example}\"`"
+    ))
 }
 
 /// The repository holding `dir`: the nearest folder upward with a `.git`, else `dir` itself.
@@ -397,5 +417,31 @@ mod tests {
             e.ends_with("(quote it: `kubernetesVersion: \"1.30\"`; unquoted, YAML reads a number)"),
             "{e}"
         );
+        // Every version setting: quoted when YAML read a number, as written (`3.10`, not 3.1).
+        let e = parse("prometheus:\n  version: 3.10\n").unwrap_err();
+        assert!(
+            e.ends_with("(quote it: `version: \"3.10\"`; unquoted, YAML reads a number)"),
+            "{e}"
+        );
+        // Three parts are a string in YAML already.
+        assert!(parse("kubernetesVersion: 1.30.2\n").is_ok());
+        // A version of the wrong shape is not told to be quoted (quoted, it is still wrong).
+        for (text, example) in [
+            ("kubernetesVersion: 1\n", "kubernetesVersion: \"1.31\""),
+            (
+                "kubernetesVersion: \"1.x\"\n",
+                "kubernetesVersion: \"1.31\"",
+            ),
+            ("prometheus:\n  version: \"3\"\n", "version: \"2.53\""),
+            ("prometheus:\n  version: 3\n", "version: \"2.53\""),
+        ] {
+            let e = parse(text).unwrap_err();
+            assert!(
+                e.ends_with(&format!(
+                    "(write the version as a quoted `MAJOR.MINOR`, e.g. `{example}`)"
+                )),
+                "{text}: {e}"
+            );
+        }
     }
 }

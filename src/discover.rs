@@ -50,12 +50,16 @@ pub fn discover(
     path: &Path,
     exclude: Exclude,
 ) -> Result<(Vec<UnitSource>, Vec<Diagnostic>), String> {
-    let meta =
-        std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => Some(meta),
+        // Text an editor holds for a file not saved yet: linted as that file.
+        Err(_) if crate::overlay::get(path).is_some() => None,
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
     if exclude(path) {
         return Ok((Vec::new(), Vec::new()));
     }
-    if meta.is_dir() {
+    if meta.is_some_and(|m| m.is_dir()) {
         std::fs::read_dir(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         if !has_chart_yaml(path)
             && let Some(chart) = enclosing_chart(path)

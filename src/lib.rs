@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod fix;
 pub mod glob;
+pub mod incremental;
 pub mod k8s;
 pub mod lint;
 pub mod net;

@@ -369,8 +369,12 @@ fn lint_loaded(
     }
     let files = match &unit {
         Unit::Chart(chart) => {
-            run_chart(chart, None, config, overrides, packs, &mut sink);
-            crate::rendered::lint_chart(chart, config, overrides, packs, &mut sink);
+            if crate::incremental::enabled() {
+                crate::incremental::lint_chart(chart, config, overrides, packs, &mut sink);
+            } else {
+                run_chart(chart, None, config, overrides, packs, &mut sink, &|_| true);
+                crate::rendered::lint_chart(chart, config, overrides, packs, &mut sink);
+            }
             let mut files = Vec::new();
             collect_chart_files(chart, &mut files);
             if !config.include_subcharts {
@@ -413,13 +417,16 @@ fn lint_loaded(
     (paths, filter(diags, &files, config))
 }
 
-fn run_chart(
+/// Runs the chart checks of the rules and packs that `config` enables and `only` accepts (by
+/// name) on `chart` and its subcharts (first-party ones, unless subcharts are included).
+pub(crate) fn run_chart(
     chart: &Chart,
     parent: Option<&Chart>,
     config: &Config,
     overrides: &[YamlDoc],
     packs: &[&crate::packs::PackRule],
     sink: &mut Sink,
+    only: &dyn Fn(&str) -> bool,
 ) {
     let ctx = Ctx {
         config,
@@ -429,17 +436,23 @@ fn run_chart(
         values: Default::default(),
         value_probes: Default::default(),
     };
-    for rule in RULES.iter().filter(|r| config.runs(r.meta.name)) {
+    for rule in RULES
+        .iter()
+        .filter(|r| config.runs(r.meta.name) && only(r.meta.name))
+    {
         if let Some(check) = rule.chart {
             check(chart, &ctx, sink);
         }
     }
-    for pack in packs.iter().filter(|p| config.runs(p.meta.name)) {
+    for pack in packs
+        .iter()
+        .filter(|p| config.runs(p.meta.name) && only(p.meta.name))
+    {
         pack.check_chart(chart, sink);
     }
     for sub in &chart.subcharts {
         if config.include_subcharts || !chart.is_third_party(sub) {
-            run_chart(sub, Some(chart), config, overrides, packs, sink);
+            run_chart(sub, Some(chart), config, overrides, packs, sink, only);
         }
     }
 }

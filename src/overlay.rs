@@ -65,6 +65,31 @@ pub fn get(path: &Path) -> Option<Arc<[u8]>> {
         .cloned()
 }
 
+/// Overlaid files below the folder `dir` that do not exist on disk (an editor's new, unsaved
+/// file), with their path relative to `dir` (`/`-separated) and text, sorted by path. The
+/// folder walks of the loader do not see them, so it adds them.
+pub fn unsaved_under(dir: &Path) -> Vec<(String, Arc<[u8]>)> {
+    if COUNT.load(Ordering::SeqCst) == 0 {
+        return Vec::new();
+    }
+    let Ok(dir) = std::fs::canonicalize(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, Arc<[u8]>)> = map()
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .filter(|(p, _)| std::fs::symlink_metadata(p).is_err())
+        .filter_map(|(p, text)| {
+            let rel = p.strip_prefix(&dir).ok()?;
+            let rel = rel.to_str()?.replace('\\', "/");
+            (!rel.is_empty()).then(|| (rel, text.clone()))
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
 /// Removes the given paths from the overlay when dropped.
 #[derive(Default)]
 pub struct Guard(std::collections::BTreeSet<PathBuf>);

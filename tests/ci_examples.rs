@@ -144,3 +144,44 @@ fn cargo_toml_states_the_rust_version() {
     );
     assert!(readme.contains("cargo install --locked --path ."));
 }
+
+/// `check-jsonschema` (from `PLIMSOLL_CHECK_JSONSCHEMA` or PATH), when installed.
+fn check_jsonschema() -> Option<std::path::PathBuf> {
+    if let Some(p) = std::env::var_os("PLIMSOLL_CHECK_JSONSCHEMA") {
+        return Some(p.into());
+    }
+    let found = std::process::Command::new("check-jsonschema")
+        .arg("--version")
+        .output()
+        .ok()?;
+    found.status.success().then(|| "check-jsonschema".into())
+}
+
+/// Both examples validate against the schemas GitHub and GitLab publish for their files (as
+/// vendored by `check-jsonschema`); like the pre-commit oracle, skipped with a note when the
+/// tool is not installed.
+#[test]
+fn examples_validate_against_the_ci_systems_schemas() {
+    let Some(tool) = check_jsonschema() else {
+        eprintln!(
+            "check-jsonschema is not installed (set PLIMSOLL_CHECK_JSONSCHEMA): only the keys were checked"
+        );
+        return;
+    };
+    for (schema, rel) in [
+        ("vendor.github-workflows", "docs/ci/github-actions.yml"),
+        ("vendor.gitlab-ci", "docs/ci/gitlab-ci.yml"),
+    ] {
+        let out = std::process::Command::new(&tool)
+            .args(["--builtin-schema", schema])
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(rel))
+            .output()
+            .expect("check-jsonschema runs");
+        assert!(
+            out.status.success(),
+            "{rel}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

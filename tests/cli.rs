@@ -1,29 +1,13 @@
 //! The command line: exit codes, `rules`, `explain`, `--output`, config discovery.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod cli_support;
 
-fn plimsoll(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_plimsoll"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
-
-const GOOD_CHART: &str = "apiVersion: v2\nname: demo\ndescription: demo\nversion: 1.0.0\nappVersion: \"1.0\"\nicon: https://example.com/i.svg\n";
+use cli_support::*;
 
 #[test]
 fn exit_0_when_clean() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "demo/Chart.yaml", GOOD_CHART);
+    write(dir.path(), "demo/Chart.yaml", CHART);
     write(dir.path(), "demo/values.yaml", "replicaCount: 1\n");
     let out = plimsoll(&["lint", "demo", "--format", "compact"], dir.path());
     assert_eq!(
@@ -37,7 +21,7 @@ fn exit_0_when_clean() {
 #[test]
 fn exit_1_on_error_and_fail_on_thresholds() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "demo/Chart.yaml", GOOD_CHART);
+    write(dir.path(), "demo/Chart.yaml", CHART);
     write(dir.path(), "demo/values.yaml", "a: 1\na: 2\n");
     let out = plimsoll(&["lint", "demo", "--format", "compact"], dir.path());
     assert_eq!(out.status.code(), Some(1));
@@ -118,7 +102,7 @@ fn rules_and_explain() {
 #[test]
 fn output_file_and_suppressions() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "demo/Chart.yaml", GOOD_CHART);
+    write(dir.path(), "demo/Chart.yaml", CHART);
     write(
         dir.path(),
         "demo/values.yaml",
@@ -150,7 +134,7 @@ fn output_file_and_suppressions() {
 #[test]
 fn file_wide_suppression_and_config_off() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "demo/Chart.yaml", GOOD_CHART);
+    write(dir.path(), "demo/Chart.yaml", CHART);
     write(
         dir.path(),
         "demo/values.yaml",
@@ -186,7 +170,7 @@ fn file_wide_suppression_and_config_off() {
 #[test]
 fn values_files_are_merged_before_schema_validation() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "demo/Chart.yaml", GOOD_CHART);
+    write(dir.path(), "demo/Chart.yaml", CHART);
     write(
         dir.path(),
         "demo/values.yaml",
@@ -236,7 +220,7 @@ fn values_files_are_merged_before_schema_validation() {
 #[test]
 fn user_rule_packs_from_the_command_line_and_config() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "demo/Chart.yaml", GOOD_CHART);
+    write(dir.path(), "demo/Chart.yaml", CHART);
     write(
         dir.path(),
         "demo/values.yaml",
@@ -289,7 +273,7 @@ fn user_rule_packs_from_the_command_line_and_config() {
 #[test]
 fn select_and_ignore_choose_the_rules_that_run() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "demo/Chart.yaml", GOOD_CHART);
+    write(dir.path(), "demo/Chart.yaml", CHART);
     write(
         dir.path(),
         "demo/values.yaml",
@@ -326,7 +310,7 @@ fn third_party_subcharts_are_reported_only_when_asked() {
         dir.path(),
         "demo/Chart.yaml",
         &format!(
-            "{GOOD_CHART}dependencies:\n  - name: own\n    version: 1.0.0\n  - name: redis\n    version: 17.3.0\n    repository: https://charts.example.com\n"
+            "{CHART}dependencies:\n  - name: own\n    version: 1.0.0\n  - name: redis\n    version: 17.3.0\n    repository: https://charts.example.com\n"
         ),
     );
     write(dir.path(), "demo/values.yaml", "replicaCount: 1\n");
@@ -371,7 +355,7 @@ fn dependency_paths_resolve_dependencies_outside_the_repository_layout() {
         dir.path(),
         "apps/demo/Chart.yaml",
         &format!(
-            "{GOOD_CHART}dependencies:\n  - name: lib\n    version: 1.x.x\n    repository: oci://registry.example.com/charts\n"
+            "{CHART}dependencies:\n  - name: lib\n    version: 1.x.x\n    repository: oci://registry.example.com/charts\n"
         ),
     );
     write(dir.path(), "apps/demo/values.yaml", "replicaCount: 1\n");

@@ -3,52 +3,10 @@
 //! unrelated commit, while a change to a chart's subchart, `ci/` values, README or a local
 //! dependency does lint it.
 
+mod cli_support;
+
+use cli_support::*;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn plimsoll(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_plimsoll"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
-
-fn chart_yaml(name: &str) -> String {
-    format!(
-        "apiVersion: v2\nname: {name}\ndescription: {name}\nversion: 1.0.0\nappVersion: \"1.0\"\nicon: https://example.com/i.svg\n"
-    )
-}
 
 /// A repository with `broken` (a duplicate key), `web` (clean, depending on the local library
 /// chart `common` through `file://`), `common`, and a manifest folder; all committed on `main`.

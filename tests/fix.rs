@@ -2,17 +2,10 @@
 //! or an editor runs them. Each fix is applied to a fixture written to a temporary folder; the
 //! finding must be gone and the file must be the original with only the fixed bytes changed.
 
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+mod cli_support;
 
-fn plimsoll(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_plimsoll"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("plimsoll runs")
-}
+use cli_support::*;
+use std::path::Path;
 
 fn write_all(dir: &Path, files: &[(&str, &str)]) {
     for (name, text) in files {
@@ -24,7 +17,7 @@ fn write_all(dir: &Path, files: &[(&str, &str)]) {
 
 /// Compact findings of `rule`.
 fn findings(dir: &Path, rule: &str) -> Vec<String> {
-    let out = plimsoll(dir, &["lint", ".", "--format", "compact", "--select", rule]);
+    let out = plimsoll(&["lint", ".", "--format", "compact", "--select", rule], dir);
     String::from_utf8(out.stdout)
         .unwrap()
         .lines()
@@ -50,7 +43,7 @@ fn check(case: Case) {
     assert!(!before.is_empty(), "{}: no finding to fix", case.rule);
     if case.unsafe_fix {
         // Plain --fix leaves an unsafe fix alone and says so.
-        let out = plimsoll(dir.path(), &["lint", ".", "--fix", "--select", case.rule]);
+        let out = plimsoll(&["lint", ".", "--fix", "--select", case.rule], dir.path());
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
             err.contains("more with --unsafe-fixes"),
@@ -70,7 +63,7 @@ fn check(case: Case) {
     if case.unsafe_fix {
         args.push("--unsafe-fixes");
     }
-    let out = plimsoll(dir.path(), &args);
+    let out = plimsoll(&args, dir.path());
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("plimsoll: fixed"),
         "{}: {}",
@@ -309,7 +302,6 @@ fn removed_api_moved_where_mechanical() {
     let ingress = "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: i\nspec:\n  backend: {serviceName: s, servicePort: 80}\n";
     write_all(dir.path(), &[("ing.yaml", ingress)]);
     let out = plimsoll(
-        dir.path(),
         &[
             "lint",
             ".",
@@ -318,6 +310,7 @@ fn removed_api_moved_where_mechanical() {
             "--select",
             "manifests/api-removed",
         ],
+        dir.path(),
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("fixed 0 findings"));
     assert_eq!(
@@ -409,7 +402,7 @@ fn diff_prints_and_writes_nothing() {
         dir.path(),
         &[("Chart.yaml", chart), ("values.yaml", "a: 1\n")],
     );
-    let out = plimsoll(dir.path(), &["lint", ".", "--diff"]);
+    let out = plimsoll(&["lint", ".", "--diff"], dir.path());
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
@@ -420,8 +413,8 @@ fn diff_prints_and_writes_nothing() {
         chart
     );
     // Fixed: nothing left to show, exit 0.
-    plimsoll(dir.path(), &["lint", ".", "--fix"]);
-    let out = plimsoll(dir.path(), &["lint", ".", "--diff"]);
+    plimsoll(&["lint", ".", "--fix"], dir.path());
+    let out = plimsoll(&["lint", ".", "--diff"], dir.path());
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.is_empty());
 }
@@ -436,7 +429,7 @@ fn fix_reports_what_is_left_and_sets_the_exit_code_from_it() {
             ("values.yaml", "a: 1\n"),
         ],
     );
-    let out = plimsoll(dir.path(), &["lint", ".", "--fix", "--format", "compact"]);
+    let out = plimsoll(&["lint", ".", "--fix", "--format", "compact"], dir.path());
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(!stdout.contains("version-not-string"), "{stdout}");
     assert_eq!(out.status.code(), Some(0), "{stdout}");
@@ -450,7 +443,6 @@ fn overlapping_fixes_take_more_than_one_round() {
     let dir = tempfile::tempdir().unwrap();
     write_all(dir.path(), &[("m.yaml", "kind: A\nkind: B\nkind: C\n")]);
     plimsoll(
-        dir.path(),
         &[
             "lint",
             ".",
@@ -459,29 +451,12 @@ fn overlapping_fixes_take_more_than_one_round() {
             "--select",
             "yaml/duplicate-key",
         ],
+        dir.path(),
     );
     assert_eq!(
         std::fs::read_to_string(dir.path().join("m.yaml")).unwrap(),
         "kind: C\n"
     );
-}
-
-fn with_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
 }
 
 #[test]
@@ -500,8 +475,7 @@ fn stdin_filename_lints_the_buffer_in_place_of_the_file() {
     );
     // The buffer has a duplicate key the file on disk does not; the chart's other findings
     // (the Chart.yaml version) are not reported, and the template reads the buffer's values.
-    let out = with_stdin(
-        dir.path(),
+    let out = plimsoll_stdin(
         &[
             "lint",
             "--stdin-filename",
@@ -510,6 +484,7 @@ fn stdin_filename_lints_the_buffer_in_place_of_the_file() {
             "compact",
             "-",
         ],
+        dir.path(),
         "a: 1\na: 2\n",
     );
     let stdout = String::from_utf8(out.stdout).unwrap();
@@ -527,8 +502,7 @@ fn stdin_filename_lints_the_buffer_in_place_of_the_file() {
         "a: 1\n"
     );
     // A template read from the buffer: an unknown value path is found in it.
-    let out = with_stdin(
-        dir.path(),
+    let out = plimsoll_stdin(
         &[
             "lint",
             "--stdin-filename",
@@ -537,6 +511,7 @@ fn stdin_filename_lints_the_buffer_in_place_of_the_file() {
             "compact",
             "-",
         ],
+        dir.path(),
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: \"{{ .Values.b }}\"\n",
     );
     let stdout = String::from_utf8(out.stdout).unwrap();
@@ -546,9 +521,9 @@ fn stdin_filename_lints_the_buffer_in_place_of_the_file() {
         "{stdout}"
     );
     // With --fix the fixed buffer comes back on stdout; nothing is written.
-    let out = with_stdin(
-        dir.path(),
+    let out = plimsoll_stdin(
         &["lint", "--stdin-filename", "c/Chart.yaml", "--fix", "-"],
+        dir.path(),
         "apiVersion: v2\nname: c\nversion: 2.5 # x\n",
     );
     assert_eq!(
@@ -560,26 +535,94 @@ fn stdin_filename_lints_the_buffer_in_place_of_the_file() {
         "apiVersion: v2\nname: c\nversion: 1.10\n"
     );
     // `-` without --stdin-filename, and --stdin-filename without `-`, are usage errors.
-    let out = with_stdin(dir.path(), &["lint", "-"], "");
+    let out = plimsoll_stdin(&["lint", "-"], dir.path(), "");
     assert_eq!(out.status.code(), Some(2));
-    let out = with_stdin(
-        dir.path(),
+    let out = plimsoll_stdin(
         &["lint", "--stdin-filename", "c/values.yaml", "c"],
+        dir.path(),
         "",
     );
     assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]
+fn stdin_filename_lints_a_file_not_yet_on_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    write_all(
+        dir.path(),
+        &[
+            ("c/Chart.yaml", CHART),
+            ("c/values.yaml", "a: 1\n"),
+            (
+                "c/templates/cm.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: \"{{ .Values.a }}\"\n",
+            ),
+        ],
+    );
+    let lint_new = |path: &str, text: &str| {
+        let out = plimsoll_stdin(
+            &["lint", "--stdin-filename", path, "--format", "compact", "-"],
+            dir.path(),
+            text,
+        );
+        (out.status.code(), String::from_utf8(out.stdout).unwrap())
+    };
+    // A new template, linted in its chart: it reads a value the chart does not have, and it
+    // calls a `define` the chart's other template does not provide.
+    let (code, stdout) = lint_new(
+        "c/templates/new.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ include \"c.nope\" . }}\ndata:\n  b: \"{{ .Values.b }}\"\n",
+    );
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.contains("c/templates/new.yaml:6:")
+            && stdout.contains("[templates/values-path-missing]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("[templates/undefined-template]"),
+        "{stdout}"
+    );
+    // Only the new file's findings are shown, and nothing is written.
+    assert!(
+        stdout
+            .lines()
+            .filter(|l| l.contains(" ["))
+            .all(|l| l.starts_with("c/templates/new.yaml:")),
+        "{stdout}"
+    );
+    assert!(!dir.path().join("c/templates/new.yaml").exists());
+    // A new partial that is fine gets no findings (exit 0), whatever the rest of the chart has.
+    let (code, stdout) = lint_new(
+        "c/templates/_more.tpl",
+        "{{- define \"c.more\" -}}x{{- end -}}\n",
+    );
+    assert_eq!(code, Some(0), "{stdout}");
+    // A new manifest outside any chart.
+    let (code, stdout) = lint_new(
+        "cronjob.yaml",
+        "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: x\nspec: {}\n",
+    );
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.starts_with("cronjob.yaml:1:") && stdout.contains("[manifests/api-removed]"),
+        "{stdout}"
+    );
+    // A folder that does not exist is still a usage error.
+    let (code, _) = lint_new("nowhere/x.yaml", "a: 1\n");
+    assert_eq!(code, Some(2));
+}
+
+#[test]
 fn explain_says_what_the_fix_does() {
     let dir = tempfile::tempdir().unwrap();
-    let out = plimsoll(dir.path(), &["explain", "chart/version-not-string"]);
+    let out = plimsoll(&["explain", "chart/version-not-string"], dir.path());
     assert!(
         String::from_utf8(out.stdout)
             .unwrap()
             .contains("`plimsoll lint --fix` writes")
     );
-    let out = plimsoll(dir.path(), &["explain", "yaml/duplicate-key"]);
+    let out = plimsoll(&["explain", "yaml/duplicate-key"], dir.path());
     assert!(
         String::from_utf8(out.stdout)
             .unwrap()
@@ -597,7 +640,7 @@ fn sarif_results_carry_the_fix() {
             ("values.yaml", "a: 1\n"),
         ],
     );
-    let out = plimsoll(dir.path(), &["lint", ".", "--format", "sarif"]);
+    let out = plimsoll(&["lint", ".", "--format", "sarif"], dir.path());
     let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let results = log["runs"][0]["results"].as_array().unwrap();
     let r = results

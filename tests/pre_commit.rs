@@ -3,6 +3,9 @@
 //! `pre-commit` (from `PLIMSOLL_PRE_COMMIT` or PATH, when installed; like the helm and
 //! promtool oracles, that part is skipped with a note otherwise).
 
+mod cli_support;
+
+use cli_support::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -135,52 +138,13 @@ fn the_file_hook_pattern_covers_every_file_a_rule_reads() {
     }
 }
 
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
-
-const CHART: &str = "apiVersion: v2\nname: NAME\ndescription: d\nversion: 1.0.0\nappVersion: \"1.0\"\nicon: https://example.com/i.svg\n";
-
 /// A repository with a committed broken chart and a clean one.
 fn repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    write(
-        d,
-        "charts/broken/Chart.yaml",
-        &CHART.replace("NAME", "broken"),
-    );
+    write(d, "charts/broken/Chart.yaml", &chart_yaml("broken"));
     write(d, "charts/broken/values.yaml", "a: 1\na: 2\n");
-    write(
-        d,
-        "charts/clean/Chart.yaml",
-        &CHART.replace("NAME", "clean"),
-    );
+    write(d, "charts/clean/Chart.yaml", &chart_yaml("clean"));
     write(d, "charts/clean/values.yaml", "replicaCount: 1\n");
     git(d, &["init", "-q"]);
     git(d, &["add", "-A"]);
@@ -217,11 +181,7 @@ fn the_readme_snippet_runs_the_shipped_hook() {
         let entry = h["entry"].as_str().unwrap();
         let mut words = entry.split_whitespace();
         assert_eq!(words.next(), Some("plimsoll"));
-        Command::new(env!("CARGO_BIN_EXE_plimsoll"))
-            .args(words)
-            .current_dir(d)
-            .output()
-            .unwrap()
+        plimsoll(&words.collect::<Vec<_>>(), d)
     };
     write(d, "charts/clean/values.yaml", "replicaCount: 2\n");
     git(d, &["add", "-A"]);

@@ -1,6 +1,9 @@
 //! `plimsoll server` driven as an editor drives it: Content-Length framed JSON-RPC over the
 //! child's stdin and stdout. Every read has a timeout, so a server that hangs fails the test.
 
+mod cli_support;
+
+use cli_support::plimsoll;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
@@ -15,6 +18,10 @@ struct Editor {
     stdin: ChildStdin,
     rx: Receiver<Value>,
     next_id: u64,
+    /// The diagnostics last published for each URI, as seen so far.
+    latest: std::collections::BTreeMap<String, Vec<Value>>,
+    /// Publications seen so far.
+    publications: usize,
 }
 
 fn uri(p: &Path) -> String {
@@ -65,6 +72,8 @@ impl Editor {
             stdin,
             rx,
             next_id: 1,
+            latest: Default::default(),
+            publications: 0,
         }
     }
 
@@ -93,9 +102,32 @@ impl Editor {
     }
 
     fn recv(&mut self) -> Value {
-        self.rx
+        let msg = self
+            .rx
             .recv_timeout(TIMEOUT)
-            .expect("the server answers within the timeout")
+            .expect("the server answers within the timeout");
+        if msg["method"] == "textDocument/publishDiagnostics" {
+            let uri = msg["params"]["uri"].as_str().unwrap().to_string();
+            let list = msg["params"]["diagnostics"].as_array().unwrap().clone();
+            self.latest.insert(uri, list);
+            self.publications += 1;
+        }
+        msg
+    }
+
+    /// Reads until the `$/plimsoll/stats` notification that follows a lint; returns it and the
+    /// URIs published before it.
+    fn stats(&mut self) -> (Value, Vec<String>) {
+        let mut uris = Vec::new();
+        loop {
+            let msg = self.recv();
+            if msg["method"] == "textDocument/publishDiagnostics" {
+                uris.push(msg["params"]["uri"].as_str().unwrap().to_string());
+            }
+            if msg["method"] == "$/plimsoll/stats" {
+                return (msg["params"].clone(), uris);
+            }
+        }
     }
 
     /// The next diagnostics published for `uri`.
@@ -301,13 +333,16 @@ fn code_actions_fix_and_ignore() {
         "replicas: 1\nimage:\n  # plimsoll-ignore: values/float-version\n  tag: 1.10  # pinned\n",
     );
     assert!(ed.diagnostics_for(&uri(&values)).is_empty());
-    // Applying the fix does too.
+    // Applying the fix instead keeps it clean: its (empty) findings did not change, so nothing
+    // is published for it again.
     ed.change(
         &values,
         3,
         "replicas: 1\nimage:\n  tag: \"1.10\"  # pinned\n",
     );
-    assert!(ed.diagnostics_for(&uri(&values)).is_empty());
+    let (_, uris) = ed.stats();
+    assert!(!uris.contains(&uri(&values)), "{uris:?}");
+    assert!(ed.latest[&uri(&values)].is_empty());
 
     // In a template the comment is a template comment.
     let cm_path = c.join("templates/cm.yaml");
@@ -475,5 +510,218 @@ fn garbage_is_answered_and_the_server_goes_on() {
         "textDocument/didOpen",
         json!({"textDocument": {"uri": "untitled:1", "text": 5}}),
     );
+    ed.finish();
+}
+
+/// A chart with several templates, a README table and values, written to disk.
+fn bigger_chart(dir: &Path) -> std::path::PathBuf {
+    let c = chart(dir);
+    std::fs::write(
+        c.join("values.yaml"),
+        "replicas: 1\nimage:\n  tag: \"1.0\"\nport: 80\n",
+    )
+    .unwrap();
+    std::fs::write(
+        c.join("templates/svc.yaml"),
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ include \"web.name\" . }}\nspec:\n  ports:\n    - port: {{ .Values.port }}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        c.join("templates/_helpers.tpl"),
+        "{{- define \"web.name\" -}}web{{- end -}}\n",
+    )
+    .unwrap();
+    std::fs::write(c.join("README.md"), README).unwrap();
+    c
+}
+
+const README: &str = "# web\n\n| Key | Type | Default | Description |\n|-----|------|---------|-------------|\n| replicas | int | `1` | Pods. |\n| image.tag | string | `\"1.0\"` | Tag. |\n| port | int | `80` | Port. |\n";
+
+/// The findings of `plimsoll lint --format json` on `chart`, as the server shows them:
+/// (URI, line, character, rule, message), sorted.
+fn full_lint(dir: &Path, chart: &Path) -> Vec<(String, u64, u64, String, String)> {
+    let out = plimsoll(&["lint", "--format", "json", chart.to_str().unwrap()], dir);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut all: Vec<_> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let mut message = d["message"].as_str().unwrap().to_string();
+            if let Some(l) = d["label"].as_str() {
+                message.push_str(&format!(" ({l})"));
+            }
+            if let Some(h) = d["help"].as_str() {
+                message.push_str(&format!("\nhelp: {h}"));
+            }
+            (
+                uri(&dir.join(d["path"].as_str().unwrap())),
+                d["start"]["line"].as_u64().unwrap() - 1,
+                d["start"]["column"].as_u64().unwrap() - 1,
+                d["rule"].as_str().unwrap().to_string(),
+                message,
+            )
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+/// Every finding the server shows now, in the same shape.
+fn shown(ed: &Editor) -> Vec<(String, u64, u64, String, String)> {
+    let mut all: Vec<_> = ed
+        .latest
+        .iter()
+        .flat_map(|(u, list)| {
+            list.iter().map(move |d| {
+                (
+                    u.clone(),
+                    d["range"]["start"]["line"].as_u64().unwrap(),
+                    d["range"]["start"]["character"].as_u64().unwrap(),
+                    d["code"].as_str().unwrap().to_string(),
+                    d["message"].as_str().unwrap().to_string(),
+                )
+            })
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+#[test]
+fn edits_reuse_what_did_not_change_and_match_a_full_lint() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir_path = dir.path().canonicalize().unwrap();
+    let c = bigger_chart(&dir_path);
+    let (readme, values, svc) = (
+        c.join("README.md"),
+        c.join("values.yaml"),
+        c.join("templates/svc.yaml"),
+    );
+    let mut ed = Editor::start(&dir_path);
+    initialize(&mut ed, &dir_path);
+
+    // The first lint parses everything and renders.
+    ed.open(&readme, README);
+    let (s, _) = ed.stats();
+    assert_eq!(s["chartsFull"], 1, "{s}");
+    assert_eq!(s["chartsRendered"], 1, "{s}");
+    assert_eq!(s["templatesParsed"], 3, "{s}");
+    // Chart.yaml, values.yaml and the two rendered manifests.
+    assert_eq!(s["yamlParsed"], 4, "{s}");
+    assert_eq!(shown(&ed), full_lint(&dir_path, &c));
+
+    // A README edit: only the README rules run; nothing is parsed or rendered again.
+    let stale = format!("{README}| gone | int | `1` | Old. |\n");
+    ed.change(&readme, 2, &stale);
+    let (s, uris) = ed.stats();
+    assert_eq!(s["chartsReadmeOnly"], 1, "{s}");
+    assert_eq!(s["chartsFull"], 0, "{s}");
+    assert_eq!(s["chartsRendered"], 0, "{s}");
+    // Of the chart's six files, only the README is decoded again.
+    assert_eq!(s["filesDecoded"], 1, "{s}");
+    assert_eq!(s["filesReused"], 5, "{s}");
+    assert_eq!(s["templatesParsed"], 0, "{s}");
+    assert_eq!(s["yamlParsed"], 0, "{s}");
+    // Only the README's findings changed, so only they are published.
+    assert_eq!(uris, vec![uri(&readme)], "{s}");
+    assert_eq!(
+        rules(&ed.latest[&uri(&readme)]),
+        vec!["docs/stale-key"],
+        "{:?}",
+        ed.latest
+    );
+    std::fs::write(&readme, &stale).unwrap();
+    assert_eq!(shown(&ed), full_lint(&dir_path, &c));
+
+    // An edit that changes no finding publishes nothing.
+    let same = stale.replace("# web", "# web chart");
+    ed.change(&readme, 3, &same);
+    let (s, uris) = ed.stats();
+    assert_eq!(s["chartsReadmeOnly"], 1, "{s}");
+    assert!(uris.is_empty(), "{uris:?}");
+    assert_eq!(s["published"], 0, "{s}");
+
+    // A template edit: that template alone is parsed again; the chart is linted in full.
+    let svc_text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ include \"web.name\" . }}\nspec:\n  ports:\n    - port: {{ .Values.portz }}\n";
+    ed.open(&svc, svc_text);
+    let (s, _) = ed.stats();
+    assert_eq!(s["chartsFull"], 1, "{s}");
+    assert_eq!(s["templatesParsed"], 1, "{s}");
+    assert_eq!(s["templatesReused"], 2, "{s}");
+    // Of the YAML, only what the edited template renders is new.
+    assert_eq!(s["yamlParsed"], 1, "{s}");
+    assert_eq!(s["yamlReused"], 3, "{s}");
+    assert!(
+        rules(&ed.latest[&uri(&svc)]).contains(&"templates/values-path-missing"),
+        "{:?}",
+        ed.latest
+    );
+
+    // A values edit: values.yaml alone is parsed again.
+    let values_text = "replicas: 1\nimage:\n  tag: 1.10\nportz: 80\n";
+    ed.open(&values, values_text);
+    let (s, _) = ed.stats();
+    assert_eq!(s["chartsFull"], 1, "{s}");
+    assert_eq!(s["templatesParsed"], 0, "{s}");
+    // values.yaml and the ConfigMap that renders its image differently; Chart.yaml and the
+    // Service (rendered as in the first lint again) are reused.
+    assert_eq!(s["yamlParsed"], 2, "{s}");
+    assert_eq!(s["yamlReused"], 2, "{s}");
+
+    // Every buffer written: the server shows what a full lint of the files finds, and the
+    // files that became clean were cleared.
+    std::fs::write(&svc, svc_text).unwrap();
+    std::fs::write(&values, values_text).unwrap();
+    assert_eq!(shown(&ed), full_lint(&dir_path, &c));
+    ed.finish();
+}
+
+#[test]
+fn a_readme_edit_renders_again_only_when_the_render_read_the_readme() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir_path = dir.path().canonicalize().unwrap();
+    let c = bigger_chart(&dir_path);
+    // A template reads another file through `.Files`: the README's text cannot change the
+    // render.
+    std::fs::write(c.join("conf.txt"), "a=1\n").unwrap();
+    std::fs::write(
+        c.join("templates/conf.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: conf\ndata:\n  conf: {{ .Files.Get \"conf.txt\" | quote }}\n",
+    )
+    .unwrap();
+    let readme = c.join("README.md");
+    let mut ed = Editor::start(&dir_path);
+    initialize(&mut ed, &dir_path);
+    ed.open(&readme, README);
+    let (s, _) = ed.stats();
+    assert_eq!(s["chartsFull"], 1, "{s}");
+    ed.change(&readme, 2, &format!("{README}\nMore words.\n"));
+    let (s, _) = ed.stats();
+    assert_eq!(s["chartsReadmeOnly"], 1, "{s}");
+    assert_eq!(s["chartsRendered"], 0, "{s}");
+
+    // A new template, not saved yet, reads the README: an edit of it now changes what the
+    // chart renders, so it renders again.
+    let cron = c.join("templates/cron.yaml");
+    let cron_text = "{{- if contains \"legacy\" (.Files.Get \"README.md\") }}\napiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: x\nspec: {}\n{{- end }}\n";
+    ed.open(&cron, cron_text);
+    let (s, _) = ed.stats();
+    assert_eq!(s["chartsFull"], 1, "{s}");
+    assert!(ed.latest[&uri(&cron)].is_empty(), "{:?}", ed.latest);
+    let legacy = format!("{README}\nThe legacy CronJob API is used.\n");
+    ed.change(&readme, 3, &legacy);
+    let (s, _) = ed.stats();
+    assert_eq!(s["chartsReadmeOnly"], 1, "{s}");
+    assert_eq!(s["chartsRendered"], 1, "{s}");
+    assert!(
+        rules(&ed.latest[&uri(&cron)]).contains(&"manifests/api-removed"),
+        "{:?}",
+        ed.latest
+    );
+    // The same as a full lint of the same text.
+    std::fs::write(&readme, &legacy).unwrap();
+    std::fs::write(&cron, cron_text).unwrap();
+    assert_eq!(shown(&ed), full_lint(&dir_path, &c));
     ed.finish();
 }

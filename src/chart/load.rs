@@ -73,6 +73,11 @@ impl Loader {
     /// reported and gives `None`; invalid UTF-8 is reported at its first bad byte and kept,
     /// decoded lossily. Without `need_text`, binary content gives a file with empty text.
     pub fn decode(&mut self, path: PathBuf, bytes: Vec<u8>, need_text: bool) -> Option<File> {
+        // The language server keeps the files it read: the same bytes at the same path give the
+        // same file, without decoding them again.
+        if let Some(file) = crate::incremental::kept_file(&path, &bytes) {
+            return Some(file);
+        }
         let nul = memchr::memchr(0, &bytes);
         let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
         let (text, invalid) = match String::from_utf8(bytes) {
@@ -137,7 +142,11 @@ impl Loader {
                 self.diags.push(d);
                 if nul.is_some() { None } else { Some(file) }
             }
-            _ => Some(SourceFile::new(path, text)),
+            _ => {
+                let file = SourceFile::new(path, text);
+                crate::incremental::keep_file(&file);
+                Some(file)
+            }
         }
     }
 }
@@ -257,7 +266,8 @@ fn needs_text(rel: &str) -> bool {
         || is_readme(rel)
 }
 
-fn is_readme(rel: &str) -> bool {
+/// Whether a chart-relative path names the chart's README (`README.md`, in any case).
+pub fn is_readme(rel: &str) -> bool {
     rel.eq_ignore_ascii_case("readme.md")
 }
 
@@ -556,7 +566,31 @@ impl DirWalk<'_> {
                 None => chart.unloaded.push(local),
             }
         }
+        self.add_unsaved(loader, &mut chart, dir, prefix);
         chart
+    }
+
+    /// Adds the files an editor holds for this chart that are not on disk yet (see
+    /// [`crate::overlay::unsaved_under`]), as if they were: not those of a subchart (its own
+    /// load adds them) nor those `.helmignore` leaves out.
+    fn add_unsaved(&self, loader: &mut Loader, chart: &mut Chart, dir: &Path, prefix: &str) {
+        let unsaved = crate::overlay::unsaved_under(dir);
+        if unsaved.is_empty() {
+            return;
+        }
+        for (local, text) in unsaved {
+            let rel = format!("{prefix}{local}");
+            let ignored = local
+                .match_indices('/')
+                .any(|(i, _)| self.rules.ignore(&format!("{prefix}{}", &local[..i]), true));
+            if local.starts_with("charts/") || ignored || self.rules.ignore(&rel, false) {
+                continue;
+            }
+            add_file(loader, chart, &local, dir.join(&local), text.to_vec());
+        }
+        for list in [&mut chart.templates, &mut chart.crds, &mut chart.files] {
+            list.sort_by(|a, b| a.path.cmp(&b.path));
+        }
     }
 
     fn subchart_dir(

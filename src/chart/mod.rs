@@ -19,12 +19,13 @@ use std::path::PathBuf;
 #[derive(Debug)]
 pub struct YamlDoc {
     pub file: File,
-    pub yaml: YamlFile,
+    /// Shared: the same text parses once in the language server (see [`crate::incremental`]).
+    pub yaml: std::sync::Arc<YamlFile>,
 }
 
 impl YamlDoc {
     pub fn parse(file: File) -> YamlDoc {
-        let yaml = crate::yaml::parse(&file.text);
+        let yaml = crate::incremental::parse_yaml(&file.text);
         YamlDoc { file, yaml }
     }
 }

@@ -532,6 +532,7 @@ impl Files {
     }
 
     pub fn get_bytes(&self, name: &str) -> Arc<[u8]> {
+        crate::incremental::note_file_read(name);
         self.files
             .get(name)
             .cloned()
@@ -556,6 +557,7 @@ impl Files {
     /// `AsConfig`/`AsSecrets`: `toYaml` of base name to content (later names win when base
     /// names repeat).
     fn as_map(&self, secret: bool) -> String {
+        self.note_all_read();
         let mut m = BTreeMap::new();
         for (k, v) in self.files.iter() {
             let base = k.rsplit('/').next().unwrap_or(k).to_string();
@@ -575,6 +577,7 @@ impl Files {
     }
 
     pub fn lines(&self, path: &str) -> Result<Vec<String>, String> {
+        crate::incremental::note_file_read(path);
         let Some(data) = self.files.get(path) else {
             return Ok(Vec::new());
         };
@@ -586,12 +589,22 @@ impl Files {
         Ok(s.split('\n').map(str::to_string).collect())
     }
 
+    /// Every file of the set had its content read (see [`crate::incremental::note_file_read`]).
+    fn note_all_read(&self) {
+        if crate::incremental::enabled() {
+            for k in self.files.keys() {
+                crate::incremental::note_file_read(k);
+            }
+        }
+    }
+
     fn bytes_value(data: Arc<[u8]>) -> Value {
         Value::new(Kind::Bytes(data))
     }
 
     /// The (name, contents) pairs `range` visits, sorted by name.
     pub fn entries(&self) -> Vec<(Value, Value)> {
+        self.note_all_read();
         self.files
             .iter()
             .map(|(k, v)| (Value::str(k.as_str()), Files::bytes_value(v.clone())))
@@ -635,6 +648,7 @@ impl Object for Files {
         })
     }
     fn print(&self) -> String {
+        self.note_all_read();
         let size: usize = self
             .files
             .iter()

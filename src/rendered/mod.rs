@@ -43,6 +43,22 @@ pub fn lint_chart(
     packs: &[&crate::packs::PackRule],
     sink: &mut Sink,
 ) {
+    if let Some((rendered, reached)) = render_findings(chart, config, overrides, packs) {
+        merge::reconcile(&mut sink.diagnostics, &rendered, reached);
+        sink.diagnostics.extend(rendered);
+    }
+}
+
+/// Renders `chart` in every scenario and lints the rendered objects: the findings, merged
+/// across scenarios, and whether the default values rendered; `None` when no rule that reads
+/// the render runs. The findings still have to be reconciled with the static ones
+/// ([`merge::reconcile`]).
+pub fn render_findings(
+    chart: &Chart,
+    config: &Config,
+    overrides: &[YamlDoc],
+    packs: &[&crate::packs::PackRule],
+) -> Option<(Vec<Diagnostic>, bool)> {
     // Rendering runs when a rule that reads its result runs (the `yaml` rules also read
     // rendered text, but do not call for a render on their own).
     let wanted = RULES.iter().any(|r| {
@@ -51,7 +67,7 @@ pub fn lint_chart(
             && (r.manifests.is_some() || RENDER_RULES.contains(&r.meta.name))
     }) || packs.iter().any(|p| config.runs(p.meta.name));
     if !wanted {
-        return;
+        return None;
     }
     let scenarios = scenario::scenarios(chart, overrides);
     let opts = scenario::render_options(config);
@@ -101,7 +117,5 @@ pub fn lint_chart(
         }
         passes.push((sc.name.clone(), found));
     }
-    let rendered = merge::scenarios(passes);
-    merge::reconcile(&mut sink.diagnostics, &rendered, reached);
-    sink.diagnostics.extend(rendered);
+    Some((merge::scenarios(passes), reached))
 }

@@ -7,6 +7,12 @@
 //! - Only the unit the changed file belongs to is linted again: its chart (the top chart, for
 //!   a file of a subchart), or the manifest file itself. Changes that arrive while a lint runs
 //!   are taken together: one lint per unit for the whole batch.
+//! - Within the unit, only what depends on the changed file runs again (see
+//!   [`crate::incremental`]): unchanged files keep their parses, and a README edit runs the
+//!   README rules only. After each lint the server sends a `$/plimsoll/stats` notification
+//!   (what was parsed, reused and rendered, and how long the lint took).
+//! - Findings are published for the files whose findings changed (a file that became clean
+//!   gets an empty list), and for a file just opened.
 //! - Code actions: each finding's fix (see [`crate::fix`]), and "ignore this rule here", which
 //!   writes a suppression comment in the syntax [`crate::suppress`] reads.
 //! - Hover on a rule name (in a suppression comment, a configuration, or on a finding) shows
@@ -31,6 +37,7 @@ use std::path::{Path, PathBuf};
 pub fn run() -> u8 {
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
+    crate::incremental::enable();
     let mut server = Server::new(Transport::new(stdin, stdout));
     server.serve()
 }
@@ -47,6 +54,10 @@ struct Server<R: std::io::Read + Send + 'static, W: std::io::Write> {
     findings: HashMap<PathBuf, Vec<Diagnostic>>,
     /// Files with published findings, by the unit that reported them.
     published: HashMap<PathBuf, BTreeSet<PathBuf>>,
+    /// What was last published for each file (to publish only what changed).
+    sent: HashMap<PathBuf, Value>,
+    /// Files opened since their unit was last linted: they get an answer, even an unchanged one.
+    opened: BTreeSet<PathBuf>,
     /// Units waiting to be linted, with the file that made them dirty.
     dirty: BTreeMap<PathBuf, PathBuf>,
     shutdown: bool,
@@ -60,6 +71,8 @@ impl<R: std::io::Read + Send + 'static, W: std::io::Write> Server<R, W> {
             docs: HashMap::new(),
             findings: HashMap::new(),
             published: HashMap::new(),
+            sent: HashMap::new(),
+            opened: BTreeSet::new(),
             dirty: BTreeMap::new(),
             shutdown: false,
             overlay: crate::overlay::Guard::default(),
@@ -143,6 +156,7 @@ impl<R: std::io::Read + Send + 'static, W: std::io::Write> Server<R, W> {
                         uri: uri.to_string(),
                     },
                 );
+                self.opened.insert(crate::overlay::key(&path));
                 self.mark(&path);
             }
             "textDocument/didChange" => {
@@ -182,7 +196,9 @@ impl<R: std::io::Read + Send + 'static, W: std::io::Write> Server<R, W> {
     }
 
     fn lint_unit(&mut self, unit: &Path) {
+        let started = std::time::Instant::now();
         let result = lint(&[unit.to_path_buf()], &LintOptions::default());
+        let elapsed = started.elapsed();
         let diags = match result {
             Ok(r) => r.diagnostics,
             Err(reason) => {
@@ -199,24 +215,49 @@ impl<R: std::io::Read + Send + 'static, W: std::io::Write> Server<R, W> {
         }
         let mut before = self.published.remove(unit).unwrap_or_default();
         // Open buffers of the unit always get an answer, an empty one included.
+        let mut open = false;
         for path in self.docs.keys() {
             if unit_of(path).as_deref() == Some(unit) {
                 before.insert(path.clone());
+                open = true;
             }
         }
+        if !open {
+            // Nothing of the unit is open any more: what was kept for it can go.
+            crate::incremental::forget(unit);
+        }
         let mut now = BTreeSet::new();
+        let mut published = 0;
         for path in before.iter() {
             if !by_file.contains_key(path) {
                 self.findings.remove(path);
-                self.publish(path, &[]);
+                published += usize::from(self.publish(path, &[]));
             }
         }
         for (path, list) in by_file {
-            self.publish(&path, &list);
+            published += usize::from(self.publish(&path, &list));
             now.insert(path.clone());
             self.findings.insert(path, list);
         }
         self.published.insert(unit.to_path_buf(), now);
+        let stats = crate::incremental::take_stats();
+        self.transport.notify(
+            "$/plimsoll/stats",
+            json!({
+                "unit": proto::path_to_uri(unit),
+                "milliseconds": elapsed.as_secs_f64() * 1000.0,
+                "published": published,
+                "filesDecoded": stats.files_decoded,
+                "filesReused": stats.files_reused,
+                "yamlParsed": stats.yaml_parsed,
+                "yamlReused": stats.yaml_reused,
+                "templatesParsed": stats.templates_parsed,
+                "templatesReused": stats.templates_reused,
+                "chartsFull": stats.full,
+                "chartsReadmeOnly": stats.readme_only,
+                "chartsRendered": stats.rendered,
+            }),
+        );
     }
 
     fn uri_for(&self, path: &Path) -> String {
@@ -226,13 +267,30 @@ impl<R: std::io::Read + Send + 'static, W: std::io::Write> Server<R, W> {
         }
     }
 
-    fn publish(&mut self, path: &Path, list: &[Diagnostic]) {
+    /// Publishes the findings of `path` unless they are what was last published for it (and
+    /// it was not just opened); returns whether it published.
+    fn publish(&mut self, path: &Path, list: &[Diagnostic]) -> bool {
         let uri = self.uri_for(path);
-        let items: Vec<Value> = list.iter().map(|d| self.lsp_diagnostic(d)).collect();
+        let items = Value::Array(list.iter().map(|d| self.lsp_diagnostic(d)).collect());
+        let opened = self.opened.remove(path);
+        // Nothing published counts as an empty list.
+        let same = match self.sent.get(path) {
+            Some(last) => *last == items,
+            None => list.is_empty(),
+        };
+        if same && !opened {
+            return false;
+        }
+        if list.is_empty() {
+            self.sent.remove(path);
+        } else {
+            self.sent.insert(path.to_path_buf(), items.clone());
+        }
         self.transport.notify(
             "textDocument/publishDiagnostics",
             json!({ "uri": uri, "diagnostics": items }),
         );
+        true
     }
 
     fn lsp_diagnostic(&self, d: &Diagnostic) -> Value {
