@@ -7,7 +7,9 @@
 # pass the sanitizer flags. SKIP_BUILD=1 runs the targets as last built. SANITIZER (default
 # address) is passed to `cargo fuzz build -s`: plimsoll has no `unsafe` code, and `none` runs
 # several times faster, so that libFuzzer's timeout measures plimsoll rather than the
-# instrumentation.
+# instrumentation. NICE (default 19) is the priority of the runs; on a machine busy with other
+# work, a low priority starves the target and libFuzzer's timeout (TIMEOUT, default 10 s) then
+# measures the wait rather than plimsoll.
 set -u
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
@@ -30,8 +32,8 @@ for t in "${targets[@]}"; do
     mkdir -p "$scratch/$t"
     echo "== $t ($seconds s, max_len ${max_len[$t]})"
     mkdir -p "fuzz/artifacts/$t"
-    nice -n 19 "$bin/$t" "$scratch/$t" "fuzz/corpus/$t" -artifact_prefix="fuzz/artifacts/$t/" \
-        -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+    nice -n "${NICE:-19}" "$bin/$t" "$scratch/$t" "fuzz/corpus/$t" -artifact_prefix="fuzz/artifacts/$t/" \
+        -max_total_time="$seconds" -rss_limit_mb=2048 -timeout="${TIMEOUT:-10}" \
         -max_len="${max_len[$t]}" -print_final_stats=1 >"$scratch/$t.log" 2>&1
     rc=$?
     grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss_mb|SUMMARY|==[0-9]+== ERROR|thread .* panicked)" "$scratch/$t.log"
