@@ -132,3 +132,35 @@ pub fn reconcile(found: &mut Vec<Diagnostic>, rendered: &[Diagnostic], reached: 
 fn is_values_file(p: &std::path::Path) -> bool {
     p.file_name().is_some_and(|n| n == "values.yaml")
 }
+
+/// Static findings on rule expressions that a render also checked.
+const RENDERED_EXPRESSION_RULES: &[&str] = &["prometheus/promql-syntax"];
+
+/// Drops the static findings of [`RENDERED_EXPRESSION_RULES`] that a render checked: those
+/// in template text or values that a render printed into a rule expression (`sources`; the
+/// rendered expression was checked as Prometheus will read it, and reports its own errors), and
+/// those a rendered finding repeats word for word (the same rule and error, printed through a
+/// function that hides where its text came from, as `tpl … | quote`).
+pub fn superseded_by_rendered_rules(
+    found: &mut Vec<Diagnostic>,
+    sources: &[(crate::source::File, crate::source::Span)],
+    rendered: &[Diagnostic],
+) {
+    found.retain(|d| {
+        if !RENDERED_EXPRESSION_RULES.contains(&d.rule.name) {
+            return true;
+        }
+        let Some(span) = d.span else { return true };
+        let printed = sources
+            .iter()
+            .any(|(f, s)| f.path == d.file.path && s.start <= span.start && span.start <= s.end);
+        let repeated = rendered.iter().any(|r| {
+            r.rule.name == d.rule.name
+                && r.message.strip_suffix(')').map_or(r.message.as_str(), |m| {
+                    m.rsplit_once(" (only with ")
+                        .map_or(r.message.as_str(), |(head, _)| head)
+                }) == d.message
+        });
+        !(printed || repeated)
+    });
+}

@@ -57,6 +57,8 @@ pub fn lint_chart(
     let opts = scenario::render_options(config);
     let mut passes: Vec<(String, Vec<Diagnostic>)> = Vec::new();
     let mut reached = false;
+    // Where rendered rule expressions were written: static findings on them give way.
+    let mut rule_sources = Vec::new();
     for sc in &scenarios {
         let mut found = Vec::new();
         match render_lenient(chart, &sc.user, &opts) {
@@ -65,6 +67,7 @@ pub fn lint_chart(
                     reached = true;
                 }
                 let set = docs::RenderedSet::new(chart, &render);
+                rule_sources.extend(set.rule_expression_sources());
                 set.problems(&render, &mut found);
                 let ctx = Ctx {
                     config,
@@ -102,6 +105,7 @@ pub fn lint_chart(
         passes.push((sc.name.clone(), found));
     }
     let rendered = merge::scenarios(passes);
+    merge::superseded_by_rendered_rules(&mut sink.diagnostics, &rule_sources, &rendered);
     merge::reconcile(&mut sink.diagnostics, &rendered, reached);
     sink.diagnostics.extend(rendered);
 }
