@@ -277,6 +277,15 @@ fn fix_hint(root: &Node, text: &str, span: Span) -> Option<String> {
                 if p.key.span == span {
                     return suggest(p.key_str()?, &properties(&["prometheus"]));
                 }
+                if p.key_str() == Some("version")
+                    && p.value.span == span
+                    && p.value.as_str().is_none()
+                {
+                    return Some(format!(
+                        "quote it: `version: \"{}\"`; unquoted, YAML reads a number (`3.10` is 3.1)",
+                        written.trim()
+                    ));
+                }
             }
         }
         if name == "rules" {
@@ -392,6 +401,14 @@ mod tests {
         assert!(e.ends_with("(did you mean `rules`?)"), "{e}");
         let e = parse("prometheus:\n  requiredLabel: [team]\n").unwrap_err();
         assert!(e.ends_with("(did you mean `requiredLabels`?)"), "{e}");
+        let e = parse("prometheus:\n  version: 3.10\n").unwrap_err();
+        assert!(
+            e.ends_with(
+                "(quote it: `version: \"3.10\"`; unquoted, YAML reads a number (`3.10` is 3.1))"
+            ),
+            "{e}"
+        );
+        assert!(parse("prometheus:\n  version: \"3.10\"\n").is_ok());
         let e = parse("kubernetesVersion: 1.30\n").unwrap_err();
         assert!(
             e.ends_with("(quote it: `kubernetesVersion: \"1.30\"`; unquoted, YAML reads a number)"),
