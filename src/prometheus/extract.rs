@@ -264,7 +264,7 @@ impl Ctx<'_> {
             None => ActionKind::Control,
         };
         let mut slots: Vec<Slot> = Vec::new();
-        let mut seen: Vec<usize> = Vec::new();
+        let mut seen = vec![false; actions.len()];
         let mut last: Option<usize> = None;
         for i in 0..text.value.len() {
             let at = text.span_of(i, i + 1).start as usize;
@@ -279,7 +279,7 @@ impl Ctx<'_> {
                     }
                 }
                 (Some(k), _) => {
-                    seen.push(k);
+                    seen[k] = true;
                     slots.push(Slot {
                         range: i..i + 1,
                         kind: kind(actions[k]),
@@ -294,7 +294,7 @@ impl Ctx<'_> {
         // own, blanked): the choices it makes cannot be followed.
         let (fs, fe) = (text.span.start as usize, text.span.end as usize);
         if actions.iter().enumerate().any(|(k, &(s, e))| {
-            fs <= s && e <= fe && !seen.contains(&k) && kind((s, e)) == ActionKind::Control
+            fs <= s && e <= fe && !seen[k] && kind((s, e)) == ActionKind::Control
         }) {
             slots.push(Slot {
                 range: 0..0,

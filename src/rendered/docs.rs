@@ -206,6 +206,7 @@ impl<'r> RenderedSet<'r> {
     pub fn rule_expression_sources(&self) -> Vec<(File, Span)> {
         let files = &self.render.files.files;
         let mut out: Vec<(File, Span)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for (doc, &(output, base)) in self.docs.iter().zip(&self.sources) {
             if !doc.file.text.contains("expr") {
                 continue;
@@ -224,7 +225,7 @@ impl<'r> RenderedSet<'r> {
                 {
                     let mut push = |file: Option<&File>, span: Span| {
                         if let Some(f) = file
-                            && !out.iter().any(|(x, s)| Arc::ptr_eq(x, f) && *s == span)
+                            && seen.insert((Arc::as_ptr(f) as usize, span.start, span.end))
                         {
                             out.push((f.clone(), span));
                         }

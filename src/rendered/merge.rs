@@ -146,21 +146,48 @@ pub fn superseded_by_rendered_rules(
     sources: &[(crate::source::File, crate::source::Span)],
     rendered: &[Diagnostic],
 ) {
+    // Per file: the spans by start, with the furthest end among each prefix.
+    let mut by_file: HashMap<&std::path::Path, Vec<(u32, u32)>> = HashMap::new();
+    for (f, s) in sources {
+        by_file
+            .entry(f.path.as_path())
+            .or_default()
+            .push((s.start, s.end));
+    }
+    for spans in by_file.values_mut() {
+        spans.sort_unstable();
+        let mut reach = 0;
+        for s in spans.iter_mut() {
+            reach = reach.max(s.1);
+            s.1 = reach;
+        }
+    }
+    let printed = |d: &Diagnostic, at: u32| {
+        by_file.get(d.file.path.as_path()).is_some_and(|spans| {
+            let n = spans.partition_point(|s| s.0 <= at);
+            n > 0 && spans[n - 1].1 >= at
+        })
+    };
+    // A rendered message without the scenarios it was found in.
+    let plain = |m: &str| -> String {
+        match m
+            .strip_suffix(')')
+            .and_then(|h| h.rsplit_once(" (only with "))
+        {
+            Some((head, _)) => head.to_string(),
+            None => m.to_string(),
+        }
+    };
+    let repeated: std::collections::HashSet<(&str, String)> = rendered
+        .iter()
+        .filter(|r| RENDERED_EXPRESSION_RULES.contains(&r.rule.name))
+        .map(|r| (r.rule.name, plain(&r.message)))
+        .collect();
     found.retain(|d| {
         if !RENDERED_EXPRESSION_RULES.contains(&d.rule.name) {
             return true;
         }
         let Some(span) = d.span else { return true };
-        let printed = sources
-            .iter()
-            .any(|(f, s)| f.path == d.file.path && s.start <= span.start && span.start <= s.end);
-        let repeated = rendered.iter().any(|r| {
-            r.rule.name == d.rule.name
-                && r.message.strip_suffix(')').map_or(r.message.as_str(), |m| {
-                    m.rsplit_once(" (only with ")
-                        .map_or(r.message.as_str(), |(head, _)| head)
-                }) == d.message
-        });
-        !(printed || repeated)
+        !(printed(d, span.start) || repeated.contains(&(d.rule.name, d.message.clone())))
     });
 }
