@@ -102,14 +102,18 @@ fn broken_templated_expressions_fire_once_at_the_template_text() {
         .map(|(f, l, c, s, m)| (f.to_string(), *l, *c, s.to_string(), m.to_string()))
         .collect();
     assert_eq!(got, want);
-    // The value printed through `tpl` is shown at its values line.
-    let from_values = &found[4];
-    let label = from_values
-        .labels
-        .iter()
-        .find(|l| l.file.path.ends_with("values.yaml"))
-        .expect("values label");
-    assert_eq!(label.file.line_col(label.span.start as usize).line, 10);
+    // The value printed through `tpl` is shown at the offending text in values.yaml, also
+    // when `quote` hides where the printed text came from.
+    for (i, line, col, text) in [(4, 10, 73, "by"), (5, 15, 16, "errors_total")] {
+        let label = found[i]
+            .labels
+            .iter()
+            .find(|l| l.file.path.ends_with("values.yaml"))
+            .expect("values label");
+        let at = label.file.line_col(label.span.start as usize);
+        assert_eq!((at.line, at.col), (line, col));
+        assert_eq!(label.file.slice(label.span), text);
+    }
     // Findings from placeholders say so.
     assert!(
         found[2]

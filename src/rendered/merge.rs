@@ -140,11 +140,13 @@ const RENDERED_EXPRESSION_RULES: &[&str] = &["prometheus/promql-syntax"];
 /// in template text or values that a render printed into a rule expression (`sources`; the
 /// rendered expression was checked as Prometheus will read it, and reports its own errors), and
 /// those a rendered finding repeats word for word (the same rule and error, printed through a
-/// function that hides where its text came from, as `tpl … | quote`).
+/// function that hides where its text came from, as `tpl … | quote`). A dropped finding in a
+/// values file that a rendered finding repeats gives that finding its exact place in the
+/// value (the rendered finding is at the action that printed it, `{{ tpl .expr $ }}`).
 pub fn superseded_by_rendered_rules(
     found: &mut Vec<Diagnostic>,
     sources: &[(crate::source::File, crate::source::Span)],
-    rendered: &[Diagnostic],
+    rendered: &mut [Diagnostic],
 ) {
     // Per file: the spans by start, with the furthest end among each prefix.
     let mut by_file: HashMap<&std::path::Path, Vec<(u32, u32)>> = HashMap::new();
@@ -178,16 +180,42 @@ pub fn superseded_by_rendered_rules(
             None => m.to_string(),
         }
     };
-    let repeated: std::collections::HashSet<(&str, String)> = rendered
-        .iter()
-        .filter(|r| RENDERED_EXPRESSION_RULES.contains(&r.rule.name))
-        .map(|r| (r.rule.name, plain(&r.message)))
-        .collect();
+    let mut repeated: HashMap<(&'static str, String), Vec<usize>> = HashMap::new();
+    for (i, r) in rendered.iter().enumerate() {
+        if RENDERED_EXPRESSION_RULES.contains(&r.rule.name) {
+            repeated
+                .entry((r.rule.name, plain(&r.message)))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut exact: Vec<(usize, crate::source::File, crate::source::Span)> = Vec::new();
     found.retain(|d| {
         if !RENDERED_EXPRESSION_RULES.contains(&d.rule.name) {
             return true;
         }
         let Some(span) = d.span else { return true };
-        !(printed(d, span.start) || repeated.contains(&(d.rule.name, d.message.clone())))
+        let same = repeated.get(&(d.rule.name, d.message.clone()));
+        if let Some(same) = same
+            && is_values_file(&d.file.path)
+        {
+            exact.extend(same.iter().map(|&i| (i, d.file.clone(), span)));
+        }
+        !(printed(d, span.start) || same.is_some())
     });
+    for (i, file, span) in exact {
+        let r = &mut rendered[i];
+        let in_file = r.labels.iter().any(|l| l.file.path == file.path);
+        // The label on the value's node becomes the label on the offending text in it.
+        let on_node = r.labels.iter_mut().find(|l| {
+            l.file.path == file.path && l.span.start <= span.start && span.end <= l.span.end
+        });
+        match on_node {
+            Some(l) => l.span = span,
+            None if !in_file => {
+                r.related(&file, span, "the rendered value comes from here");
+            }
+            None => {}
+        }
+    }
 }

@@ -104,8 +104,8 @@ pub fn lint_chart(
         }
         passes.push((sc.name.clone(), found));
     }
-    let rendered = merge::scenarios(passes);
-    merge::superseded_by_rendered_rules(&mut sink.diagnostics, &rule_sources, &rendered);
+    let mut rendered = merge::scenarios(passes);
+    merge::superseded_by_rendered_rules(&mut sink.diagnostics, &rule_sources, &mut rendered);
     merge::reconcile(&mut sink.diagnostics, &rendered, reached);
     sink.diagnostics.extend(rendered);
 }
