@@ -501,4 +501,36 @@ mod tests {
             assert_eq!(verdict(text), None, "{text}");
         }
     }
+
+    #[test]
+    fn hostile_inputs_neither_panic_nor_report() {
+        let deep = format!(
+            "x{}{}",
+            "{{ if .a }}+x".repeat(1000),
+            "{{ end }}".repeat(1000)
+        );
+        for text in [
+            "",
+            "{{",
+            "}}",
+            "{{ end }}",
+            "{{ else }} x",
+            "{{ .a }}",
+            "é{{ \"é\" }}é > 1",
+            "x{{ if .a }}",
+            "x[{{ .a }}",
+            "{x=\"{{ .a }}",
+            "offset {{ .a }}",
+            "x offset{{ .a }}",
+            "{{/* a */}}",
+            "{{- /* unterminated",
+            "`{{ .a }}",
+            deep.as_str(),
+        ] {
+            let slots = slots_in(text);
+            let _ = check(text, &slots, &Target::default());
+        }
+        // Deeply nested blocks: every choice is valid, so nothing is reported.
+        assert_eq!(verdict(&deep), None);
+    }
 }
