@@ -290,11 +290,11 @@ impl Ctx<'_> {
             }
             last = hit;
         }
-        // A control action inside the scalar whose bytes are not in the value (a line of its
-        // own, blanked): the choices it makes cannot be followed.
+        // An action inside the scalar whose bytes are not in the value (a line of its own,
+        // blanked, then dropped by YAML): what it prints or chooses cannot be followed.
         let (fs, fe) = (text.span.start as usize, text.span.end as usize);
         if actions.iter().enumerate().any(|(k, &(s, e))| {
-            fs <= s && e <= fe && !seen[k] && kind((s, e)) == ActionKind::Control
+            fs <= s && e <= fe && !seen[k] && kind((s, e)) != ActionKind::Silent
         }) {
             slots.push(Slot {
                 range: 0..0,
