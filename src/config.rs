@@ -412,6 +412,12 @@ mod tests {
         assert!(e.ends_with("(did you mean `rules`?)"), "{e}");
         let e = parse("prometheus:\n  requiredLabel: [team]\n").unwrap_err();
         assert!(e.ends_with("(did you mean `requiredLabels`?)"), "{e}");
+        let e = parse("prometheus:\n  version: 3.10\n").unwrap_err();
+        assert!(
+            e.ends_with("(quote it: `version: \"3.10\"`; unquoted, YAML reads a number)"),
+            "{e}"
+        );
+        assert!(parse("prometheus:\n  version: \"3.10\"\n").is_ok());
         let e = parse("kubernetesVersion: 1.30\n").unwrap_err();
         assert!(
             e.ends_with("(quote it: `kubernetesVersion: \"1.30\"`; unquoted, YAML reads a number)"),

@@ -241,8 +241,8 @@ struct ChartState {
     render_read_readme: bool,
     /// Findings of the rules that do not read a README.
     others: Vec<Diagnostic>,
-    /// The render's findings and whether the default values rendered (`None`: no render).
-    rendered: Option<(Vec<Diagnostic>, bool)>,
+    /// What the render found (`None`: no render).
+    rendered: Option<crate::rendered::RenderedFindings>,
 }
 
 fn states() -> &'static Mutex<HashMap<PathBuf, ChartState>> {
@@ -359,9 +359,8 @@ pub fn lint_chart(
     };
     sink.diagnostics.extend(readers);
     sink.diagnostics.extend(others.iter().cloned());
-    if let Some((found, reached)) = &rendered {
-        crate::rendered::merge::reconcile(&mut sink.diagnostics, found, *reached);
-        sink.diagnostics.extend(found.iter().cloned());
+    if let Some(found) = &rendered {
+        found.clone().merge_into(&mut sink.diagnostics);
     }
     states().lock().unwrap_or_else(|e| e.into_inner()).insert(
         chart.root.clone(),

@@ -398,6 +398,27 @@ fn many_template_actions_on_one_line_of_a_rule_cost_linear_time() {
 }
 
 #[test]
+fn many_control_actions_in_an_unrendered_rule_cost_linear_time() {
+    // A rule no render reaches (its branch is off), whose expression holds N `if … end`
+    // blocks: checked with placeholders, each choice of branches parsed once.
+    let make = |dir: &Path, n: usize| {
+        let blocks: String = (0..n)
+            .map(|i| format!("{{{{ if .Values.a{i} }}}} + {{{{ .Values.b }}}}{{{{ end }}}}"))
+            .collect();
+        let rule = format!(
+            "{{{{- if .Values.off }}}}\napiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: r\nspec:\n  groups:\n    - name: g\n      rules:\n        - alert: A\n          expr: up{{job=\"x\"}}{blocks} > 1\n{{{{- end }}}}\n"
+        );
+        write(dir, "demo/templates/rule.yaml", &rule);
+        chart_with_values(dir, "off: false\n")
+    };
+    let ratio = doubling_ratio(make, 5_000);
+    assert!(
+        ratio < 2.5,
+        "time per doubling of control actions grew {ratio:.2}x"
+    );
+}
+
+#[test]
 fn stale_readme_rows_cost_linear_time() {
     // N README rows for keys that are all near misses of N values keys.
     let make = |dir: &Path, n: usize| {

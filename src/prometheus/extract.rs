@@ -4,6 +4,7 @@
 //! (after turning Helm's escapes back into the text Prometheus will see).
 
 use super::parse::{self, ParseError};
+use super::templated::{self, ActionKind, Slot};
 use super::text::Text;
 use crate::source::{File, SourceFile, Span};
 use crate::yaml::{Node, NodeKind, YamlFile};
@@ -63,6 +64,9 @@ pub struct PromRule {
     pub templated: Vec<String>,
     /// The rule mapping holds template actions (conditionals, `toYaml` of extra labels).
     pub has_template_actions: bool,
+    /// An `expr` written with template actions (not in `expr`, not parsed): its text, with the
+    /// actions' places in it, for the placeholder check of `prometheus/promql-syntax`.
+    pub templated_expr: Option<(Field, Vec<Slot>)>,
     /// The expression parsed once: `None` without a usable `expr`.
     pub parsed: Option<Result<super::ast::Expr, ParseError>>,
 }
@@ -156,7 +160,7 @@ fn prepare_template(src: &str) -> Prepared {
         };
         let start = i + rel;
         text.push_str(&src[i..start]);
-        let Some(close_rel) = find_action_end(&src[start..]) else {
+        let Some(close_rel) = templated::action_len(&src[start..]) else {
             // Unterminated action: blank the rest.
             let ts = text.len();
             text.push_str(&" ".repeat(src.len() - start));
@@ -214,44 +218,11 @@ fn prepare_template(src: &str) -> Prepared {
     }
 }
 
-/// Length of a `{{ … }}` action at the start of `s`, skipping `}}` inside strings and comments.
-fn find_action_end(s: &str) -> Option<usize> {
-    let b = s.as_bytes();
-    let body = s[2..].trim_start_matches('-').trim_start();
-    if body.starts_with("/*") {
-        let at = s.find("*/")?;
-        return s[at..].find("}}").map(|e| at + e + 2);
-    }
-    let mut i = 2;
-    let mut quote: Option<u8> = None;
-    while i < b.len() {
-        let c = b[i];
-        match quote {
-            Some(q) => {
-                if c == b'\\' && q == b'"' {
-                    i += 2;
-                    continue;
-                }
-                if c == q {
-                    quote = None;
-                }
-            }
-            None => {
-                if c == b'"' || c == b'`' {
-                    quote = Some(c);
-                } else if c == b'}' && b.get(i + 1) == Some(&b'}') {
-                    return Some(i + 2);
-                }
-            }
-        }
-        i += 1;
-    }
-    None
-}
-
 #[derive(Clone, Copy)]
 struct Ctx<'a> {
     src: &'a str,
+    /// The file's own text (`src` is the preprocessed text of a chart template).
+    orig: &'a str,
     prep: Option<&'a Prepared>,
     origin: Origin,
 }
@@ -269,6 +240,69 @@ impl Ctx<'_> {
             self.file_offset(s.start as usize),
             self.file_offset(s.end as usize),
         )
+    }
+
+    /// The actions of a templated expression, in the expression's text: the bytes of each
+    /// placeholder, and a control slot when a control action lies within the scalar (its line
+    /// may have been blanked away).
+    fn template_slots(&self, text: &Text) -> Vec<Slot> {
+        let Some(prep) = self.prep else {
+            return templated::slots_in(&text.value);
+        };
+        // The actions in file offsets.
+        let actions: Vec<(usize, usize)> = prep
+            .placeholders
+            .iter()
+            .map(|&(ps, pe)| {
+                let fs = prep.to_file(ps);
+                (fs, fs + (pe - ps))
+            })
+            .collect();
+        let action = |(s, e): (usize, usize)| self.orig.get(s..e).unwrap_or("");
+        let kind = |(s, e): (usize, usize)| match self.orig.get(s..e) {
+            Some(a) => templated::classify(a),
+            None => ActionKind::Control,
+        };
+        let mut slots: Vec<Slot> = Vec::new();
+        let mut seen = vec![false; actions.len()];
+        let mut last: Option<usize> = None;
+        for i in 0..text.value.len() {
+            let at = text.span_of(i, i + 1).start as usize;
+            let a = actions.partition_point(|&(s, _)| s <= at);
+            let hit = a
+                .checked_sub(1)
+                .filter(|&k| actions[k].0 <= at && at < actions[k].1);
+            match (hit, last) {
+                (Some(k), Some(l)) if k == l => {
+                    if let Some(s) = slots.last_mut() {
+                        s.range.end = i + 1;
+                    }
+                }
+                (Some(k), _) => {
+                    seen[k] = true;
+                    slots.push(Slot {
+                        range: i..i + 1,
+                        kind: kind(actions[k]),
+                        action: action(actions[k]).to_string(),
+                    });
+                }
+                (None, _) => {}
+            }
+            last = hit;
+        }
+        // An action inside the scalar whose bytes are not in the value (a line of its own,
+        // blanked, then dropped by YAML): what it prints or chooses cannot be followed.
+        let (fs, fe) = (text.span.start as usize, text.span.end as usize);
+        if actions.iter().enumerate().any(|(k, &(s, e))| {
+            fs <= s && e <= fe && !seen[k] && kind((s, e)) != ActionKind::Silent
+        }) {
+            slots.push(Slot {
+                range: 0..0,
+                kind: ActionKind::Control,
+                action: String::new(),
+            });
+        }
+        slots
     }
 
     fn templated(&self, s: Span) -> bool {
@@ -329,15 +363,37 @@ impl Ctx<'_> {
             unknown: Vec::new(),
             templated: Vec::new(),
             has_template_actions: self.templated(node.span),
+            templated_expr: None,
             parsed: None,
         };
-        for e in node.entries() {
+        let entries: Vec<_> = node.entries().collect();
+        for (i, e) in entries.iter().enumerate() {
+            let e = *e;
             let Some(key) = e.key_str() else { continue };
             if self.templated(e.key.span) {
                 continue;
             }
-            if self.templated(e.value.span) && !matches!(key, "labels" | "annotations") {
+            // A block scalar whose lines are all actions (`expr: |` then
+            // `{{- tpl .expr $ | nindent 12 }}`) reads as empty: its text is the actions'.
+            let blank_block = e.value.scalar_text().is_some_and(|t| t.trim().is_empty())
+                && self.prep.is_some_and(|p| {
+                    let end = entries
+                        .get(i + 1)
+                        .map_or(node.span.end, |n| n.key.span.start);
+                    p.overlaps(
+                        e.key.span.end as usize,
+                        (end as usize).max(e.value.span.end as usize),
+                    )
+                });
+            if (self.templated(e.value.span) || blank_block)
+                && !matches!(key, "labels" | "annotations")
+            {
                 r.templated.push(key.to_string());
+                if key == "expr" && e.value.as_scalar().is_some() {
+                    let f = self.field(e);
+                    let slots = self.template_slots(&f.value);
+                    r.templated_expr = Some((f, slots));
+                }
                 continue;
             }
             // A values expression with template actions is a `tpl` string: its PromQL exists
@@ -347,6 +403,9 @@ impl Ctx<'_> {
                 && e.value.scalar_text().is_some_and(|t| t.contains("{{"))
             {
                 r.templated.push(key.to_string());
+                let f = self.field(e);
+                let slots = self.template_slots(&f.value);
+                r.templated_expr = Some((f, slots));
                 continue;
             }
             let f = || self.field(e);
@@ -487,6 +546,7 @@ pub fn values_rules(file: &File, yaml: &YamlFile) -> Arc<Vec<PromRule>> {
     cached(file, 0, || {
         let ctx = Ctx {
             src: &file.text,
+            orig: &file.text,
             prep: None,
             origin: Origin::Values,
         };
@@ -506,6 +566,7 @@ pub fn manifest_rules(file: &File, yaml: &YamlFile) -> Arc<Vec<PromRule>> {
         }
         let ctx = Ctx {
             src: &file.text,
+            orig: &file.text,
             prep: None,
             origin: Origin::RuleFile,
         };
@@ -525,6 +586,7 @@ pub fn template_rules(file: &File) -> Arc<Vec<PromRule>> {
         let yaml = crate::yaml::parse(&prep.text);
         let ctx = Ctx {
             src: &prep.text,
+            orig: &file.text,
             prep: Some(&prep),
             origin: Origin::Template,
         };

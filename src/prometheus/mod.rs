@@ -10,5 +10,6 @@ pub mod labels;
 pub mod lex;
 pub mod parse;
 pub mod template;
+pub mod templated;
 pub mod text;
 pub mod version;

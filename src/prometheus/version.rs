@@ -74,6 +74,7 @@ const fn h(name: &'static str, since: (u32, u32), stable_from: Option<(u32, u32)
 /// not listed here exist in every supported version (2.x and later) without a flag.
 static HISTORY: &[FnHistory] = &[
     h("double_exponential_smoothing", (3, 0), None),
+    h("end", (3, 12), None),
     h("first_over_time", (3, 7), Some((3, 14))),
     h("histogram_avg", (2, 53), Some((2, 53))),
     h("histogram_quantiles", (3, 11), None),
@@ -81,8 +82,14 @@ static HISTORY: &[FnHistory] = &[
     h("histogram_stdvar", (2, 45), Some((2, 45))),
     h("info", (2, 55), None),
     h("mad_over_time", (2, 49), None),
+    h("max_of", (3, 13), None),
+    h("min_of", (3, 13), None),
+    h("range", (3, 12), None),
     h("sort_by_label", (2, 49), None),
     h("sort_by_label_desc", (2, 49), None),
+    h("start", (3, 12), None),
+    h("start_timestamp", (3, 14), None),
+    h("step", (3, 12), None),
     h("ts_of_first_over_time", (3, 7), None),
     h("ts_of_last_over_time", (3, 5), None),
     h("ts_of_max_over_time", (3, 5), None),
@@ -105,9 +112,16 @@ struct Need {
     since: (u32, u32),
     /// The feature flag, and from which version it is no longer needed.
     flag: Option<(&'static str, Option<(u32, u32)>)>,
+    /// From this version on the construct is rejected, with this message.
+    until: Option<((u32, u32), String)>,
 }
 
 fn need_message(n: &Need, t: &Target) -> Option<String> {
+    if let Some((until, message)) = &n.until
+        && t.at_least(*until)
+    {
+        return Some(message.clone());
+    }
     if !t.at_least(n.since) {
         return Some(format!(
             "{} needs Prometheus {}.{} or later (prometheus.version is {})",
@@ -128,6 +142,43 @@ fn need_message(n: &Need, t: &Target) -> Option<String> {
         "{} (enable it with --enable-feature={flag}, in prometheus.features{stable})",
         n.flag_message
     ))
+}
+
+/// The words of duration expressions inside `[…]` and the versions whose lexer knows them: a
+/// version outside that range stops at the word with "unexpected character in duration
+/// expression".
+fn duration_keyword(pos: usize, word: &str, target: &Target) -> Option<Need> {
+    let lower = word.to_ascii_lowercase();
+    // (since, renamed in, new name)
+    let (since, until, renamed) = match lower.as_str() {
+        "step" => ((3, 6), None, ""),
+        "range" => ((3, 10), None, ""),
+        "min" => ((3, 6), Some((3, 13)), "min_of"),
+        "max" => ((3, 6), Some((3, 13)), "max_of"),
+        "min_of" | "max_of" => ((3, 13), None, ""),
+        _ => return None,
+    };
+    let first = word.chars().next().unwrap_or(' ');
+    let lexer = format!("unexpected character in duration expression: '{first}'");
+    Some(Need {
+        pos,
+        flag_message: String::new(),
+        what: format!("`{lower}` in a duration expression"),
+        since,
+        flag: None,
+        until: until.map(|v| {
+            (
+                v,
+                format!(
+                    "{lexer} (Prometheus {}.{} renamed `{lower}` to `{}` in duration expressions; prometheus.version is {})",
+                    v.0,
+                    v.1,
+                    renamed,
+                    target.shown()
+                ),
+            )
+        }),
+    })
 }
 
 /// The first construct of an expression (which parses) that the target Prometheus rejects.
@@ -158,11 +209,15 @@ pub fn check(src: &str, target: &Target) -> Option<ParseError> {
                     what: "a quoted metric or label name".into(),
                     since: (3, 0),
                     flag: None,
+                    until: None,
                 });
             }
             continue;
         }
         let in_duration = bracket;
+        if in_duration && let Some(need) = duration_keyword(t.start, text(i), target) {
+            needs.push(need);
+        }
         if in_duration {
             let arithmetic = matches!(
                 t.kind,
@@ -184,6 +239,7 @@ pub fn check(src: &str, target: &Target) -> Option<ParseError> {
                     what: "a duration expression".into(),
                     since: (3, 4),
                     flag: Some((DURATION_EXPR, Some((3, 14)))),
+                    until: None,
                 });
             }
             if t.kind == Kind::Number {
@@ -193,6 +249,7 @@ pub fn check(src: &str, target: &Target) -> Option<ParseError> {
                     what: "a number as a duration".into(),
                     since: (2, 54),
                     flag: None,
+                    until: None,
                 });
             }
         }
@@ -212,6 +269,7 @@ pub fn check(src: &str, target: &Target) -> Option<ParseError> {
                         what: "a number as a duration".into(),
                         since: (2, 54),
                         flag: None,
+                        until: None,
                     }),
                     Some(_) => needs.push(Need {
                         pos: toks[j].start,
@@ -219,6 +277,7 @@ pub fn check(src: &str, target: &Target) -> Option<ParseError> {
                         what: "a duration expression".into(),
                         since: (3, 4),
                         flag: Some((DURATION_EXPR, Some((3, 14)))),
+                        until: None,
                     }),
                     None => {}
                 }
@@ -229,6 +288,7 @@ pub fn check(src: &str, target: &Target) -> Option<ParseError> {
                 what: format!("the `{}` modifier", text(i)),
                 since: (3, 7),
                 flag: Some((EXTENDED_RANGE_SELECTORS, None)),
+                until: None,
             }),
             Kind::Fill | Kind::FillLeft | Kind::FillRight => needs.push(Need {
                 pos: t.start,
@@ -236,6 +296,7 @@ pub fn check(src: &str, target: &Target) -> Option<ParseError> {
                 what: format!("the `{}` modifier", text(i)),
                 since: (3, 10),
                 flag: Some((BINOP_FILL_MODIFIERS, None)),
+                until: None,
             }),
             Kind::Aggr(a @ (Aggr::Limitk | Aggr::LimitRatio))
                 if matches!(kind(i + 1), Some(Kind::LParen | Kind::By | Kind::Without)) =>
@@ -249,9 +310,17 @@ pub fn check(src: &str, target: &Target) -> Option<ParseError> {
                     what: format!("`{}`", a.name()),
                     since: (2, 54),
                     flag: Some((EXPERIMENTAL_FUNCTIONS, None)),
+                    until: None,
                 })
             }
-            Kind::Ident if kind(i + 1) == Some(Kind::LParen) && !in_duration => {
+            // `start()`, `end()`, `step()`, `range()` are functions only where they are not
+            // `@` preprocessors or an `offset` duration.
+            Kind::Ident | Kind::Start | Kind::End | Kind::Step | Kind::Range
+                if kind(i + 1) == Some(Kind::LParen)
+                    && !in_duration
+                    && (t.kind == Kind::Ident
+                        || !matches!(kind(i.wrapping_sub(1)), Some(Kind::At | Kind::Offset))) =>
+            {
                 let name = text(i);
                 let Some(f) = HISTORY.iter().find(|f| f.name == name) else {
                     // Other experimental functions: the flag, whatever the version.
@@ -262,6 +331,7 @@ pub fn check(src: &str, target: &Target) -> Option<ParseError> {
                             what: format!("function `{name}`"),
                             since: (0, 0),
                             flag: Some((EXPERIMENTAL_FUNCTIONS, None)),
+                            until: None,
                         });
                     }
                     continue;
@@ -289,6 +359,7 @@ pub fn check(src: &str, target: &Target) -> Option<ParseError> {
                     what: format!("function `{name}`"),
                     since: f.since,
                     flag,
+                    until: None,
                 });
             }
             _ => {}
@@ -345,6 +416,7 @@ mod tests {
         let v2 = target((2, 45), &[]);
         let v3_5 = target((3, 5), &[]);
         let v3_5_dur = target((3, 5), &[DURATION_EXPR]);
+        let v3_12_dur = target((3, 12), &[DURATION_EXPR]);
         // (expression, target, expected message prefix or None when accepted)
         let cases: &[(&str, &Target, Option<&str>)] = &[
             ("rate(x[5m]) > 0", &v2, None),
@@ -446,6 +518,57 @@ mod tests {
                 Some("binop fill modifiers are experimental and not enabled"),
             ),
             ("x + fill(0) y", &all, None),
+            // Duration expression words per version (3.13 renamed min/max to min_of/max_of).
+            ("rate(x[min(5m, 1h)])", &v3_12_dur, None),
+            (
+                "rate(x[min(5m, 1h)])",
+                &current,
+                Some(
+                    "unexpected character in duration expression: 'm' (Prometheus 3.13 renamed `min` to `min_of` in duration expressions; prometheus.version is 3.14)",
+                ),
+            ),
+            ("rate(x[max_of(5m, 1h)])", &current, None),
+            (
+                "rate(x[max_of(5m, 1h)])",
+                &v3_12_dur,
+                Some("`max_of` in a duration expression needs Prometheus 3.13 or later"),
+            ),
+            ("rate(x[5m:step()])", &v3_12_dur, None),
+            (
+                "rate(x[5m:step()])",
+                &v3_5_dur,
+                Some("`step` in a duration expression needs Prometheus 3.6 or later"),
+            ),
+            (
+                "rate(x[range()])",
+                &target((3, 9), &[DURATION_EXPR]),
+                Some("`range` in a duration expression needs Prometheus 3.10 or later"),
+            ),
+            ("rate(x[range()])", &current, None),
+            ("x offset step()", &target((3, 6), &[DURATION_EXPR]), None),
+            // The newest experimental functions, by version.
+            ("x @ start()", &current, None),
+            (
+                "time() - start()",
+                &current,
+                Some("function \"start\" is not enabled"),
+            ),
+            (
+                "time() - start()",
+                &target((3, 11), &[EXPERIMENTAL_FUNCTIONS]),
+                Some("function `start` needs Prometheus 3.12 or later"),
+            ),
+            (
+                "min_of(1, 2)",
+                &target((3, 12), &[EXPERIMENTAL_FUNCTIONS]),
+                Some("function `min_of` needs Prometheus 3.13 or later"),
+            ),
+            (
+                "start_timestamp(x)",
+                &target((3, 13), &[EXPERIMENTAL_FUNCTIONS]),
+                Some("function `start_timestamp` needs Prometheus 3.14 or later"),
+            ),
+            ("start_timestamp(x)", &all, None),
         ];
         for (src, t, want) in cases {
             assert!(crate::prometheus::parse::parse(src).is_ok(), "{src} parses");

@@ -207,6 +207,49 @@ impl<'r> RenderedSet<'r> {
         locate::place(out, &self.render.files.files, span, &|f| self.own(f))
     }
 
+    /// Where the expressions of the rendered alerting and recording rules were written: the
+    /// template text and actions that printed them, and the values nodes they printed. A static
+    /// finding on an expression there is superseded by the check of the rendered expression.
+    pub fn rule_expression_sources(&self) -> Vec<(File, Span)> {
+        let files = &self.render.files.files;
+        let mut out: Vec<(File, Span)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (doc, &(output, base)) in self.docs.iter().zip(&self.sources) {
+            if !doc.file.text.contains("expr") {
+                continue;
+            }
+            let Some((_, _, rendered)) = self.render.outputs.get(output) else {
+                continue;
+            };
+            let rules = crate::prometheus::extract::manifest_rules(&doc.file, &doc.yaml);
+            for rule in rules.iter() {
+                let Some(expr) = &rule.expr else { continue };
+                let (start, end) = (expr.value.span.start + base, expr.value.span.end + base);
+                let first = rendered.segments.partition_point(|g| g.out.end <= start);
+                for g in rendered.segments[first..]
+                    .iter()
+                    .take_while(|g| g.out.start < end.max(start + 1))
+                {
+                    let mut push = |file: Option<&File>, span: Span| {
+                        if let Some(f) = file
+                            && seen.insert((Arc::as_ptr(f) as usize, span.start, span.end))
+                        {
+                            out.push((f.clone(), span));
+                        }
+                    };
+                    push(files.get(g.file as usize), g.span);
+                    if g.site.0 != g.file {
+                        push(files.get(g.site.0 as usize), g.site.1);
+                    }
+                    if let Some(v) = g.value {
+                        push(files.get(v.file as usize), v.span);
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Whether the release was rendered whole: no dependency left out, no template failed, every
     /// document read. Checks that look for an object the release creates need that.
     pub fn complete(&self) -> bool {

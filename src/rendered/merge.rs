@@ -132,3 +132,90 @@ pub fn reconcile(found: &mut Vec<Diagnostic>, rendered: &[Diagnostic], reached: 
 fn is_values_file(p: &std::path::Path) -> bool {
     p.file_name().is_some_and(|n| n == "values.yaml")
 }
+
+/// Static findings on rule expressions that a render also checked.
+const RENDERED_EXPRESSION_RULES: &[&str] = &["prometheus/promql-syntax"];
+
+/// Drops the static findings of [`RENDERED_EXPRESSION_RULES`] that a render checked: those
+/// in template text or values that a render printed into a rule expression (`sources`; the
+/// rendered expression was checked as Prometheus will read it, and reports its own errors), and
+/// those a rendered finding repeats word for word (the same rule and error, printed through a
+/// function that hides where its text came from, as `tpl … | quote`). A dropped finding in a
+/// values file that a rendered finding repeats gives that finding its exact place in the
+/// value (the rendered finding is at the action that printed it, `{{ tpl .expr $ }}`).
+pub fn superseded_by_rendered_rules(
+    found: &mut Vec<Diagnostic>,
+    sources: &[(crate::source::File, crate::source::Span)],
+    rendered: &mut [Diagnostic],
+) {
+    // Per file: the spans by start, with the furthest end among each prefix.
+    let mut by_file: HashMap<&std::path::Path, Vec<(u32, u32)>> = HashMap::new();
+    for (f, s) in sources {
+        by_file
+            .entry(f.path.as_path())
+            .or_default()
+            .push((s.start, s.end));
+    }
+    for spans in by_file.values_mut() {
+        spans.sort_unstable();
+        let mut reach = 0;
+        for s in spans.iter_mut() {
+            reach = reach.max(s.1);
+            s.1 = reach;
+        }
+    }
+    let printed = |d: &Diagnostic, at: u32| {
+        by_file.get(d.file.path.as_path()).is_some_and(|spans| {
+            let n = spans.partition_point(|s| s.0 <= at);
+            n > 0 && spans[n - 1].1 >= at
+        })
+    };
+    // A rendered message without the scenarios it was found in.
+    let plain = |m: &str| -> String {
+        match m
+            .strip_suffix(')')
+            .and_then(|h| h.rsplit_once(" (only with "))
+        {
+            Some((head, _)) => head.to_string(),
+            None => m.to_string(),
+        }
+    };
+    let mut repeated: HashMap<(&'static str, String), Vec<usize>> = HashMap::new();
+    for (i, r) in rendered.iter().enumerate() {
+        if RENDERED_EXPRESSION_RULES.contains(&r.rule.name) {
+            repeated
+                .entry((r.rule.name, plain(&r.message)))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut exact: Vec<(usize, crate::source::File, crate::source::Span)> = Vec::new();
+    found.retain(|d| {
+        if !RENDERED_EXPRESSION_RULES.contains(&d.rule.name) {
+            return true;
+        }
+        let Some(span) = d.span else { return true };
+        let same = repeated.get(&(d.rule.name, d.message.clone()));
+        if let Some(same) = same
+            && is_values_file(&d.file.path)
+        {
+            exact.extend(same.iter().map(|&i| (i, d.file.clone(), span)));
+        }
+        !(printed(d, span.start) || same.is_some())
+    });
+    for (i, file, span) in exact {
+        let r = &mut rendered[i];
+        let in_file = r.labels.iter().any(|l| l.file.path == file.path);
+        // The label on the value's node becomes the label on the offending text in it.
+        let on_node = r.labels.iter_mut().find(|l| {
+            l.file.path == file.path && l.span.start <= span.start && span.end <= l.span.end
+        });
+        match on_node {
+            Some(l) => l.span = span,
+            None if !in_file => {
+                r.related(&file, span, "the rendered value comes from here");
+            }
+            None => {}
+        }
+    }
+}

@@ -43,22 +43,20 @@ pub fn lint_chart(
     packs: &[&crate::packs::PackRule],
     sink: &mut Sink,
 ) {
-    if let Some((rendered, reached)) = render_findings(chart, config, overrides, packs) {
-        merge::reconcile(&mut sink.diagnostics, &rendered, reached);
-        sink.diagnostics.extend(rendered);
+    if let Some(rendered) = render_findings(chart, config, overrides, packs) {
+        rendered.merge_into(&mut sink.diagnostics);
     }
 }
 
-/// Renders `chart` in every scenario and lints the rendered objects: the findings, merged
-/// across scenarios, and whether the default values rendered; `None` when no rule that reads
-/// the render runs. The findings still have to be reconciled with the static ones
-/// ([`merge::reconcile`]).
+/// Renders `chart` in every scenario and lints the rendered objects; `None` when no rule that
+/// reads the render runs. The findings still have to meet the static ones
+/// ([`RenderedFindings::merge_into`]).
 pub fn render_findings(
     chart: &Chart,
     config: &Config,
     overrides: &[YamlDoc],
     packs: &[&crate::packs::PackRule],
-) -> Option<(Vec<Diagnostic>, bool)> {
+) -> Option<RenderedFindings> {
     // Rendering runs when a rule that reads its result runs (the `yaml` rules also read
     // rendered text, but do not call for a render on their own).
     let wanted = RULES.iter().any(|r| {
@@ -73,6 +71,8 @@ pub fn render_findings(
     let opts = scenario::render_options(config);
     let mut passes: Vec<(String, Vec<Diagnostic>)> = Vec::new();
     let mut reached = false;
+    // Where rendered rule expressions were written: static findings on them give way.
+    let mut rule_sources = Vec::new();
     for sc in &scenarios {
         let mut found = Vec::new();
         match render_lenient(chart, &sc.user, &opts) {
@@ -81,6 +81,7 @@ pub fn render_findings(
                     reached = true;
                 }
                 let set = docs::RenderedSet::new(chart, &render);
+                rule_sources.extend(set.rule_expression_sources());
                 set.problems(&render, &mut found);
                 let ctx = Ctx {
                     config,
@@ -117,5 +118,32 @@ pub fn render_findings(
         }
         passes.push((sc.name.clone(), found));
     }
-    Some((merge::scenarios(passes), reached))
+    Some(RenderedFindings {
+        findings: merge::scenarios(passes),
+        reached,
+        rule_sources,
+    })
+}
+
+/// What the renders of a chart found, before they meet the static findings.
+#[derive(Clone, Debug)]
+pub struct RenderedFindings {
+    /// Findings on the rendered objects, merged across scenarios.
+    pub findings: Vec<Diagnostic>,
+    /// Whether the default values rendered.
+    pub reached: bool,
+    /// Where the expressions of rendered Prometheus rules were written (see
+    /// [`docs::RenderedSet::rule_expression_sources`]).
+    pub rule_sources: Vec<(crate::source::File, crate::source::Span)>,
+}
+
+impl RenderedFindings {
+    /// Adds the rendered findings to the static ones in `diagnostics`: static findings on
+    /// rule expressions the render checked give way, the others are reconciled with what the
+    /// render confirmed or could not reach.
+    pub fn merge_into(mut self, diagnostics: &mut Vec<Diagnostic>) {
+        merge::superseded_by_rendered_rules(diagnostics, &self.rule_sources, &mut self.findings);
+        merge::reconcile(diagnostics, &self.findings, self.reached);
+        diagnostics.extend(self.findings);
+    }
 }

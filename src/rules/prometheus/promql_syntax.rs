@@ -21,6 +21,15 @@ would accept it ("function \"info\" is not enabled (enable it with
 --enable-feature=promql-experimental-functions, …)"); `docs/prometheus-versions.md` lists what
 changed when.
 
+Expressions written with Helm template actions (`up{job="{{ .Values.job }}"}`,
+`[{{ .Values.window }}]`, `by ({{ range .Values.labels }}{{ . }},{{ end }}job)`, a values string
+passed through `tpl`) are checked too. Where the chart renders the rule, the rendered expression
+is parsed and an error is reported at the template text that wrote it (and the values line when
+the text came from values). Where no render reaches it (a branch the values leave off, a chart
+that does not render), each action is replaced by a placeholder of the kind its place calls for
+(a label value, a duration, a label name, a number or a sub-expression; each branch of an `if` or
+`range`), and only an error in the written text that no placeholder explains is reported.
+
 ## Why it matters
 Prometheus refuses to load a rule file with an invalid expression; with the Prometheus Operator
 the whole `PrometheusRule` is rejected, so none of its alerts fire.
@@ -42,64 +51,115 @@ fn check(sets: &[RuleSet], ctx: &Ctx, sink: &mut Sink) {
     let target = ctx.config.prometheus_target();
     for set in sets {
         for rule in set.rules.iter() {
+            // An expression written with template actions, where no render reaches it: the
+            // errors its written text has whatever the actions print.
+            if let Some((expr, slots)) = &rule.templated_expr {
+                if let Some((err, filled)) =
+                    crate::prometheus::templated::check(&expr.value.value, slots, &target)
+                {
+                    let at = Place {
+                        expr,
+                        lexed: &filled,
+                    };
+                    report(set, rule, at, &err, Verdict::Templated, &target, sink);
+                }
+                continue;
+            }
             let (Some(parsed), Some(expr)) = (&rule.parsed, &rule.expr) else {
                 continue;
             };
             let text = &expr.value.value;
             // A parse error, or a construct the configured Prometheus version or its feature
             // flags do not accept.
-            let version_err;
-            let err = match parsed {
-                Err(err) => err,
-                Ok(_) => match crate::prometheus::version::check(text, &target) {
-                    Some(e) => {
-                        version_err = e;
-                        &version_err
+            match parsed {
+                Err(err) => {
+                    let at = Place { expr, lexed: text };
+                    report(set, rule, at, err, Verdict::Parse, &target, sink)
+                }
+                Ok(_) => {
+                    if let Some(err) = crate::prometheus::version::check(text, &target) {
+                        let at = Place { expr, lexed: text };
+                        report(set, rule, at, &err, Verdict::Version, &target, sink);
                     }
-                    None => continue,
-                },
-            };
-            let pos = err.pos.min(text.len());
-            // Underline the token Prometheus stopped at.
-            let end = crate::prometheus::lex::lex(text)
-                .tokens
-                .iter()
-                .find(|t| t.start == pos && t.end > t.start)
-                .map(|t| t.end)
-                .unwrap_or(pos + 1)
-                .min(text.len().max(pos));
-            let span = if end > pos {
-                expr.value.span_of(pos, end)
-            } else {
-                expr.value.point(pos)
-            };
-            let (line, col) = err.line_col(text);
-            sink.report(
-                &META,
-                &set.file,
-                span,
-                format!("Invalid PromQL in {}: {}", describe(rule), err.message),
-            )
-            .label(err.message.clone())
-            .help(if parsed.is_ok() {
-                format!(
-                    "at {line}:{col}; plimsoll checks PromQL as Prometheus {}.{} with {} parses it: set prometheus.version and prometheus.features in .plimsoll.yaml to the Prometheus that loads these rules",
-                    target.version.0,
-                    target.version.1,
-                    if target.features.is_empty() {
-                        "no feature flags".to_string()
-                    } else {
-                        format!("--enable-feature={}", target.features.join(","))
-                    }
-                )
-            } else {
-                format!(
-                    "Prometheus reports: could not parse expression: {line}:{col}: parse error: {}",
-                    err.message
-                )
-            });
+                }
+            }
         }
     }
+}
+
+/// Why an expression is reported.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// Prometheus's parser rejects it.
+    Parse,
+    /// It parses, but not in the configured Prometheus version or without a feature flag.
+    Version,
+    /// Its written text around template actions is invalid (or needs another version).
+    Templated,
+}
+
+/// The expression reported on, and the text its tokens are read from (the expression, or the
+/// same with placeholders for its template actions).
+struct Place<'a> {
+    expr: &'a crate::prometheus::extract::Field,
+    lexed: &'a str,
+}
+
+fn report(
+    set: &RuleSet,
+    rule: &crate::prometheus::extract::PromRule,
+    Place { expr, lexed }: Place,
+    err: &crate::prometheus::parse::ParseError,
+    verdict: Verdict,
+    target: &crate::prometheus::version::Target,
+    sink: &mut Sink,
+) {
+    let text = &expr.value.value;
+    let pos = err.pos.min(text.len());
+    // Underline the token Prometheus stopped at.
+    let end = crate::prometheus::lex::lex(lexed)
+        .tokens
+        .iter()
+        .find(|t| t.start == pos && t.end > t.start)
+        .map(|t| t.end)
+        .unwrap_or(pos + 1)
+        .min(text.len().max(pos));
+    let span = if end > pos {
+        expr.value.span_of(pos, end)
+    } else {
+        expr.value.point(pos)
+    };
+    let (line, col) = err.line_col(text);
+    let flags = || {
+        format!(
+            "plimsoll checks PromQL as Prometheus {}.{} with {} parses it: set prometheus.version and prometheus.features in .plimsoll.yaml to the Prometheus that loads these rules",
+            target.version.0,
+            target.version.1,
+            if target.features.is_empty() {
+                "no feature flags".to_string()
+            } else {
+                format!("--enable-feature={}", target.features.join(","))
+            }
+        )
+    };
+    let help = match verdict {
+        Verdict::Version => format!("at {line}:{col}; {}", flags()),
+        Verdict::Parse => format!(
+            "Prometheus reports: could not parse expression: {line}:{col}: parse error: {}",
+            err.message
+        ),
+        Verdict::Templated => format!(
+            "no render reaches this expression (a branch the values leave off, or a chart that does not render): it was checked with each template action replaced by a placeholder, and the error is in its written text, at {line}:{col} of the expression as written"
+        ),
+    };
+    sink.report(
+        &META,
+        &set.file,
+        span,
+        format!("Invalid PromQL in {}: {}", describe(rule), err.message),
+    )
+    .label(err.message.clone())
+    .help(help);
 }
 
 #[cfg(test)]
