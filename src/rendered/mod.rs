@@ -73,6 +73,7 @@ pub fn lint_chart(
                     rendered: Some(chart),
                     values: Default::default(),
                     value_probes: Default::default(),
+                    schema: Default::default(),
                 };
                 let mut rsink = Sink::default();
                 let docs = set.docs();

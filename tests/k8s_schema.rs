@@ -1,0 +1,192 @@
+//! Kubernetes API schema validation (`manifests/schema-*`): a broken object of each common
+//! kind is reported at its line, the target version decides which fields exist, and in a
+//! chart the finding is at the template line with the values line beside it.
+
+use plimsoll::diagnostic::Diagnostic;
+use plimsoll::lint::{LintOptions, lint};
+use std::path::{Path, PathBuf};
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+fn schema_findings(path: &Path, kube: Option<(u32, u32)>) -> Vec<Diagnostic> {
+    let options = LintOptions {
+        kube_version: kube,
+        ..LintOptions::default()
+    };
+    lint(&[path.to_path_buf()], &options)
+        .unwrap()
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.rule.name.starts_with("manifests/schema-"))
+        .collect()
+}
+
+fn fixture(rule: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/rules/manifests")
+        .join(rule)
+        .join("fire.yaml")
+}
+
+#[test]
+fn each_common_kind_broken_is_reported_at_its_line_in_every_release() {
+    // One unknown field in each of 15 kinds; every embedded release from 1.23 reports the
+    // same 15 lines (the kinds and these fields exist in all of them).
+    let path = fixture("schema-unknown-field");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let expected: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains("expect: manifests/schema-unknown-field"))
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert_eq!(expected.len(), 15);
+    for minor in 23..=35 {
+        let found = schema_findings(&path, Some((1, minor)));
+        let mut lines: Vec<usize> = found.iter().map(|d| d.start().line).collect();
+        lines.sort();
+        assert_eq!(lines, expected, "Kubernetes 1.{minor}: {found:#?}");
+        assert!(
+            found
+                .iter()
+                .all(|d| d.rule.name == "manifests/schema-unknown-field")
+        );
+    }
+    let found = schema_findings(&path, None);
+    let msg = |line: usize| {
+        let d = found.iter().find(|d| d.start().line == line).unwrap();
+        (d.message.clone(), d.help.clone().unwrap_or_default())
+    };
+    let (m, h) = msg(expected[0]);
+    assert!(
+        m.contains("`imagePullPolicyy` is not a field of Container"),
+        "{m}"
+    );
+    assert!(
+        m.contains("spec.template.spec.containers[0].imagePullPolicyy"),
+        "{m}"
+    );
+    assert_eq!(h, "did you mean `imagePullPolicy`?");
+    let (_, h) = msg(*expected.last().unwrap());
+    assert_eq!(h, "did you mean `namespace`?");
+}
+
+#[test]
+fn the_target_version_decides_which_fields_and_apis_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: app\n      image: app:1.0\n      resizePolicy:\n        - resourceName: cpu\n          restartPolicy: NotRequired\n---\napiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: c\nspec:\n  schedule: \"* * * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n          containers:\n            - name: c\n              image: c:1.0\n              imagePullPolicyy: Always\n",
+    );
+    // 1.26: containers have no `resizePolicy` yet (1.27), and batch/v1beta1 CronJob is no
+    // longer served (1.25), so its typo is not validated.
+    let at = |kube| {
+        schema_findings(dir.path(), Some(kube))
+            .into_iter()
+            .map(|d| (d.start().line, d.message))
+            .collect::<Vec<_>>()
+    };
+    let old = at((1, 26));
+    assert_eq!(old.len(), 1, "{old:?}");
+    assert_eq!(old[0].0, 9);
+    assert!(
+        old[0].1.contains("in Kubernetes 1.26 (it is from 1.27)"),
+        "{}",
+        old[0].1
+    );
+    // 1.24 serves batch/v1beta1 CronJob: its typo is found too.
+    let older = at((1, 24));
+    assert_eq!(
+        older.iter().map(|(l, _)| *l).collect::<Vec<_>>(),
+        vec![9, 27],
+        "{older:?}"
+    );
+    // 1.27 and later: nothing (the CronJob API is gone, `manifests/api-removed` says so).
+    assert!(at((1, 27)).is_empty());
+    assert!(at((1, 35)).is_empty());
+}
+
+/// Rule, file name, line, and the (file name, line) of each related label.
+type Seen = (String, String, usize, Vec<(String, usize)>);
+
+#[test]
+fn rendered_findings_point_at_the_template_and_values_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("web");
+    write(
+        &chart,
+        "Chart.yaml",
+        "apiVersion: v2\nname: web\ndescription: web\nversion: 1.0.0\nappVersion: \"1.0\"\n",
+    );
+    write(
+        &chart,
+        "values.yaml",
+        "port: 8080\nresources:\n  limits:\n    memory: 1Gi\n  memory: 1Gi\nenabled: true\n",
+    );
+    write(
+        &chart,
+        "templates/deployment.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n          ports:\n            - containerPort: {{ .Values.port | quote }}\n          resources:\n            {{- toYaml .Values.resources | nindent 12 }}\n          {{- if .Values.enabled }}\n          imagePullPolicyy: Always\n          {{- end }}\n",
+    );
+    let found = schema_findings(&chart, None);
+    let mut got: Vec<Seen> = found
+        .iter()
+        .map(|d| {
+            (
+                d.rule.name.to_string(),
+                d.file
+                    .path
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                d.start().line,
+                d.labels
+                    .iter()
+                    .map(|l| {
+                        (
+                            l.file
+                                .path
+                                .file_name()
+                                .unwrap()
+                                .to_string_lossy()
+                                .into_owned(),
+                            l.file.line_col(l.span.start as usize).line,
+                        )
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    got.sort();
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        got,
+        vec![
+            (
+                s("manifests/schema-type"),
+                s("deployment.yaml"),
+                16,
+                vec![(s("values.yaml"), 1)]
+            ),
+            (
+                s("manifests/schema-unknown-field"),
+                s("deployment.yaml"),
+                18,
+                vec![(s("values.yaml"), 5)]
+            ),
+            (
+                s("manifests/schema-unknown-field"),
+                s("deployment.yaml"),
+                20,
+                vec![]
+            ),
+        ],
+        "{found:#?}"
+    );
+}
