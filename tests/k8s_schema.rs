@@ -190,3 +190,54 @@ fn rendered_findings_point_at_the_template_and_values_lines() {
         "{found:#?}"
     );
 }
+
+#[test]
+fn a_charts_own_crds_validate_its_custom_resources() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("op");
+    write(
+        &chart,
+        "Chart.yaml",
+        "apiVersion: v2\nname: op\ndescription: op\nversion: 1.0.0\nappVersion: \"1.0\"\n",
+    );
+    write(&chart, "values.yaml", "size: \"3\"\n");
+    write(
+        &chart,
+        "crds/widget.yaml",
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec:\n              type: object\n              required: [mode]\n              properties:\n                size: {type: integer}\n                mode: {type: string, enum: [fast, safe]}\n                extra:\n                  type: object\n                  x-kubernetes-preserve-unknown-fields: true\n",
+    );
+    write(
+        &chart,
+        "templates/widget.yaml",
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: {{ .Values.size | quote }}\n  mode: quick\n  colour: red\n  extra:\n    anything: 1\n---\napiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: w\nspec: {}\n",
+    );
+    let found = schema_findings(&chart, None);
+    let mut got: Vec<(String, usize)> = found
+        .iter()
+        .map(|d| (d.rule.name.to_string(), d.start().line))
+        .collect();
+    got.sort();
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        got,
+        vec![
+            (s("manifests/schema-enum"), 7),
+            (s("manifests/schema-missing"), 12),
+            (s("manifests/schema-type"), 6),
+            (s("manifests/schema-unknown-field"), 8),
+        ],
+        "{found:#?}"
+    );
+    let missing = found
+        .iter()
+        .find(|d| d.rule.name == "manifests/schema-missing")
+        .unwrap();
+    assert_eq!(missing.severity, plimsoll::diagnostic::Severity::Info);
+    assert!(
+        missing
+            .message
+            .contains("monitoring.coreos.com/v1 ServiceMonitor"),
+        "{}",
+        missing.message
+    );
+}

@@ -34,7 +34,7 @@ pub struct Ctx<'a> {
     pub value_probes: std::cell::OnceCell<Vec<crate::k8s::probes::ProbeGroup<'a>>>,
     /// The Kubernetes API schema problems of the documents being checked, found once for
     /// every `manifests/schema-*` rule (see [`Ctx::schema_findings`]).
-    pub schema: std::cell::OnceCell<Vec<crate::k8s::schema::validate::Finding>>,
+    pub schema: std::cell::OnceCell<crate::k8s::schema::validate::Validation>,
 }
 
 impl<'a> Ctx<'a> {
@@ -46,10 +46,17 @@ impl<'a> Ctx<'a> {
 
     /// The documents' objects validated against the Kubernetes API of the target version,
     /// on the first call. A context serves one set of documents: `docs` is that set.
-    pub fn schema_findings(&self, docs: &[YamlDoc]) -> &[crate::k8s::schema::validate::Finding] {
+    pub fn schema_findings(&self, docs: &[YamlDoc]) -> &crate::k8s::schema::validate::Validation {
         self.schema.get_or_init(|| {
+            // A rendered chart's CRDs (`crds/` of the chart and its subcharts) describe its
+            // custom resources.
+            let mut crd_files = Vec::new();
+            if let Some(chart) = self.rendered {
+                chart_crds(chart, &mut crd_files);
+            }
             crate::k8s::schema::validate::documents(
                 docs,
+                &crd_files,
                 self.config.kubernetes_version(),
                 self.rendered.is_some(),
             )
@@ -61,6 +68,14 @@ impl<'a> Ctx<'a> {
     pub fn value_probes(&self, chart: &'a Chart) -> &[crate::k8s::probes::ProbeGroup<'a>] {
         self.value_probes
             .get_or_init(|| crate::k8s::probes::in_values(chart))
+    }
+}
+
+/// The CRD files of `chart` and its subcharts, parsed.
+fn chart_crds<'c>(chart: &'c Chart, out: &mut Vec<&'c YamlDoc>) {
+    out.extend(chart.crd_docs());
+    for sub in &chart.subcharts {
+        chart_crds(sub, out);
     }
 }
 
@@ -135,6 +150,7 @@ registry![
     manifests::schema_required,
     manifests::schema_enum,
     manifests::schema_duplicate_key,
+    manifests::schema_missing,
     secrets::missing_key,
     secrets::invalid_name,
     secrets::not_found,

@@ -6,6 +6,7 @@
 //! same in several releases is stored once, and each release lists its types sorted by name,
 //! so looking a type up is a binary search.
 
+pub mod crd;
 pub mod validate;
 
 use std::sync::OnceLock;

@@ -63,24 +63,72 @@ pub struct Finding {
     pub problem: Problem,
 }
 
-/// Every object of known apiVersion and kind in `docs`, validated against the release nearest
-/// `target`. Plain manifest files holding template text (`{{ … }}`) are not validated: their
-/// values are not known until they are rendered.
+/// A kind of custom resource that no CRD describes, at its first object.
+#[derive(Clone, Debug)]
+pub struct Missing {
+    pub doc: usize,
+    /// The object's `apiVersion` value.
+    pub span: Span,
+    pub api_version: String,
+    pub kind: String,
+}
+
+/// The result of validating a document set.
+#[derive(Default, Debug)]
+pub struct Validation {
+    pub findings: Vec<Finding>,
+    /// Custom resource kinds without a schema, in document order.
+    pub missing: Vec<Missing>,
+}
+
+/// Every object in `docs` validated: built-in kinds against the release nearest `target`,
+/// custom resources against the CRDs among `docs` and in `crd_files` (a chart's `crds/`).
+/// Plain manifest files holding template text (`{{ … }}`) are not validated: their values are
+/// not known until they are rendered.
 pub fn documents(
     docs: &[crate::chart::YamlDoc],
+    crd_files: &[&crate::chart::YamlDoc],
     target: (u32, u32),
     rendered: bool,
-) -> Vec<Finding> {
-    let mut out = Vec::new();
+) -> Validation {
+    let mut out = Validation::default();
     let Some(api) = super::catalog().and_then(|c| c.api(target)) else {
         return out;
     };
+    let mut crds = super::crd::CrdSet::default();
+    for obj in crd_files
+        .iter()
+        .flat_map(|d| crate::k8s::objects(std::slice::from_ref(*d)))
+        .chain(crate::k8s::objects(docs))
+    {
+        if obj.kind == "CustomResourceDefinition"
+            && obj.api_version.starts_with("apiextensions.k8s.io/")
+        {
+            crds.add(obj.root);
+        }
+    }
     for (i, doc) in docs.iter().enumerate() {
         if !rendered && has_template(&doc.file.text) {
             continue;
         }
         for obj in crate::k8s::objects(std::slice::from_ref(doc)) {
-            object(&api, &obj, i, &mut out);
+            if let Some(root) = api.root(obj.api_version, obj.kind) {
+                object(&api, root, &obj, i, &mut out.findings);
+            } else if let Some(schema) = crds.get(obj.api_version, obj.kind) {
+                object(&api, (obj.kind, schema), &obj, i, &mut out.findings);
+            } else if !super::crd::is_builtin_group(obj.api_version)
+                && !out
+                    .missing
+                    .iter()
+                    .any(|m| m.api_version == obj.api_version && m.kind == obj.kind)
+            {
+                out.missing.push(Missing {
+                    doc: i,
+                    span: obj.root.get("apiVersion").map_or(obj.root.span, |n| n.span),
+                    api_version: obj.api_version.to_string(),
+                    kind: obj.kind.to_string(),
+                });
+            }
         }
     }
     out
@@ -91,10 +139,13 @@ const PER_OBJECT: usize = 50;
 
 /// Validates `obj` (in document `doc`) against its type in `api`, when the API knows its
 /// apiVersion and kind.
-pub fn object(api: &Api, obj: &Object, doc: usize, out: &mut Vec<Finding>) {
-    let Some((name, schema)) = api.root(obj.api_version, obj.kind) else {
-        return;
-    };
+pub fn object(
+    api: &Api,
+    (name, schema): (&str, &Schema),
+    obj: &Object,
+    doc: usize,
+    out: &mut Vec<Finding>,
+) {
     let mut w = Walker {
         api,
         doc,
@@ -180,7 +231,7 @@ impl<'n> Walker<'_, 'n> {
 
     /// `node` against `schema`; `owner` is the named type holding the schema (for messages and
     /// the rules other checks own), `at` where a finding about a missing field points.
-    fn node(&mut self, node: &'n Node, schema: &'static Schema, owner: &'static str, at: Span) {
+    fn node(&mut self, node: &'n Node, schema: &Schema, owner: &str, at: Span) {
         if node.is_null() || self.out.len() >= PER_OBJECT {
             return;
         }
@@ -233,12 +284,7 @@ impl<'n> Walker<'_, 'n> {
         }
     }
 
-    fn map_value(
-        &mut self,
-        e: &'n crate::yaml::Entry,
-        values: &'static Schema,
-        owner: &'static str,
-    ) {
+    fn map_value(&mut self, e: &'n crate::yaml::Entry, values: &Schema, owner: &str) {
         let Some(key) = e.key.scalar_text() else {
             return;
         };
@@ -264,7 +310,7 @@ impl<'n> Walker<'_, 'n> {
         self.path.pop();
     }
 
-    fn object(&mut self, node: &'n Node, o: &'static ObjectSchema, owner: &'static str, at: Span) {
+    fn object(&mut self, node: &'n Node, o: &ObjectSchema, owner: &str, at: Span) {
         let Some(entries) = node.as_map() else {
             // `hostPath: /srv` is `manifests/host-path-invalid`'s.
             if short(owner) == "Volume" && self.field() == "hostPath" {
@@ -378,7 +424,7 @@ impl<'n> Walker<'_, 'n> {
         );
     }
 
-    fn scalar(&mut self, node: &'n Node, schema: &'static Schema, owner: &str) {
+    fn scalar(&mut self, node: &'n Node, schema: &Schema, owner: &str) {
         let Some(s) = node.as_scalar() else {
             let expected = expected_name(schema);
             return self.wrong(node, expected, owner);
@@ -480,7 +526,7 @@ impl<'n> Walker<'_, 'n> {
     /// API server rejects them or a merge patch would fold them into one: ports, volumes and
     /// topology spread constraints. Containers, environment variables and mount paths have
     /// their own rules; repeated pull secrets or host aliases are harmless.
-    fn duplicates(&mut self, list: &'n [Node], keys: &'static [String], owner: &str) {
+    fn duplicates(&mut self, list: &'n [Node], keys: &[String], owner: &str) {
         let field = self.field();
         if !matches!(
             (short(owner), field),

@@ -21,6 +21,7 @@ pub mod requests_exceed_limits;
 pub mod requests_missing;
 pub mod schema_duplicate_key;
 pub mod schema_enum;
+pub mod schema_missing;
 pub mod schema_required;
 pub mod schema_type;
 pub mod schema_unknown_field;

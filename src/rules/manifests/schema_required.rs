@@ -38,7 +38,7 @@ pub const CHART: Option<ChartCheck> = None;
 pub const MANIFESTS: Option<ManifestCheck> = Some(check_manifests);
 
 fn check_manifests(docs: &[YamlDoc], ctx: &Ctx, sink: &mut Sink) {
-    for f in ctx.schema_findings(docs) {
+    for f in &ctx.schema_findings(docs).findings {
         let Problem::Required { field, owner } = &f.problem else {
             continue;
         };
