@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates src/k8s/schema/k8s-schemas.json.gz: the Kubernetes API types plimsoll validates
+"""Generates src/k8s/schema/k8s-schemas.txt.gz: the Kubernetes API types plimsoll validates
 objects against, for every Kubernetes minor release it embeds.
 
 Input: a folder holding one folder per minor release (`1.23`, `1.24`, ...), each a copy of the
@@ -8,14 +8,16 @@ Input: a folder holding one folder per minor release (`1.23`, `1.24`, ...), each
 kubernetes-sigs/kubectl-validate holds exactly that for 1.23 and later:
 
     git clone --depth 1 https://github.com/kubernetes-sigs/kubectl-validate /tmp/kv
-    python3 scripts/k8s-schemas.py /tmp/kv/pkg/openapiclient/builtins src/k8s/schema/k8s-schemas.json.gz
+    python3 scripts/k8s-schemas.py /tmp/kv/pkg/openapiclient/builtins src/k8s/schema/k8s-schemas.txt.gz
 
-Python 3 standard library only. The output is gzip-compressed JSON:
+Python 3 standard library only. The output is gzip-compressed text, one record a line, so
+plimsoll reads a type's JSON only when an object uses it:
 
-    {"versions": {"1.35": {"types": [type index, ...],
-                           "roots": {"apps/v1 Deployment": "io.k8s.api.apps.v1.Deployment", ...}}},
-     "types": [[name, schema], ...]}
+    V<TAB>1.35<TAB>type index,type index,...<TAB>apps/v1 Deployment=io.k8s.api.apps.v1.Deployment|...
+    T<TAB>io.k8s.api.apps.v1.Deployment<TAB>{schema as JSON}
 
+`V` lines list, per release, its types (indices of the `T` lines, sorted by type name) and the
+type of each apiVersion and kind.
 A type that is the same in several releases is stored once. A schema is either a string
 (`string`, `int32`, `int64`, `number`, `boolean`, `int-or-string`, `quantity`, `date-time`,
 `byte`, `any`, or `@Name` for a named type), or an object with `k` (kind):
@@ -183,7 +185,7 @@ def read_version(folder):
 
 def main():
     if len(sys.argv) != 3:
-        sys.exit("usage: k8s-schemas.py SPECS_FOLDER OUTPUT.json.gz")
+        sys.exit("usage: k8s-schemas.py SPECS_FOLDER OUTPUT.txt.gz")
     src, dst = sys.argv[1], sys.argv[2]
 
     def key(v):
@@ -204,7 +206,14 @@ def main():
             ids.append(index[body])
         out_versions[v] = {"types": ids, "roots": dict(sorted(roots.items()))}
         print(f"{v}: {len(types)} types, {len(roots)} kinds", file=sys.stderr)
-    data = json.dumps({"versions": out_versions, "types": all_types}, sort_keys=True, separators=(",", ":"))
+    lines = []
+    for v, body in out_versions.items():
+        ids = ",".join(str(i) for i in body["types"])
+        roots = "|".join(f"{k}={n}" for k, n in body["roots"].items())
+        lines.append(f"V\t{v}\t{ids}\t{roots}")
+    for name, schema in all_types:
+        lines.append(f"T\t{name}\t" + json.dumps(schema, sort_keys=True, separators=(",", ":")))
+    data = "\n".join(lines) + "\n"
     with open(dst, "wb") as fh:
         # mtime 0: the same input gives the same bytes.
         fh.write(gzip.compress(data.encode(), compresslevel=9, mtime=0))
