@@ -193,6 +193,7 @@ fn rendered_findings_point_at_the_template_and_values_lines() {
 
 #[test]
 fn a_charts_own_crds_validate_its_custom_resources() {
+    // A required field with a default (`count`) is filled in by the API server: not missing.
     let dir = tempfile::tempdir().unwrap();
     let chart = dir.path().join("op");
     write(
@@ -204,7 +205,7 @@ fn a_charts_own_crds_validate_its_custom_resources() {
     write(
         &chart,
         "crds/widget.yaml",
-        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec:\n              type: object\n              required: [mode]\n              properties:\n                size: {type: integer}\n                mode: {type: string, enum: [fast, safe]}\n                extra:\n                  type: object\n                  x-kubernetes-preserve-unknown-fields: true\n",
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec:\n              type: object\n              required: [mode, count]\n              properties:\n                size: {type: integer}\n                count: {type: integer, default: 1}\n                mode: {type: string, enum: [fast, safe]}\n                extra:\n                  type: object\n                  x-kubernetes-preserve-unknown-fields: true\n",
     );
     write(
         &chart,

@@ -155,12 +155,19 @@ fn convert(node: &Node, depth: usize) -> Schema {
                 fields.dedup_by(|a, b| a.0 == b.0);
                 return Schema::Object(Box::new(ObjectSchema {
                     props: Some(fields),
+                    // A required field with a `default` is filled in before validation.
                     required: node
                         .get("required")
                         .and_then(Node::as_seq)
                         .unwrap_or(&[])
                         .iter()
                         .filter_map(|r| r.as_str().map(str::to_string))
+                        .filter(|r| {
+                            node.get("properties")
+                                .and_then(|p| p.get(r))
+                                .and_then(|p| p.get("default"))
+                                .is_none()
+                        })
                         .collect(),
                     preserve: flag(node, "x-kubernetes-preserve-unknown-fields"),
                     embedded: flag(node, "x-kubernetes-embedded-resource"),

@@ -430,7 +430,8 @@ impl<'n> Walker<'_, 'n> {
             return self.wrong(node, expected, owner);
         };
         let whole = |f: f64| f.fract() == 0.0 && f.is_finite();
-        let ok = match (schema, &s.value) {
+        let value = effective(s);
+        let ok = match (schema, &value) {
             (Schema::String | Schema::DateTime, Value::Str) => true,
             (Schema::Enum(allowed), Value::Str) => {
                 if !s.text.is_empty() && !allowed.contains(&s.text) {
@@ -493,7 +494,7 @@ impl<'n> Walker<'_, 'n> {
             return;
         }
         let expected = expected_name(schema);
-        let help = match (schema, &s.value) {
+        let help = match (schema, &value) {
             (Schema::Int32 | Schema::Int64 | Schema::Number, Value::Str)
                 if s.text.trim().parse::<f64>().is_ok() =>
             {
@@ -605,7 +606,7 @@ fn describe(node: &Node) -> String {
             } else {
                 ""
             };
-            match s.value {
+            match effective(s) {
                 Value::Str => format!("the string \"{text}{more}\""),
                 Value::Int(_) | Value::Float(_) => format!("the number {text}{more}"),
                 Value::Bool(_) => format!(
@@ -613,6 +614,27 @@ fn describe(node: &Node) -> String {
                     node.as_bool().unwrap_or_default()
                 ),
                 Value::Null => "null".to_string(),
+            }
+        }
+    }
+}
+
+/// The scalar's type as Kubernetes reads the YAML (go-yaml v2): a scalar with a tag other
+/// than the core ones (`!!string False`, `!custom 1`) is the string as written.
+fn effective(s: &crate::yaml::Scalar) -> Value {
+    match s.tag.as_deref() {
+        None => s.value.clone(),
+        Some(tag) => {
+            let short = tag
+                .strip_prefix("tag:yaml.org,2002:")
+                .map_or_else(|| tag.strip_prefix("!!").unwrap_or(""), |rest| rest);
+            if matches!(
+                short,
+                "str" | "bool" | "int" | "float" | "null" | "timestamp" | "binary"
+            ) {
+                s.value.clone()
+            } else {
+                Value::Str
             }
         }
     }
