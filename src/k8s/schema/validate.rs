@@ -627,7 +627,8 @@ fn effective(s: &crate::yaml::Scalar) -> Value {
         Some(tag) => {
             let short = tag
                 .strip_prefix("tag:yaml.org,2002:")
-                .map_or_else(|| tag.strip_prefix("!!").unwrap_or(""), |rest| rest);
+                .or_else(|| tag.strip_prefix("!!"))
+                .unwrap_or("");
             if matches!(
                 short,
                 "str" | "bool" | "int" | "float" | "null" | "timestamp" | "binary"
