@@ -242,3 +242,46 @@ fn a_charts_own_crds_validate_its_custom_resources() {
         missing.message
     );
 }
+
+#[test]
+fn a_configured_catalog_validates_resources_of_operators_installed_separately() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".plimsoll.yaml", "crdCatalogs: [catalog]\n");
+    // The kubeconform layout: <group>/<kind>_<version>.json, nullable types as lists.
+    write(
+        dir.path(),
+        "catalog/monitoring.coreos.com/servicemonitor_v1.json",
+        r#"{"type": "object", "properties": {"apiVersion": {"type": "string"}, "kind": {"type": "string"}, "metadata": {"type": "object"}, "spec": {"type": "object", "additionalProperties": false, "required": ["endpoints"], "properties": {"endpoints": {"type": "array", "items": {"type": "object", "properties": {"port": {"type": ["string", "null"]}, "interval": {"type": "string"}}}}, "jobLabel": {"type": "string"}}}}}"#,
+    );
+    write(
+        dir.path(),
+        "catalog/certificates.yaml",
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: certificates.cert-manager.io\nspec:\n  group: cert-manager.io\n  names: {kind: Certificate, plural: certificates}\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec:\n              type: object\n              properties:\n                secretName: {type: string}\n                dnsNames: {type: array, items: {type: string}}\n",
+    );
+    write(
+        dir.path(),
+        "manifests/monitor.yaml",
+        "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: web\nspec:\n  endpoints:\n    - port: metrics\n      intervall: 30s\n---\napiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: web\nspec:\n  secretName: web-tls\n  dnsNames: web.example.com\n---\napiVersion: example.com/v1\nkind: Gadget\nmetadata:\n  name: g\n",
+    );
+    let found = schema_findings(&dir.path().join("manifests"), None);
+    let mut got: Vec<(String, usize)> = found
+        .iter()
+        .map(|d| (d.rule.name.to_string(), d.start().line))
+        .collect();
+    got.sort();
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        got,
+        vec![
+            (s("manifests/schema-missing"), 18),
+            (s("manifests/schema-type"), 16),
+            (s("manifests/schema-unknown-field"), 8),
+        ],
+        "{found:#?}"
+    );
+    let unknown = found
+        .iter()
+        .find(|d| d.rule.name == "manifests/schema-unknown-field")
+        .unwrap();
+    assert_eq!(unknown.help.as_deref(), Some("did you mean `interval`?"));
+}

@@ -54,9 +54,11 @@ impl<'a> Ctx<'a> {
             if let Some(chart) = self.rendered {
                 chart_crds(chart, &mut crd_files);
             }
+            let catalog = crate::k8s::schema::crd::catalog(&self.config.crd_catalogs);
             crate::k8s::schema::validate::documents(
                 docs,
                 &crd_files,
+                catalog.as_deref(),
                 self.config.kubernetes_version(),
                 self.rendered.is_some(),
             )

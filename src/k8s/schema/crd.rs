@@ -58,7 +58,7 @@ impl CrdSet {
     pub fn get(&self, api_version: &str, kind: &str) -> Option<&Schema> {
         self.entries.iter().find_map(|(k, s)| {
             let (av, kd) = k.split_once(' ')?;
-            (av == api_version && kd == kind).then_some(s)
+            (av == api_version && kd.eq_ignore_ascii_case(kind)).then_some(s)
         })
     }
 
@@ -74,6 +74,93 @@ impl CrdSet {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+
+    /// Adds a JSON schema of the kubeconform layout: `<kind>_<version>.json` (the kind in
+    /// lower case) in a folder named after the group.
+    fn add_json(&mut self, group: &str, file_name: &str, root: &Node) {
+        let Some(stem) = file_name.strip_suffix(".json") else {
+            return;
+        };
+        let Some((kind, version)) = stem.rsplit_once('_') else {
+            return;
+        };
+        let key = format!("{group}/{version} {kind}");
+        if !self
+            .entries
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case(&key))
+        {
+            self.entries.push((key, root_schema(root)));
+        }
+    }
+}
+
+/// Files a catalog folder may hold, and their size: a catalog is read whole.
+const CATALOG_FILES: usize = 20_000;
+const CATALOG_FILE_SIZE: u64 = 8 << 20;
+
+/// The schemas of the catalog folders (`crdCatalogs`): CRD files (YAML) and kubeconform-layout
+/// JSON schemas, read once per set of folders in a run.
+pub fn catalog(folders: &[std::path::PathBuf]) -> Option<std::sync::Arc<CrdSet>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    if folders.is_empty() {
+        return None;
+    }
+    static CACHE: OnceLock<Mutex<HashMap<Vec<std::path::PathBuf>, Arc<CrdSet>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(set) = cache.lock().ok()?.get(folders) {
+        return Some(set.clone());
+    }
+    let mut set = CrdSet::default();
+    let mut files = 0;
+    for folder in folders {
+        for entry in walkdir::WalkDir::new(folder)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            if !entry.file_type().is_file()
+                || entry
+                    .metadata()
+                    .map_or(true, |m| m.len() > CATALOG_FILE_SIZE)
+            {
+                continue;
+            }
+            files += 1;
+            if files > CATALOG_FILES {
+                break;
+            }
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().to_ascii_lowercase();
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            let yaml = crate::yaml::parse(&text);
+            if name.ends_with(".json") {
+                let group = path
+                    .parent()
+                    .and_then(|p| p.file_name())
+                    .map(|g| g.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                if let Some(root) = yaml.root() {
+                    set.add_json(&group, &name, root);
+                }
+            } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+                for doc in &yaml.documents {
+                    if let Some(root) = &doc.root
+                        && root.get("kind").and_then(Node::as_str)
+                            == Some("CustomResourceDefinition")
+                    {
+                        set.add(root);
+                    }
+                }
+            }
+        }
+    }
+    let set = Arc::new(set);
+    cache.lock().ok()?.insert(folders.to_vec(), set.clone());
+    Some(set)
 }
 
 /// The root of a custom resource: `apiVersion`, `kind` and `metadata` are always accepted.
@@ -102,7 +189,25 @@ fn convert(node: &Node, depth: usize) -> Schema {
     if flag(node, "x-kubernetes-preserve-unknown-fields") && props.is_none() {
         return Schema::Any;
     }
-    match node.get("type").and_then(Node::as_str) {
+    // JSON schemas converted from OpenAPI write `type: [string, "null"]` for nullable fields.
+    let ty: Option<&str> = match node.get("type") {
+        Some(t) => match t.as_seq() {
+            Some(list) => {
+                let kinds: Vec<&str> = list
+                    .iter()
+                    .filter_map(Node::as_str)
+                    .filter(|k| *k != "null")
+                    .collect();
+                match kinds.as_slice() {
+                    [one] => Some(*one),
+                    _ => return Schema::Any,
+                }
+            }
+            None => t.as_str(),
+        },
+        None => None,
+    };
+    match ty {
         Some("string") => {
             let values: Option<Vec<String>> = node.get("enum").and_then(Node::as_seq).map(|e| {
                 e.iter()
@@ -175,7 +280,7 @@ fn convert(node: &Node, depth: usize) -> Schema {
             }
             match node.get("additionalProperties") {
                 Some(ap) if ap.as_map().is_some() => Schema::Map(Box::new(convert(ap, depth + 1))),
-                _ if node.get("type").is_some() => Schema::Object(Box::default()),
+                _ if ty.is_some() => Schema::Object(Box::default()),
                 // No type and no properties (`anyOf`, `oneOf`, or nothing): anything.
                 _ => Schema::Any,
             }

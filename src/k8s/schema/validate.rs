@@ -82,12 +82,14 @@ pub struct Validation {
 }
 
 /// Every object in `docs` validated: built-in kinds against the release nearest `target`,
-/// custom resources against the CRDs among `docs` and in `crd_files` (a chart's `crds/`).
+/// custom resources against the CRDs among `docs` and in `crd_files` (a chart's `crds/`), then
+/// against the configured `catalog`.
 /// Plain manifest files holding template text (`{{ … }}`) are not validated: their values are
 /// not known until they are rendered.
 pub fn documents(
     docs: &[crate::chart::YamlDoc],
     crd_files: &[&crate::chart::YamlDoc],
+    catalog: Option<&super::crd::CrdSet>,
     target: (u32, u32),
     rendered: bool,
 ) -> Validation {
@@ -114,7 +116,10 @@ pub fn documents(
         for obj in crate::k8s::objects(std::slice::from_ref(doc)) {
             if let Some(root) = api.root(obj.api_version, obj.kind) {
                 object(&api, root, &obj, i, &mut out.findings);
-            } else if let Some(schema) = crds.get(obj.api_version, obj.kind) {
+            } else if let Some(schema) = crds
+                .get(obj.api_version, obj.kind)
+                .or_else(|| catalog.and_then(|c| c.get(obj.api_version, obj.kind)))
+            {
                 object(&api, (obj.kind, schema), &obj, i, &mut out.findings);
             } else if !super::crd::is_builtin_group(obj.api_version)
                 && !out

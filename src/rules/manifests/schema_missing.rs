@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     doc: r#"## What it does
 Says, once per chart (or per set of manifest files), which custom resource kinds plimsoll
 could not validate because no CustomResourceDefinition for them is in the chart (`crds/`,
-templates, subcharts) or among the manifest files: usually resources of an operator installed
+templates, subcharts), among the manifest files or in the `crdCatalogs` folders: usually resources of an operator installed
 separately (`monitoring.coreos.com/v1 ServiceMonitor`, `cert-manager.io/v1 Certificate`).
 Custom resources whose CRD is there are validated like built-in objects by the
 `manifests/schema-*` rules.
@@ -30,9 +30,11 @@ spec:
 ```
 
 ## Fix
-Nothing to fix. To validate these resources, lint them with their CRDs: ship the CRD in the
-chart's `crds/` folder, or lint the CRD files together with the manifests. Turn the rule off
-(`manifests/schema-missing: off`) to silence it.
+Nothing to fix. To validate these resources, give plimsoll their CRDs: in the chart's `crds/`
+folder, among the linted manifest files, or in a folder listed in `crdCatalogs` in
+`.plimsoll.yaml` (CRD files, or JSON schemas in the kubeconform layout
+`<group>/<kind>_<version>.json`). Turn the rule off (`manifests/schema-missing: off`) to
+silence it.
 "#,
 };
 
@@ -73,5 +75,5 @@ fn check_manifests(docs: &[YamlDoc], ctx: &Ctx, sink: &mut Sink) {
             d.related(&other.file, m.span, format!("no schema for {}", m.kind));
         }
     }
-    d.help("custom resources are validated against the CRDs in the chart's crds/ folder and templates, or among the linted manifest files");
+    d.help("custom resources are validated against the CRDs in the chart (crds/, templates) or among the linted files, and the folders listed in `crdCatalogs`");
 }
