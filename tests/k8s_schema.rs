@@ -285,3 +285,51 @@ fn a_configured_catalog_validates_resources_of_operators_installed_separately() 
         .unwrap();
     assert_eq!(unknown.help.as_deref(), Some("did you mean `interval`?"));
 }
+
+#[test]
+fn a_curated_rule_and_a_schema_rule_never_report_the_same_line() {
+    // The fire fixtures of the manifest and probe rules: where a curated rule reports, the
+    // schema rules leave the problem to it (volume fields, hostPath, labels, quantities,
+    // probe numbers, selectors, duplicate containers, variables and mount paths).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
+    let mut checked = 0;
+    for domain in ["manifests", "probes"] {
+        for entry in std::fs::read_dir(root.join(domain)).unwrap().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with("schema-") {
+                continue;
+            }
+            let rule = format!("{domain}/{name}");
+            let Some(fire) = ["fire", "fire.yaml"]
+                .iter()
+                .map(|f| entry.path().join(f))
+                .find(|p| p.exists())
+            else {
+                continue;
+            };
+            let all = lint(&[fire.clone()], &LintOptions::default())
+                .unwrap()
+                .diagnostics;
+            let curated: Vec<(String, usize)> = all
+                .iter()
+                .filter(|d| d.rule.name == rule)
+                .map(|d| (d.path(), d.start().line))
+                .collect();
+            for d in all
+                .iter()
+                .filter(|d| d.rule.name.starts_with("manifests/schema-"))
+            {
+                assert!(
+                    !curated.contains(&(d.path(), d.start().line)),
+                    "{rule} and {} both report {}:{}: {}",
+                    d.rule.name,
+                    d.path(),
+                    d.start().line,
+                    d.message
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "{checked} fixtures");
+}

@@ -48,16 +48,18 @@ impl<'a> Ctx<'a> {
     /// on the first call. A context serves one set of documents: `docs` is that set.
     pub fn schema_findings(&self, docs: &[YamlDoc]) -> &crate::k8s::schema::validate::Validation {
         self.schema.get_or_init(|| {
-            // A rendered chart's CRDs (`crds/` of the chart and its subcharts) describe its
-            // custom resources.
-            let mut crd_files = Vec::new();
-            if let Some(chart) = self.rendered {
-                chart_crds(chart, &mut crd_files);
-            }
             let catalog = crate::k8s::schema::crd::catalog(&self.config.crd_catalogs);
             crate::k8s::schema::validate::documents(
                 docs,
-                &crd_files,
+                // A rendered chart's CRDs (`crds/` of the chart and its subcharts) describe
+                // its custom resources.
+                || {
+                    let mut crd_files = Vec::new();
+                    if let Some(chart) = self.rendered {
+                        chart_crds(chart, &mut crd_files);
+                    }
+                    crd_files
+                },
                 catalog.as_deref(),
                 self.config.kubernetes_version(),
                 self.rendered.is_some(),

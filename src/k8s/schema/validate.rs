@@ -86,9 +86,9 @@ pub struct Validation {
 /// against the configured `catalog`.
 /// Plain manifest files holding template text (`{{ … }}`) are not validated: their values are
 /// not known until they are rendered.
-pub fn documents(
+pub fn documents<'c>(
     docs: &[crate::chart::YamlDoc],
-    crd_files: &[&crate::chart::YamlDoc],
+    crd_files: impl FnOnce() -> Vec<&'c crate::chart::YamlDoc>,
     catalog: Option<&super::crd::CrdSet>,
     target: (u32, u32),
     rendered: bool,
@@ -97,18 +97,9 @@ pub fn documents(
     let Some(api) = super::catalog().and_then(|c| c.api(target)) else {
         return out;
     };
-    let mut crds = super::crd::CrdSet::default();
-    for obj in crd_files
-        .iter()
-        .flat_map(|d| crate::k8s::objects(std::slice::from_ref(*d)))
-        .chain(crate::k8s::objects(docs))
-    {
-        if obj.kind == "CustomResourceDefinition"
-            && obj.api_version.starts_with("apiextensions.k8s.io/")
-        {
-            crds.add(obj.root);
-        }
-    }
+    // The CRDs are read when the first object that is not a built-in kind needs them.
+    let mut crd_files = Some(crd_files);
+    let mut crds: Option<super::crd::CrdSet> = None;
     for (i, doc) in docs.iter().enumerate() {
         if !rendered && has_template(&doc.file.text) {
             continue;
@@ -116,7 +107,25 @@ pub fn documents(
         for obj in crate::k8s::objects(std::slice::from_ref(doc)) {
             if let Some(root) = api.root(obj.api_version, obj.kind) {
                 object(&api, root, &obj, i, &mut out.findings);
-            } else if let Some(schema) = crds
+                continue;
+            }
+            let crds = crds.get_or_insert_with(|| {
+                let mut set = super::crd::CrdSet::default();
+                let files = crd_files.take().map(|f| f()).unwrap_or_default();
+                for obj in files
+                    .iter()
+                    .flat_map(|d| crate::k8s::objects(std::slice::from_ref(*d)))
+                    .chain(crate::k8s::objects(docs))
+                {
+                    if obj.kind == "CustomResourceDefinition"
+                        && obj.api_version.starts_with("apiextensions.k8s.io/")
+                    {
+                        set.add(obj.root);
+                    }
+                }
+                set
+            });
+            if let Some(schema) = crds
                 .get(obj.api_version, obj.kind)
                 .or_else(|| catalog.and_then(|c| c.get(obj.api_version, obj.kind)))
             {
@@ -318,7 +327,7 @@ impl<'n> Walker<'_, 'n> {
     fn object(&mut self, node: &'n Node, o: &ObjectSchema, owner: &str, at: Span) {
         let Some(entries) = node.as_map() else {
             // `hostPath: /srv` is `manifests/host-path-invalid`'s.
-            if short(owner) == "Volume" && self.field() == "hostPath" {
+            if short(owner) == "HostPathVolumeSource" {
                 return;
             }
             return self.wrong(node, "a mapping", owner);
