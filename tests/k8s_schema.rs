@@ -307,7 +307,7 @@ fn a_curated_rule_and_a_schema_rule_never_report_the_same_line() {
             else {
                 continue;
             };
-            let all = lint(&[fire.clone()], &LintOptions::default())
+            let all = lint(std::slice::from_ref(&fire), &LintOptions::default())
                 .unwrap()
                 .diagnostics;
             let curated: Vec<(String, usize)> = all
