@@ -36,6 +36,9 @@ pub struct Config {
     /// `dependencyPaths`: folders searched for dependency charts that `charts/` does not hold
     /// (absolute, or relative to the config file's folder).
     pub dependency_paths: Vec<PathBuf>,
+    /// `crdCatalogs`: folders of CRD files and kubeconform-layout JSON schemas that describe
+    /// custom resources of operators installed separately (see [`crate::k8s::schema::crd`]).
+    pub crd_catalogs: Vec<PathBuf>,
     /// `includeSubcharts` (or `--include-subcharts`): report findings in third-party subcharts
     /// (packaged archives and folders fetched from a chart repository) too.
     pub include_subcharts: bool,
@@ -229,6 +232,23 @@ impl Config {
                 if !real.starts_with(repo) {
                     return Err(format!(
                         "invalid config {}: dependency path {} lies outside the repository {} (a configuration found in the linted tree may only name folders inside it; name it with --config)",
+                        file.display_path(),
+                        p.display(),
+                        repo.display()
+                    ));
+                }
+            }
+        }
+        config.crd_catalogs = strings(root.get("crdCatalogs"))
+            .into_iter()
+            .map(|p| config.base.join(p))
+            .collect();
+        if let Some(repo) = &repo {
+            for p in &config.crd_catalogs {
+                let real = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+                if !real.starts_with(repo) {
+                    return Err(format!(
+                        "invalid config {}: CRD catalog {} lies outside the repository {} (a configuration found in the linted tree may only name folders inside it; name it with --config)",
                         file.display_path(),
                         p.display(),
                         repo.display()

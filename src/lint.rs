@@ -397,6 +397,7 @@ fn lint_loaded(
                 rendered: None,
                 values: Default::default(),
                 value_probes: Default::default(),
+                schema: Default::default(),
             };
             for rule in RULES.iter().filter(|r| config.runs(r.meta.name)) {
                 if let Some(check) = rule.manifests {
@@ -435,6 +436,7 @@ pub(crate) fn run_chart(
         rendered: None,
         values: Default::default(),
         value_probes: Default::default(),
+        schema: Default::default(),
     };
     for rule in RULES
         .iter()

@@ -44,6 +44,7 @@ fn run(chart: Option<&Chart>, docs: &[YamlDoc]) -> Vec<Diagnostic> {
         rendered: None,
         values: Default::default(),
         value_probes: Default::default(),
+        schema: Default::default(),
     };
     let mut sink = Sink::default();
     for rule in RULES.iter().filter(|r| r.meta.domain() == "prometheus") {

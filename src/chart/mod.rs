@@ -93,9 +93,22 @@ pub struct Chart {
     /// not be loaded (binary, too large, unreadable, links leaving the chart). The loader has
     /// reported them; rules must not report them as missing.
     pub unloaded: Vec<String>,
+    /// The files of `crds/` read as YAML, on first use (see [`Chart::crd_docs`]).
+    pub crd_cache: std::sync::OnceLock<Vec<YamlDoc>>,
 }
 
 impl Chart {
+    /// The files of `crds/` (the CustomResourceDefinitions Helm installs before the
+    /// templates), parsed on the first call.
+    pub fn crd_docs(&self) -> &[YamlDoc] {
+        self.crd_cache.get_or_init(|| {
+            self.crds
+                .iter()
+                .map(|f| YamlDoc::parse(f.clone()))
+                .collect()
+        })
+    }
+
     /// The chart's name from Chart.yaml, or its folder name.
     pub fn name(&self) -> &str {
         self.chart_yaml

@@ -6,6 +6,7 @@ pub mod names;
 pub mod probes;
 pub mod quantity;
 pub mod resources;
+pub mod schema;
 pub mod secrets;
 pub mod selection;
 

@@ -32,6 +32,9 @@ pub struct Ctx<'a> {
     pub values: std::cell::OnceCell<Vec<crate::chart::values::ValueAt<'a>>>,
     /// The probe settings in the chart's values, found once for every probe rule.
     pub value_probes: std::cell::OnceCell<Vec<crate::k8s::probes::ProbeGroup<'a>>>,
+    /// The Kubernetes API schema problems of the documents being checked, found once for
+    /// every `manifests/schema-*` rule (see [`Ctx::schema_findings`]).
+    pub schema: std::cell::OnceCell<crate::k8s::schema::validate::Validation>,
 }
 
 impl<'a> Ctx<'a> {
@@ -41,11 +44,42 @@ impl<'a> Ctx<'a> {
         self.values.get_or_init(|| crate::chart::values::all(chart))
     }
 
+    /// The documents' objects validated against the Kubernetes API of the target version,
+    /// on the first call. A context serves one set of documents: `docs` is that set.
+    pub fn schema_findings(&self, docs: &[YamlDoc]) -> &crate::k8s::schema::validate::Validation {
+        self.schema.get_or_init(|| {
+            let catalog = crate::k8s::schema::crd::catalog(&self.config.crd_catalogs);
+            crate::k8s::schema::validate::documents(
+                docs,
+                // A rendered chart's CRDs (`crds/` of the chart and its subcharts) describe
+                // its custom resources.
+                || {
+                    let mut crd_files = Vec::new();
+                    if let Some(chart) = self.rendered {
+                        chart_crds(chart, &mut crd_files);
+                    }
+                    crd_files
+                },
+                catalog.as_deref(),
+                self.config.kubernetes_version(),
+                self.rendered.is_some(),
+            )
+        })
+    }
+
     /// The probe settings in `chart`'s values ([`crate::k8s::probes::in_values`]), found on the
     /// first call. A context serves one chart: `chart` is the chart being checked.
     pub fn value_probes(&self, chart: &'a Chart) -> &[crate::k8s::probes::ProbeGroup<'a>] {
         self.value_probes
             .get_or_init(|| crate::k8s::probes::in_values(chart))
+    }
+}
+
+/// The CRD files of `chart` and its subcharts, parsed.
+fn chart_crds<'c>(chart: &'c Chart, out: &mut Vec<&'c YamlDoc>) {
+    out.extend(chart.crd_docs());
+    for sub in &chart.subcharts {
+        chart_crds(sub, out);
     }
 }
 
@@ -115,6 +149,12 @@ registry![
     manifests::name_invalid,
     manifests::label_invalid,
     manifests::image_invalid,
+    manifests::schema_unknown_field,
+    manifests::schema_type,
+    manifests::schema_required,
+    manifests::schema_enum,
+    manifests::schema_duplicate_key,
+    manifests::schema_missing,
     secrets::missing_key,
     secrets::invalid_name,
     secrets::not_found,
@@ -243,6 +283,7 @@ pub(crate) fn run_manifest_check(
         rendered: rendered.then_some(&chart),
         values: Default::default(),
         value_probes: Default::default(),
+        schema: Default::default(),
     };
     let mut sink = Sink::default();
     check(docs, &ctx, &mut sink);

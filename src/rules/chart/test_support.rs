@@ -101,6 +101,7 @@ pub fn run(check: Option<ChartCheck>, chart: &Chart) -> Vec<Diagnostic> {
         rendered: None,
         values: Default::default(),
         value_probes: Default::default(),
+        schema: Default::default(),
     };
     let mut sink = Sink::default();
     if let Some(check) = check {
@@ -119,6 +120,7 @@ pub fn run_all(chart: &Chart) -> Vec<Diagnostic> {
         rendered: None,
         values: Default::default(),
         value_probes: Default::default(),
+        schema: Default::default(),
     };
     let mut sink = Sink::default();
     for rule in RULES {

@@ -197,6 +197,7 @@ mod tests {
             rendered: None,
             values: Default::default(),
             value_probes: Default::default(),
+            schema: Default::default(),
         };
         let mut sink = crate::diagnostic::Sink::default();
         super::check(&sets, &ctx, &mut sink);

@@ -122,6 +122,7 @@ pub(crate) mod testing {
             rendered: None,
             values: Default::default(),
             value_probes: Default::default(),
+            schema: Default::default(),
         };
         if let Some(check) = rule(meta).chart {
             check(&chart, &ctx, &mut sink);
@@ -143,6 +144,7 @@ pub(crate) mod testing {
             rendered: None,
             values: Default::default(),
             value_probes: Default::default(),
+            schema: Default::default(),
         };
         if let Some(check) = rule(meta).manifests {
             check(&docs, &ctx, &mut sink);
