@@ -299,10 +299,14 @@ impl P<'_> {
             }
             b'|' | b'>' => return self.block_scalar(parent),
             b'"' | b'\'' => self.quoted()?,
-            _ => self.plain_block()?,
+            _ => self.plain_block(Some(parent))?,
         };
         self.skip_spaces();
         if self.at(self.pos) == Some(b':') && is_blank_or_end(self.s.get(self.pos + 1)) {
+            if self.line_start > start {
+                // A key over more than one line.
+                return Err(bail());
+            }
             if !collection || !matches!(node.kind, NodeKind::Scalar(_)) {
                 return Err(bail());
             }
@@ -360,7 +364,7 @@ impl P<'_> {
     fn map_key(&mut self) -> R<Node> {
         let key = match self.s[self.pos] {
             b'"' | b'\'' => self.quoted()?,
-            _ => self.plain_block()?,
+            _ => self.plain_block(None)?,
         };
         self.skip_spaces();
         if self.at(self.pos) == Some(b':')
@@ -439,8 +443,9 @@ impl P<'_> {
         })
     }
 
-    /// A plain scalar in block context, on one line.
-    fn plain_block(&mut self) -> R<Node> {
+    /// A plain scalar in block context, inside a collection indented at `parent`: it goes on
+    /// over the following lines indented deeper than `parent` (`None`: one line only, a key).
+    fn plain_block(&mut self, parent: Option<isize>) -> R<Node> {
         let start = self.pos;
         match self.s[start] {
             b'-' if is_blank_or_end(self.s.get(start + 1)) => return Err(bail()),
@@ -448,28 +453,55 @@ impl P<'_> {
             | b'>' | b'\'' | b'"' | b'%' | b'@' | b'`' => return Err(bail()),
             _ => {}
         }
-        let mut i = start;
-        let mut end = start;
         let s = self.s;
-        while i < s.len() {
-            match s[i] {
-                b'\n' => break,
-                b':' if is_blank_or_end(s.get(i + 1)) => break,
-                b' ' => {
-                    if s.get(i + 1) == Some(&b'#') {
-                        break;
-                    }
-                }
-                _ => end = i + 1,
+        let (mut end, mut stop) = plain_line(s, start);
+        // Continuation lines, folded: one line break becomes a space, each empty line a
+        // line break.
+        let mut text: Option<String> = None;
+        while let Some(parent) = parent {
+            if s.get(stop) != Some(&b'\n') {
+                break;
             }
-            i += 1;
+            let mut j = stop + 1;
+            let mut line = j;
+            let mut breaks = 0;
+            loop {
+                while s.get(j) == Some(&b' ') {
+                    j += 1;
+                }
+                if s.get(j) != Some(&b'\n') {
+                    break;
+                }
+                breaks += 1;
+                j += 1;
+                line = j;
+            }
+            if j >= s.len() || ((j - line) as isize) <= parent || s[j] == b'#' {
+                break;
+            }
+            if parent < 0 {
+                // A root scalar: document markers would need checking.
+                return Err(bail());
+            }
+            let (line_end, line_stop) = plain_line(s, j);
+            if s.get(line_stop) == Some(&b':') {
+                return Err(bail());
+            }
+            let t = text.get_or_insert_with(|| self.text[start..end].to_string());
+            if breaks == 0 {
+                t.push(' ');
+            }
+            for _ in 0..breaks {
+                t.push('\n');
+            }
+            t.push_str(&self.text[j..line_end]);
+            self.line_start = line;
+            end = line_end;
+            stop = line_stop;
         }
         self.pos = end;
-        Ok(scalar(
-            Span::new(start, end),
-            self.text[start..end].to_string(),
-            Style::Plain,
-        ))
+        let text = text.unwrap_or_else(|| self.text[start..end].to_string());
+        Ok(scalar(Span::new(start, end), text, Style::Plain))
     }
 
     /// A single- or double-quoted scalar on one line.
@@ -804,6 +836,27 @@ impl P<'_> {
             Style::Plain,
         ))
     }
+}
+
+/// One line of a plain scalar in block context from `from`: the end of its text (trailing
+/// spaces left out) and where it stops (a line break, `: `, ` #` or the end of the text).
+fn plain_line(s: &[u8], from: usize) -> (usize, usize) {
+    let mut i = from;
+    let mut end = from;
+    while i < s.len() {
+        match s[i] {
+            b'\n' => break,
+            b':' if is_blank_or_end(s.get(i + 1)) => break,
+            b' ' => {
+                if s.get(i + 1) == Some(&b'#') {
+                    break;
+                }
+            }
+            _ => end = i + 1,
+        }
+        i += 1;
+    }
+    (end, i)
 }
 
 /// The end of the line at `from` (the index of its `\n`, or the end of the text).
