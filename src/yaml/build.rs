@@ -395,6 +395,33 @@ pub(super) fn check_and_merge(
     issues: &mut Vec<YamlIssue>,
 ) -> (Vec<Entry>, bool) {
     use std::borrow::Cow;
+    // A small mapping of string keys (most of them) compares its keys directly: the same
+    // issues, in the same order, as the hashed check below.
+    let string_key =
+        |e: &Entry| matches!(&e.key.kind, NodeKind::Scalar(s) if s.value == Value::Str);
+    if entries.len() <= 8
+        && entries
+            .iter()
+            .all(|e| string_key(e) && !is_merge_key(&e.key))
+    {
+        let mut duplicates = false;
+        for (i, e) in entries.iter().enumerate() {
+            let key = e.key_str().unwrap_or_default();
+            if let Some(first) = entries[..i].iter().find(|f| f.key_str() == Some(key)) {
+                duplicates = true;
+                issues.push(YamlIssue {
+                    kind: YamlIssueKind::DuplicateKey {
+                        first: first.key.span,
+                    },
+                    span: e.key.span,
+                    message: format!(
+                        "Duplicate key `{key}`: the later value silently replaces the earlier one"
+                    ),
+                });
+            }
+        }
+        return (entries, duplicates);
+    }
     // Keys as Helm compares them (their JSON form), borrowed for string keys; and as
     // written, which is what [`Node::entries`] compares.
     let mut seen: crate::FastMap<Cow<'_, str>, Span> =

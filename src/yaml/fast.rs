@@ -66,6 +66,15 @@ pub fn parse(text: &str) -> Option<YamlFile> {
 /// No byte that the fast path leaves to granit-parser: tabs, carriage returns, other control
 /// characters, a byte order mark, and the Unicode line breaks and non-characters.
 fn plain_bytes(s: &[u8]) -> bool {
+    // Printable ASCII and line feeds, checked a block at a time without branches.
+    let ascii = s.chunks(64).all(|block| {
+        block.iter().fold(true, |ok, &b| {
+            ok & ((0x20..0x7f).contains(&b) | (b == b'\n'))
+        })
+    });
+    if ascii {
+        return true;
+    }
     let mut i = 0;
     while i < s.len() {
         let b = s[i];
@@ -298,7 +307,7 @@ impl P<'_> {
                 node
             }
             b'|' | b'>' => return self.block_scalar(parent),
-            b'"' | b'\'' => self.quoted()?,
+            b'"' | b'\'' => self.quoted(Some(parent))?,
             _ => self.plain_block(Some(parent))?,
         };
         self.skip_spaces();
@@ -363,7 +372,7 @@ impl P<'_> {
     /// A key of a block mapping at `self.pos`, up to its `:`.
     fn map_key(&mut self) -> R<Node> {
         let key = match self.s[self.pos] {
-            b'"' | b'\'' => self.quoted()?,
+            b'"' | b'\'' => self.quoted(None)?,
             _ => self.plain_block(None)?,
         };
         self.skip_spaces();
@@ -504,8 +513,9 @@ impl P<'_> {
         Ok(scalar(Span::new(start, end), text, Style::Plain))
     }
 
-    /// A single- or double-quoted scalar on one line.
-    fn quoted(&mut self) -> R<Node> {
+    /// A single- or double-quoted scalar, inside a collection indented at `parent`: it may go
+    /// on over lines indented deeper than `parent` (`None`: one line only).
+    fn quoted(&mut self, parent: Option<isize>) -> R<Node> {
         let start = self.pos;
         let s = self.s;
         let q = s[start];
@@ -514,7 +524,20 @@ impl P<'_> {
         let mut run = i;
         loop {
             match s.get(i) {
-                None | Some(b'\n') => return Err(bail()),
+                None => return Err(bail()),
+                Some(b'\n') => {
+                    // A line break folds: trailing spaces go, one break becomes a space,
+                    // each empty line a line break.
+                    text.push_str(self.text[run..i].trim_end_matches(' '));
+                    let breaks = self.quoted_breaks(&mut i, parent)?;
+                    if breaks == 0 {
+                        text.push(' ');
+                    }
+                    for _ in 0..breaks {
+                        text.push('\n');
+                    }
+                    run = i;
+                }
                 Some(&c) if c == q => {
                     if q == b'\'' && s.get(i + 1) == Some(&b'\'') {
                         text.push_str(&self.text[run..i + 1]);
@@ -528,7 +551,16 @@ impl P<'_> {
                 }
                 Some(b'\\') if q == b'"' => {
                     text.push_str(&self.text[run..i]);
-                    i = self.escape(i, &mut text)?;
+                    if s.get(i + 1) == Some(&b'\n') {
+                        // An escaped line break joins the lines.
+                        i += 1;
+                        let breaks = self.quoted_breaks(&mut i, parent)?;
+                        for _ in 0..breaks {
+                            text.push('\n');
+                        }
+                    } else {
+                        i = self.escape(i, &mut text)?;
+                    }
                     run = i;
                 }
                 Some(_) => i += 1,
@@ -541,6 +573,33 @@ impl P<'_> {
             Style::SingleQuoted
         };
         Ok(scalar(Span::new(start, i), text, style))
+    }
+
+    /// From the line break at `*i` inside a quoted scalar to the next line's content: counts
+    /// the empty lines between and checks the content is indented deeper than `parent`.
+    fn quoted_breaks(&mut self, i: &mut usize, parent: Option<isize>) -> R<usize> {
+        let parent = parent.ok_or_else(bail)?;
+        let s = self.s;
+        let mut breaks = 0;
+        let mut j = *i + 1;
+        let mut line = j;
+        loop {
+            while s.get(j) == Some(&b' ') {
+                j += 1;
+            }
+            if s.get(j) != Some(&b'\n') {
+                break;
+            }
+            breaks += 1;
+            j += 1;
+            line = j;
+        }
+        if j >= s.len() || ((j - line) as isize) <= parent || parent < 0 {
+            return Err(bail());
+        }
+        self.line_start = line;
+        *i = j;
+        Ok(breaks)
     }
 
     /// The escape sequence at `i` (a backslash) in a double-quoted scalar; returns the index
@@ -637,7 +696,28 @@ impl P<'_> {
                 Some(_) => break i - line,
             }
         };
-        if max_empty > indent || (indent as isize) <= parent || indent == 0 {
+        if (indent as isize) <= parent || indent == 0 {
+            // No content line: an empty scalar (its line breaks kept with `+`), at the next
+            // line's content.
+            if max_empty > 0 || parent < 0 {
+                return Err(bail());
+            }
+            let breaks = s[self.pos..i].iter().filter(|&&b| b == b'\n').count();
+            self.line_start = i - indent;
+            self.pos = i;
+            let text = if chomping == 1 {
+                "\n".repeat(breaks)
+            } else {
+                String::new()
+            };
+            let style = if literal {
+                Style::Literal
+            } else {
+                Style::Folded
+            };
+            return Ok(scalar(Span::empty(i), text, style));
+        }
+        if max_empty > indent {
             return Err(bail());
         }
         let mut text = String::new();
@@ -710,7 +790,7 @@ impl P<'_> {
         match self.s[self.pos] {
             b'[' => self.flow_seq(),
             b'{' => self.flow_map(),
-            b'"' | b'\'' => self.quoted(),
+            b'"' | b'\'' => self.quoted(None),
             _ => self.plain_flow(),
         }
     }
@@ -764,7 +844,7 @@ impl P<'_> {
                 break self.pos;
             }
             let key = match c {
-                b'"' | b'\'' => self.quoted()?,
+                b'"' | b'\'' => self.quoted(None)?,
                 b'[' | b'{' => return Err(bail()),
                 _ => self.plain_flow()?,
             };
