@@ -160,7 +160,12 @@ impl Config {
             config.file = Some(file);
             return Ok(config);
         };
-        if let Some((span, message)) = crate::schema::validate(schema(), root).into_iter().next() {
+        // Compiling the JSON schema costs more than the rest of a one-chart run: a config that
+        // plainly matches it skips the compile; anything else gets the schema's own message.
+        if !plainly_valid(root)
+            && let Some((span, message)) =
+                crate::schema::validate(schema(), root).into_iter().next()
+        {
             let hint = fix_hint(root, &file.text, span)
                 .map(|h| format!(" ({h})"))
                 .unwrap_or_default();
@@ -365,6 +370,67 @@ fn strings(node: Option<&Node>) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Whether `root` matches `schemas/config.schema.json`, checked by hand: `true` only when the
+/// schema surely accepts it (the schema decides, and words the error, in every other case).
+fn plainly_valid(root: &Node) -> bool {
+    fn strings(n: &Node, item: impl Fn(&str) -> bool) -> bool {
+        n.as_seq()
+            .is_some_and(|items| items.iter().all(|i| i.as_str().is_some_and(&item)))
+    }
+    /// `^v?[0-9]+\.[0-9]+(\.[0-9]+)?$`, the major version among `majors` when given.
+    fn version(v: &str, majors: Option<&[u8]>) -> bool {
+        let v = v.strip_prefix('v').unwrap_or(v).as_bytes();
+        let parts: Vec<&[u8]> = v.split(|&b| b == b'.').collect();
+        (2..=3).contains(&parts.len())
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.iter().all(u8::is_ascii_digit))
+            && majors.is_none_or(|m| parts[0].len() == 1 && m.contains(&parts[0][0]))
+    }
+    if root.as_map().is_none() {
+        return false;
+    }
+    root.entries().all(|e| {
+        let v = &e.value;
+        match e.key_json_string().as_str() {
+            "rules" => {
+                v.as_map().is_some()
+                    && v.entries().all(|r| {
+                        matches!(r.value.as_str(), Some("error" | "warning" | "info" | "off"))
+                            || r.value.as_bool() == Some(false)
+                    })
+            }
+            "exclude" | "dependencyPaths" => strings(v, |s| !s.is_empty()),
+            "externalSecrets" | "rulePacks" => strings(v, |_| true),
+            "kubernetesVersion" => v.as_str().is_some_and(|s| version(s, None)),
+            "includeSubcharts" => v.as_bool().is_some(),
+            "prometheus" => {
+                v.as_map().is_some()
+                    && v.entries().all(|p| {
+                        let v = &p.value;
+                        match p.key_json_string().as_str() {
+                            "alertSeverities" | "requiredLabels" | "requiredAnnotations" => {
+                                strings(v, |_| true)
+                            }
+                            "version" => v.as_str().is_some_and(|s| version(s, Some(b"23"))),
+                            "features" => strings(v, |f| {
+                                matches!(
+                                    f,
+                                    "promql-experimental-functions"
+                                        | "promql-duration-expr"
+                                        | "promql-extended-range-selectors"
+                                        | "promql-binop-fill-modifiers"
+                                )
+                            }),
+                            _ => false,
+                        }
+                    })
+            }
+            _ => false,
+        }
+    })
+}
+
 fn schema() -> &'static jsonschema::Validator {
     static V: OnceLock<jsonschema::Validator> = OnceLock::new();
     V.get_or_init(|| {
@@ -420,6 +486,57 @@ mod tests {
         let e = parse("colour: red\n").unwrap_err();
         assert!(e.contains("`colour` is not allowed"), "{e}");
         assert!(parse("a: [\n").is_err());
+    }
+
+    /// The hand check never lets through a config that the schema rejects, and it takes
+    /// the usual configs.
+    #[test]
+    fn plain_check_agrees_with_the_schema() {
+        let valid = [
+            "rules:\n  yaml/duplicate-key: warning\n  file/not-text: off\n  a: error\n  b: info\n  c: 'off'\n",
+            "exclude: [vendor, '**/x']\nexternalSecrets: [a]\nrulePacks: [packs]\ndependencyPaths: [../c]\n",
+            "kubernetesVersion: \"1.29\"\nincludeSubcharts: true\n",
+            "kubernetesVersion: v1.29.3\n",
+            "prometheus:\n  alertSeverities: [critical]\n  requiredLabels: [team]\n  requiredAnnotations: [summary]\n  version: \"3.5\"\n  features: [promql-duration-expr]\n",
+            "prometheus: {version: v2.53.1}\n",
+            "includeSubcharts: yes\n",
+            "{}\n",
+        ];
+        let other = [
+            "rules:\n  a: loud\n",
+            "rules:\n  a: true\n",
+            "rules:\n  a: 1\n",
+            "rules: []\n",
+            "exclude: ['']\n",
+            "exclude: [1]\n",
+            "exclude: a\n",
+            "exclude: [~]\n",
+            "dependencyPaths: ['']\n",
+            "kubernetesVersion: 1.30\n",
+            "kubernetesVersion: \"1\"\n",
+            "kubernetesVersion: \"1.2.3.4\"\n",
+            "kubernetesVersion: \"v1.x\"\n",
+            "kubernetesVersion: \"1.30 \"\n",
+            "includeSubcharts: \"yes\"\n",
+            "prometheus:\n  version: \"4.0\"\n",
+            "prometheus:\n  version: \"23.0\"\n",
+            "prometheus:\n  features: [other]\n",
+            "prometheus:\n  requiredLabel: [team]\n",
+            "prometheus: []\n",
+            "colour: red\n",
+            "1: a\n",
+            "- a\n",
+            "true: a\n",
+        ];
+        for text in valid.iter().chain(&other) {
+            let yaml = crate::yaml::parse(text);
+            let root = yaml.root().unwrap();
+            let errors = crate::schema::validate(schema(), root);
+            if plainly_valid(root) {
+                assert!(errors.is_empty(), "{text}: {errors:?}");
+            }
+            assert_eq!(plainly_valid(root), valid.contains(text), "{text}");
+        }
     }
 
     #[test]

@@ -67,6 +67,17 @@ struct Builder<'t> {
 }
 
 pub fn parse_with(text: &str, limits: Limits) -> YamlFile {
+    // The block YAML that charts are made of takes the fast path; anything it does not
+    // handle (anchors, tags, errors, …) goes through granit-parser, which gives the same tree.
+    if let Some(file) = super::fast::parse(text) {
+        return file;
+    }
+    parse_granit(text, limits)
+}
+
+/// Parses a YAML stream with granit-parser alone (the reference the fast path is checked
+/// against; [`parse_with`] gives the same tree).
+pub fn parse_granit(text: &str, limits: Limits) -> YamlFile {
     let options = granit_parser::options! {
         max_buffered_comment_events: usize::MAX / 2,
         simple_key_max_lookahead: 1 << 20,
@@ -304,7 +315,7 @@ impl Builder<'_> {
                         .last()
                         .map(|e| e.value.span.end.max(e.key.span.end) as usize)
                         .unwrap_or(span.end as usize);
-                    let (entries, duplicate_keys) = self.check_and_merge(entries);
+                    let (entries, duplicate_keys) = check_and_merge(entries, &mut self.file.issues);
                     let index = key_index(&entries);
                     let node = Node {
                         span: Span::new(start, end.max(start)),
@@ -373,82 +384,112 @@ impl Builder<'_> {
             }
         }
     }
+}
 
-    /// Reports duplicate keys and expands `<<` merge keys (explicit keys win; in
-    /// `<<: [*a, *b]` the earlier source wins).
-    /// Returns the entries and whether two keys are the same (as JSON keys, the way Helm
-    /// compares them, or as written).
-    fn check_and_merge(&mut self, entries: Vec<Entry>) -> (Vec<Entry>, bool) {
-        use std::borrow::Cow;
-        // Keys as Helm compares them (their JSON form), borrowed for string keys; and as
-        // written, which is what [`Node::entries`] compares.
-        let mut seen: crate::FastMap<Cow<'_, str>, Span> =
-            crate::FastMap::with_capacity_and_hasher(entries.len(), Default::default());
-        let mut written: crate::FastSet<&str> =
-            crate::FastSet::with_capacity_and_hasher(entries.len(), Default::default());
-        let mut has_merge = false;
+/// Reports duplicate keys and expands `<<` merge keys (explicit keys win; in
+/// `<<: [*a, *b]` the earlier source wins).
+/// Returns the entries and whether two keys are the same (as JSON keys, the way Helm
+/// compares them, or as written).
+pub(super) fn check_and_merge(
+    entries: Vec<Entry>,
+    issues: &mut Vec<YamlIssue>,
+) -> (Vec<Entry>, bool) {
+    use std::borrow::Cow;
+    // A small mapping of string keys (most of them) compares its keys directly: the same
+    // issues, in the same order, as the hashed check below.
+    let string_key =
+        |e: &Entry| matches!(&e.key.kind, NodeKind::Scalar(s) if s.value == Value::Str);
+    if entries.len() <= 8
+        && entries
+            .iter()
+            .all(|e| string_key(e) && !is_merge_key(&e.key))
+    {
         let mut duplicates = false;
-        for e in &entries {
-            if is_merge_key(&e.key) {
-                has_merge = true;
-                continue;
-            }
-            let Some(scalar) = e.key.as_scalar() else {
-                continue;
-            };
-            duplicates |= !written.insert(&scalar.text);
-            let key = match scalar.value {
-                Value::Str => Cow::Borrowed(scalar.text.as_str()),
-                _ => Cow::Owned(e.key_json_string()),
-            };
-            if let Some(first) = seen.get(&key) {
+        for (i, e) in entries.iter().enumerate() {
+            let key = e.key_str().unwrap_or_default();
+            if let Some(first) = entries[..i].iter().find(|f| f.key_str() == Some(key)) {
                 duplicates = true;
-                self.file.issues.push(YamlIssue {
-                    kind: YamlIssueKind::DuplicateKey { first: *first },
+                issues.push(YamlIssue {
+                    kind: YamlIssueKind::DuplicateKey {
+                        first: first.key.span,
+                    },
                     span: e.key.span,
                     message: format!(
                         "Duplicate key `{key}`: the later value silently replaces the earlier one"
                     ),
                 });
-            } else {
-                seen.insert(key, e.key.span);
             }
         }
-        if !has_merge {
-            return (entries, duplicates);
+        return (entries, duplicates);
+    }
+    // Keys as Helm compares them (their JSON form), borrowed for string keys; and as
+    // written, which is what [`Node::entries`] compares.
+    let mut seen: crate::FastMap<Cow<'_, str>, Span> =
+        crate::FastMap::with_capacity_and_hasher(entries.len(), Default::default());
+    let mut written: crate::FastSet<&str> =
+        crate::FastSet::with_capacity_and_hasher(entries.len(), Default::default());
+    let mut has_merge = false;
+    let mut duplicates = false;
+    for e in &entries {
+        if is_merge_key(&e.key) {
+            has_merge = true;
+            continue;
         }
-        let mut seen: HashMap<String, Span> = seen
-            .into_iter()
-            .map(|(k, span)| (k.into_owned(), span))
-            .collect();
-        let mut out = Vec::with_capacity(entries.len());
-        for e in entries {
-            if !is_merge_key(&e.key) {
-                out.push(e);
-                continue;
-            }
-            let merge_span = e.value.alias.unwrap_or(e.value.span);
-            let sources: Vec<Node> = match e.value.kind {
-                NodeKind::Map(_) => vec![e.value],
-                NodeKind::Seq(items) => items,
-                NodeKind::Scalar(_) => Vec::new(),
-            };
-            for src in sources {
-                if let NodeKind::Map(src_entries) = src.kind {
-                    for mut se in src_entries {
-                        let key = se.key_json_string();
-                        if seen.contains_key(&key) {
-                            continue;
-                        }
-                        seen.insert(key, se.key.span);
-                        se.value.alias.get_or_insert(merge_span);
-                        out.push(se);
+        let Some(scalar) = e.key.as_scalar() else {
+            continue;
+        };
+        duplicates |= !written.insert(&scalar.text);
+        let key = match scalar.value {
+            Value::Str => Cow::Borrowed(scalar.text.as_str()),
+            _ => Cow::Owned(e.key_json_string()),
+        };
+        if let Some(first) = seen.get(&key) {
+            duplicates = true;
+            issues.push(YamlIssue {
+                kind: YamlIssueKind::DuplicateKey { first: *first },
+                span: e.key.span,
+                message: format!(
+                    "Duplicate key `{key}`: the later value silently replaces the earlier one"
+                ),
+            });
+        } else {
+            seen.insert(key, e.key.span);
+        }
+    }
+    if !has_merge {
+        return (entries, duplicates);
+    }
+    let mut seen: HashMap<String, Span> = seen
+        .into_iter()
+        .map(|(k, span)| (k.into_owned(), span))
+        .collect();
+    let mut out = Vec::with_capacity(entries.len());
+    for e in entries {
+        if !is_merge_key(&e.key) {
+            out.push(e);
+            continue;
+        }
+        let merge_span = e.value.alias.unwrap_or(e.value.span);
+        let sources: Vec<Node> = match e.value.kind {
+            NodeKind::Map(_) => vec![e.value],
+            NodeKind::Seq(items) => items,
+            NodeKind::Scalar(_) => Vec::new(),
+        };
+        for src in sources {
+            if let NodeKind::Map(src_entries) = src.kind {
+                for mut se in src_entries {
+                    let key = se.key_json_string();
+                    if seen.contains_key(&key) {
+                        continue;
                     }
+                    seen.insert(key, se.key.span);
+                    se.value.alias.get_or_insert(merge_span);
+                    out.push(se);
                 }
             }
         }
-        (out, duplicates)
     }
+    (out, duplicates)
 }
 
 /// Mappings with more entries than this get a key index.
@@ -456,7 +497,7 @@ const INDEXED_MAP: usize = 16;
 
 /// The index of a large mapping whose keys are all strings: each key's last entry.
 #[allow(clippy::box_collection)] // boxed: one pointer in every node, not a whole map
-fn key_index(entries: &[Entry]) -> Option<Box<crate::FastMap<String, u32>>> {
+pub(super) fn key_index(entries: &[Entry]) -> Option<Box<crate::FastMap<String, u32>>> {
     if entries.len() <= INDEXED_MAP || entries.len() > u32::MAX as usize {
         return None;
     }
