@@ -73,6 +73,74 @@ pub struct ValueReads {
     pub complete: bool,
     /// Each read's path joined with `.`, in `reads` order (computed on first use).
     pub joined: std::sync::OnceLock<Vec<String>>,
+    /// The read paths as a tree, for [`ValueReads::is_read`] (built on first use).
+    trie: std::sync::OnceLock<PathTrie>,
+}
+
+/// Read paths as a tree of path segments: a lookup walks the segments of one path instead of
+/// comparing it with every read, so checking every value of a chart costs time linear in the
+/// values and the reads.
+#[derive(Debug, Default)]
+struct PathTrie {
+    nodes: Vec<TrieNode>,
+}
+
+#[derive(Debug, Default)]
+struct TrieNode {
+    children: crate::FastMap<String, usize>,
+    /// A read consumed whole (or a loose read) ends here.
+    whole: bool,
+    /// A read ends here.
+    end: bool,
+}
+
+impl PathTrie {
+    fn build(reads: &[Read], loose: &[Vec<String>]) -> PathTrie {
+        let mut t = PathTrie {
+            nodes: vec![TrieNode::default()],
+        };
+        for r in reads {
+            t.insert(&r.path, r.whole);
+        }
+        for p in loose {
+            t.insert(p, true);
+        }
+        t
+    }
+
+    fn insert(&mut self, path: &[String], whole: bool) {
+        let mut at = 0;
+        for seg in path {
+            at = match self.nodes[at].children.get(seg) {
+                Some(&next) => next,
+                None => {
+                    let next = self.nodes.len();
+                    self.nodes.push(TrieNode::default());
+                    self.nodes[at].children.insert(seg.clone(), next);
+                    next
+                }
+            };
+        }
+        let node = &mut self.nodes[at];
+        node.end = true;
+        node.whole |= whole;
+    }
+
+    /// Whether a read consumed whole ends at `path` or above it, and whether some read ends
+    /// at `path` or below it.
+    fn lookup(&self, path: &[String]) -> (bool, bool) {
+        let mut at = 0;
+        let mut whole_above = self.nodes[0].whole;
+        for seg in path {
+            match self.nodes[at].children.get(seg) {
+                Some(&next) => at = next,
+                None => return (whole_above, false),
+            }
+            whole_above |= self.nodes[at].whole;
+        }
+        let node = &self.nodes[at];
+        (whole_above, node.end || !node.children.is_empty())
+    }
 }
 
 impl ValueReads {
@@ -91,10 +159,19 @@ impl ValueReads {
     /// Whether a value at `path` is read: a read of it, of a prefix consumed whole, or of
     /// anything below it.
     pub fn is_read(&self, path: &[String]) -> bool {
-        let covers =
-            |p: &[String], whole: bool| (whole && path.starts_with(p)) || p.starts_with(path);
-        self.reads.iter().any(|r| covers(&r.path, r.whole))
-            || self.loose.iter().any(|p| covers(p, true))
+        let (whole_above, below) = self.trie().lookup(path);
+        whole_above || below
+    }
+
+    /// Whether `path` or a value above it is read whole (printed, passed on, ranged over), or
+    /// read where `.` is unknown: nothing below it needs to be looked at.
+    pub fn read_whole(&self, path: &[String]) -> bool {
+        self.trie().lookup(path).0
+    }
+
+    fn trie(&self) -> &PathTrie {
+        self.trie
+            .get_or_init(|| PathTrie::build(&self.reads, &self.loose))
     }
 
     /// Paths passed to `tpl`.
@@ -855,6 +932,51 @@ impl<'a> Walker<'a> {
 #[cfg(test)]
 mod tests {
     use crate::rules::chart::test_support::chart;
+
+    #[test]
+    fn the_path_tree_answers_as_a_scan_of_every_read() {
+        // Every path of up to three segments over {a, b}.
+        let mut paths: Vec<Vec<String>> = vec![vec![]];
+        for len in 1..=3 {
+            for bits in 0..(1u32 << len) {
+                paths.push(
+                    (0..len)
+                        .map(|i| if bits >> i & 1 == 1 { "b" } else { "a" }.to_string())
+                        .collect(),
+                );
+            }
+        }
+        // Read sets picked by a small linear congruential generator.
+        let mut seed = 7u64;
+        for _ in 0..200 {
+            let mut reads: Vec<(Vec<String>, bool)> = Vec::new();
+            for p in &paths {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                match seed >> 60 {
+                    0 => reads.push((p.clone(), true)),
+                    1 | 2 => reads.push((p.clone(), false)),
+                    _ => {}
+                }
+            }
+            let mut t = super::PathTrie {
+                nodes: vec![super::TrieNode::default()],
+            };
+            for (p, whole) in &reads {
+                t.insert(p, *whole);
+            }
+            for path in &paths {
+                let scan_read = reads
+                    .iter()
+                    .any(|(p, whole)| (*whole && path.starts_with(p)) || p.starts_with(path));
+                let scan_whole = reads.iter().any(|(p, whole)| *whole && path.starts_with(p));
+                let (whole_above, below) = t.lookup(path);
+                assert_eq!(whole_above || below, scan_read, "{path:?} in {reads:?}");
+                assert_eq!(whole_above, scan_whole, "{path:?} in {reads:?}");
+            }
+        }
+    }
 
     fn reads(templates: &[(&str, &str)]) -> Vec<(String, bool, bool, usize, bool)> {
         let mut b = chart("web").chart_yaml("apiVersion: v2\nname: web\nversion: 1.0.0\n");

@@ -133,11 +133,7 @@ impl Walk<'_> {
 
     /// The path itself is consumed whole (no need to look below).
     fn read_whole(&self, path: &[String]) -> bool {
-        self.reads
-            .reads
-            .iter()
-            .any(|r| r.whole && path.starts_with(&r.path))
-            || self.reads.loose.iter().any(|p| path.starts_with(p))
+        self.reads.read_whole(path)
     }
 
     fn report(&self, key: &Node, node: &Node, path: &[String], sink: &mut Sink) {
