@@ -65,10 +65,35 @@ impl ObjectSchema {
 
 struct Release {
     version: (u32, u32),
+    /// The type indices and roots as the data file writes them, read on first use: a run
+    /// validates against one release, and reads another only to say when a field was added.
+    ids: &'static str,
+    roots_text: &'static str,
+    tables: OnceLock<ReleaseTables>,
+}
+
+struct ReleaseTables {
     /// Type indices, sorted by type name.
     types: Vec<u32>,
     /// `"<apiVersion> <kind>"` → type name, sorted.
     roots: Vec<(&'static str, &'static str)>,
+}
+
+impl Release {
+    fn tables(&self) -> &ReleaseTables {
+        self.tables.get_or_init(|| {
+            let mut roots: Vec<(&'static str, &'static str)> = self
+                .roots_text
+                .split('|')
+                .filter_map(|r| r.split_once('='))
+                .collect();
+            roots.sort();
+            ReleaseTables {
+                types: self.ids.split(',').filter_map(|i| i.parse().ok()).collect(),
+                roots,
+            }
+        })
+    }
 }
 
 /// One type: its name and JSON, converted on first use.
@@ -92,15 +117,27 @@ pub fn catalog() -> Option<&'static Catalog> {
 
 fn decode(data: &[u8]) -> Option<Catalog> {
     use std::io::Read;
-    let mut text = String::new();
+    // The gzip trailer ends with the uncompressed size (modulo 2^32): one allocation.
+    let size = data
+        .len()
+        .checked_sub(4)
+        .and_then(|at| data.get(at..))
+        .and_then(|b| b.try_into().ok())
+        .map_or(0, |b: [u8; 4]| u32::from_le_bytes(b) as usize);
+    let mut bytes = Vec::with_capacity(size.min(16 << 20));
     flate2::read::GzDecoder::new(data)
-        .read_to_string(&mut text)
+        .read_to_end(&mut bytes)
         .ok()?;
+    let text = String::from_utf8(bytes).ok()?;
     // Kept for the life of the process (once, about 400 kB): types are read from it on demand.
     let text: &'static str = Box::leak(text.into_boxed_str());
     let mut types = Vec::new();
     let mut releases = Vec::new();
-    for line in text.lines() {
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
+    for end in ends {
+        let line = &text[start..end];
+        start = end + 1;
         let mut fields = line.split('\t');
         match fields.next() {
             Some("T") => {
@@ -120,13 +157,11 @@ fn decode(data: &[u8]) -> Option<Catalog> {
                     return None;
                 };
                 let (major, minor) = v.split_once('.')?;
-                let mut roots: Vec<(&str, &str)> =
-                    roots.split('|').filter_map(|r| r.split_once('=')).collect();
-                roots.sort();
                 releases.push(Release {
                     version: (major.parse().ok()?, minor.parse().ok()?),
-                    types: ids.split(',').filter_map(|i| i.parse().ok()).collect(),
-                    roots,
+                    ids,
+                    roots_text: roots,
+                    tables: OnceLock::new(),
                 });
             }
             _ => {}
@@ -245,7 +280,7 @@ impl Api {
     /// The named type in this release, with its name as the catalog holds it.
     pub fn named_with_name(&self, name: &str) -> Option<(&'static str, &'static Schema)> {
         let cat: &'static Catalog = self.catalog;
-        let r = &cat.releases[self.release];
+        let r = cat.releases[self.release].tables();
         let i = r
             .types
             .binary_search_by(|&id| cat.types.get(id as usize).map_or("", |t| t.name).cmp(name))
@@ -262,7 +297,7 @@ impl Api {
     /// The root type of objects of this apiVersion and kind, with its name.
     pub fn root(&self, api_version: &str, kind: &str) -> Option<(&'static str, &'static Schema)> {
         let cat: &'static Catalog = self.catalog;
-        let r = &cat.releases[self.release];
+        let r = cat.releases[self.release].tables();
         let key = format!("{api_version} {kind}");
         let i = r.roots.binary_search_by(|(k, _)| (*k).cmp(&key)).ok()?;
         let name = r.roots[i].1;
