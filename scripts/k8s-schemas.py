@@ -128,14 +128,7 @@ def conv(s, owner=None, field=None):
         if s.get("x-kubernetes-preserve-unknown-fields") and not s.get("properties"):
             return "any"
         if "properties" in s:
-            out = {"k": "o", "p": {k: conv(v, owner, k) for k, v in sorted(s["properties"].items())}}
-            if s.get("required"):
-                out["r"] = sorted(s["required"])
-            if s.get("x-kubernetes-preserve-unknown-fields"):
-                out["pu"] = 1
-            if s.get("x-kubernetes-embedded-resource"):
-                out["er"] = 1
-            return out
+            return with_fields(s, owner)
         ap = s.get("additionalProperties")
         if isinstance(ap, dict):
             return {"k": "m", "v": conv(ap)}
@@ -144,19 +137,24 @@ def conv(s, owner=None, field=None):
     return "any"
 
 
+def with_fields(s, owner):
+    """An object type with declared fields; `owner` names it for ENUMS."""
+    out = {"k": "o", "p": {k: conv(v, owner, k) for k, v in sorted(s["properties"].items())}}
+    if s.get("required"):
+        out["r"] = sorted(s["required"])
+    if s.get("x-kubernetes-preserve-unknown-fields"):
+        out["pu"] = 1
+    if s.get("x-kubernetes-embedded-resource"):
+        out["er"] = 1
+    return out
+
+
 def named(name, s):
     if name in SPECIAL:
         return SPECIAL[name]
     # Properties of a named type know their owner, for ENUMS.
     if isinstance(s, dict) and "properties" in s:
-        out = {"k": "o", "p": {k: conv(v, name, k) for k, v in sorted(s["properties"].items())}}
-        if s.get("required"):
-            out["r"] = sorted(s["required"])
-        if s.get("x-kubernetes-preserve-unknown-fields"):
-            out["pu"] = 1
-        if s.get("x-kubernetes-embedded-resource"):
-            out["er"] = 1
-        return out
+        return with_fields(s, name)
     return conv(s)
 
 

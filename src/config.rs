@@ -227,40 +227,29 @@ impl Config {
                 .and_then(crate::prometheus::version::parse_version);
             config.prometheus_features = strings(p.get("features"));
         }
-        config.dependency_paths = strings(root.get("dependencyPaths"))
-            .into_iter()
-            .map(|p| config.base.join(p))
-            .collect();
-        if let Some(repo) = &repo {
-            for p in &config.dependency_paths {
-                let real = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
-                if !real.starts_with(repo) {
-                    return Err(format!(
-                        "invalid config {}: dependency path {} lies outside the repository {} (a configuration found in the linted tree may only name folders inside it; name it with --config)",
-                        file.display_path(),
-                        p.display(),
-                        repo.display()
-                    ));
+        // Folders a configuration found in the linted tree names stay inside its repository.
+        let folders = |key: &str, what: &str| -> Result<Vec<PathBuf>, String> {
+            let paths: Vec<PathBuf> = strings(root.get(key))
+                .into_iter()
+                .map(|p| config.base.join(p))
+                .collect();
+            if let Some(repo) = &repo {
+                for p in &paths {
+                    let real = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+                    if !real.starts_with(repo) {
+                        return Err(format!(
+                            "invalid config {}: {what} {} lies outside the repository {} (a configuration found in the linted tree may only name folders inside it; name it with --config)",
+                            file.display_path(),
+                            p.display(),
+                            repo.display()
+                        ));
+                    }
                 }
             }
-        }
-        config.crd_catalogs = strings(root.get("crdCatalogs"))
-            .into_iter()
-            .map(|p| config.base.join(p))
-            .collect();
-        if let Some(repo) = &repo {
-            for p in &config.crd_catalogs {
-                let real = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
-                if !real.starts_with(repo) {
-                    return Err(format!(
-                        "invalid config {}: CRD catalog {} lies outside the repository {} (a configuration found in the linted tree may only name folders inside it; name it with --config)",
-                        file.display_path(),
-                        p.display(),
-                        repo.display()
-                    ));
-                }
-            }
-        }
+            Ok(paths)
+        };
+        config.dependency_paths = folders("dependencyPaths", "dependency path")?;
+        config.crd_catalogs = folders("crdCatalogs", "CRD catalog")?;
         config.include_subcharts = root
             .get("includeSubcharts")
             .and_then(Node::as_bool)

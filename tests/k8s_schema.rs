@@ -213,11 +213,7 @@ fn a_charts_own_crds_validate_its_custom_resources() {
         "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: {{ .Values.size | quote }}\n  mode: quick\n  colour: red\n  extra:\n    anything: 1\n---\napiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: w\nspec: {}\n",
     );
     let found = schema_findings(&chart, None);
-    let mut got: Vec<(String, usize)> = found
-        .iter()
-        .map(|d| (d.rule.name.to_string(), d.start().line))
-        .collect();
-    got.sort();
+    let got = rules_and_lines(&found);
     let s = |x: &str| x.to_string();
     assert_eq!(
         got,
@@ -243,6 +239,16 @@ fn a_charts_own_crds_validate_its_custom_resources() {
     );
 }
 
+/// (rule, line) of each finding, sorted.
+fn rules_and_lines(found: &[Diagnostic]) -> Vec<(String, usize)> {
+    let mut got: Vec<(String, usize)> = found
+        .iter()
+        .map(|d| (d.rule.name.to_string(), d.start().line))
+        .collect();
+    got.sort();
+    got
+}
+
 #[test]
 fn a_configured_catalog_validates_resources_of_operators_installed_separately() {
     let dir = tempfile::tempdir().unwrap();
@@ -264,11 +270,7 @@ fn a_configured_catalog_validates_resources_of_operators_installed_separately() 
         "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: web\nspec:\n  endpoints:\n    - port: metrics\n      intervall: 30s\n---\napiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: web\nspec:\n  secretName: web-tls\n  dnsNames: web.example.com\n---\napiVersion: example.com/v1\nkind: Gadget\nmetadata:\n  name: g\n",
     );
     let found = schema_findings(&dir.path().join("manifests"), None);
-    let mut got: Vec<(String, usize)> = found
-        .iter()
-        .map(|d| (d.rule.name.to_string(), d.start().line))
-        .collect();
-    got.sort();
+    let got = rules_and_lines(&found);
     let s = |x: &str| x.to_string();
     assert_eq!(
         got,

@@ -40,6 +40,18 @@ pub fn decline_line(text: &str) -> Option<(u32, usize)> {
 
 type R<T> = Result<T, Bail>;
 
+/// A sequence node from `start` to its last item (to `empty_end` when it has none).
+fn seq_node(start: usize, empty_end: usize, items: Vec<Node>) -> Node {
+    let end = items.last().map_or(empty_end, |n| n.span.end as usize);
+    Node {
+        span: Span::new(start, end.max(start)),
+        kind: NodeKind::Seq(items),
+        alias: None,
+        duplicate_keys: false,
+        index: None,
+    }
+}
+
 /// Nesting deeper than this goes to granit-parser (which reports its own limit).
 const MAX_DEPTH: usize = 64;
 
@@ -354,19 +366,25 @@ impl P<'_> {
             }
         }
         self.depth -= 1;
+        Ok(self.map_node(start, start, entries))
+    }
+
+    /// A mapping node from `start` to its last entry (to `empty_end` when it has none), with
+    /// merge keys applied and duplicate keys marked, as the granit path builds it.
+    fn map_node(&mut self, start: usize, empty_end: usize, entries: Vec<Entry>) -> Node {
         let end = entries
             .last()
             .map(|e| e.value.span.end.max(e.key.span.end) as usize)
-            .unwrap_or(start);
+            .unwrap_or(empty_end);
         let (entries, duplicate_keys) = check_and_merge(entries, &mut self.file.issues);
         let index = key_index(&entries);
-        Ok(Node {
+        Node {
             span: Span::new(start, end.max(start)),
             kind: NodeKind::Map(entries),
             alias: None,
             duplicate_keys,
             index,
-        })
+        }
     }
 
     /// A key of a block mapping at `self.pos`, up to its `:`.
@@ -442,14 +460,7 @@ impl P<'_> {
             }
         }
         self.depth -= 1;
-        let end = items.last().map(|n| n.span.end as usize).unwrap_or(start);
-        Ok(Node {
-            span: Span::new(start, end.max(start)),
-            kind: NodeKind::Seq(items),
-            alias: None,
-            duplicate_keys: false,
-            index: None,
-        })
+        Ok(seq_node(start, start, items))
     }
 
     /// A plain scalar in block context, inside a collection indented at `parent`: it goes on
@@ -822,14 +833,7 @@ impl P<'_> {
             }
         };
         self.depth -= 1;
-        let end = items.last().map(|n| n.span.end as usize).unwrap_or(close);
-        Ok(Node {
-            span: Span::new(start, end.max(start)),
-            kind: NodeKind::Seq(items),
-            alias: None,
-            duplicate_keys: false,
-            index: None,
-        })
+        Ok(seq_node(start, close, items))
     }
 
     fn flow_map(&mut self) -> R<Node> {
@@ -864,19 +868,7 @@ impl P<'_> {
             }
         };
         self.depth -= 1;
-        let end = entries
-            .last()
-            .map(|e| e.value.span.end.max(e.key.span.end) as usize)
-            .unwrap_or(close);
-        let (entries, duplicate_keys) = check_and_merge(entries, &mut self.file.issues);
-        let index = key_index(&entries);
-        Ok(Node {
-            span: Span::new(start, end.max(start)),
-            kind: NodeKind::Map(entries),
-            alias: None,
-            duplicate_keys,
-            index,
-        })
+        Ok(self.map_node(start, close, entries))
     }
 
     /// A plain scalar inside a flow collection: up to `,`, a bracket, a brace or `:`.
