@@ -171,10 +171,14 @@ pub fn keep_file(file: &crate::source::File) {
         .insert(file.path.clone(), (file.clone(), g));
 }
 
-/// `text` parsed as YAML: the kept parse of the same text when reuse is on.
+/// `text` parsed as YAML: the kept parse of the same text when reuse is on (else the parse
+/// shared within the run, see [`crate::run_share`]).
 pub fn parse_yaml(text: &str) -> Arc<YamlFile> {
     if !enabled() {
-        return Arc::new(crate::yaml::parse(text));
+        static SHARE: OnceLock<crate::run_share::Share<Arc<YamlFile>>> = OnceLock::new();
+        return SHARE
+            .get_or_init(Default::default)
+            .get("", text, || Arc::new(crate::yaml::parse(text)));
     }
     let g = GENERATION.load(Ordering::SeqCst);
     if let Some((y, used)) = caches()
@@ -197,14 +201,16 @@ pub fn parse_yaml(text: &str) -> Arc<YamlFile> {
     y
 }
 
-/// A template parsed by `parse`: the kept parse of the same name and text when reuse is on.
+/// A template parsed by `parse`: the kept parse of the same name and text when reuse is on
+/// (else the parse shared within the run, see [`crate::run_share`]).
 pub fn parse_template(
     name: &str,
     text: &str,
     parse: impl FnOnce() -> TemplateParse,
 ) -> TemplateParse {
     if !enabled() {
-        return parse();
+        static SHARE: OnceLock<crate::run_share::Share<TemplateParse>> = OnceLock::new();
+        return SHARE.get_or_init(Default::default).get(name, text, parse);
     }
     let g = GENERATION.load(Ordering::SeqCst);
     let key = (name.to_string(), Arc::<str>::from(text));

@@ -24,6 +24,7 @@ pub mod render;
 pub mod rendered;
 pub mod report;
 pub mod rules;
+pub mod run_share;
 pub mod schema;
 pub mod server;
 pub mod source;

@@ -501,6 +501,9 @@ impl Object for ChartObject {
 #[derive(Clone, Debug, Default)]
 pub struct Files {
     pub files: Arc<BTreeMap<String, Arc<[u8]>>>,
+    /// `%v` of the whole map, made once: a chart that stringifies its context (an odd `dict`
+    /// shifts `$` into a key) prints every file as a byte list, megabytes each time.
+    printed: Arc<std::sync::OnceLock<String>>,
 }
 
 fn arg_type_error(want: &str, got: &Value) -> String {
@@ -528,6 +531,7 @@ impl Files {
     pub fn new(files: BTreeMap<String, Arc<[u8]>>) -> Files {
         Files {
             files: Arc::new(files),
+            printed: Default::default(),
         }
     }
 
@@ -649,6 +653,18 @@ impl Object for Files {
     }
     fn print(&self) -> String {
         self.note_all_read();
+        self.printed.get_or_init(|| self.print_uncached()).clone()
+    }
+    fn len(&self) -> Option<usize> {
+        Some(self.files.len())
+    }
+    fn range(&self) -> Option<Vec<(Value, Value)>> {
+        Some(self.entries())
+    }
+}
+
+impl Files {
+    fn print_uncached(&self) -> String {
         let size: usize = self
             .files
             .iter()
@@ -666,12 +682,6 @@ impl Object for Files {
         }
         out.push(']');
         out
-    }
-    fn len(&self) -> Option<usize> {
-        Some(self.files.len())
-    }
-    fn range(&self) -> Option<Vec<(Value, Value)>> {
-        Some(self.entries())
     }
 }
 

@@ -174,57 +174,56 @@ pub fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 fn key_less(a: &str, b: &str) -> bool {
-    let ar: Vec<char> = a.chars().collect();
-    let br: Vec<char> = b.chars().collect();
-    let mut i = 0;
-    while i < ar.len() && i < br.len() {
-        if ar[i] == br[i] {
-            i += 1;
-            continue;
-        }
-        let al = ar[i].is_alphabetic();
-        let bl = br[i].is_alphabetic();
-        if al && bl {
-            return ar[i] < br[i];
-        }
-        if al || bl {
-            return bl;
-        }
-        let mut an: i64 = 0;
-        let mut bn: i64 = 0;
-        if ar[i] == '0' || br[i] == '0' {
-            let mut j = i;
-            while j > 0 {
-                j -= 1;
-                if !is_go_digit(ar[j]) {
-                    break;
-                }
-                if ar[j] != '0' {
-                    an = 1;
-                    bn = 1;
-                    break;
-                }
+    // Keys are sorted often (every `toYaml`): compare from the first differing character without
+    // collecting characters (the character walk below is Go's `keyLess` on runes).
+    let same = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    let mut at = same;
+    while !a.is_char_boundary(at) {
+        at -= 1;
+    }
+    let (before, ra, rb) = (&a[..at], &a[at..], &b[at..]);
+    let (Some(ca), Some(cb)) = (ra.chars().next(), rb.chars().next()) else {
+        return ra.is_empty() && !rb.is_empty();
+    };
+    let al = ca.is_alphabetic();
+    let bl = cb.is_alphabetic();
+    if al && bl {
+        return ca < cb;
+    }
+    if al || bl {
+        return bl;
+    }
+    let mut an: i64 = 0;
+    let mut bn: i64 = 0;
+    if ca == '0' || cb == '0' {
+        for c in before.chars().rev() {
+            if !is_go_digit(c) {
+                break;
+            }
+            if c != '0' {
+                an = 1;
+                bn = 1;
+                break;
             }
         }
-        let mut ai = i;
-        while ai < ar.len() && is_go_digit(ar[ai]) {
-            an = an.wrapping_mul(10).wrapping_add(ar[ai] as i64 - '0' as i64);
-            ai += 1;
-        }
-        let mut bi = i;
-        while bi < br.len() && is_go_digit(br[bi]) {
-            bn = bn.wrapping_mul(10).wrapping_add(br[bi] as i64 - '0' as i64);
-            bi += 1;
-        }
-        if an != bn {
-            return an < bn;
-        }
-        if ai != bi {
-            return ai < bi;
-        }
-        return ar[i] < br[i];
     }
-    ar.len() < br.len()
+    let number = |s: &str, mut n: i64| {
+        let mut digits = 0usize;
+        for c in s.chars().take_while(|&c| is_go_digit(c)) {
+            n = n.wrapping_mul(10).wrapping_add(c as i64 - '0' as i64);
+            digits += 1;
+        }
+        (n, digits)
+    };
+    let (an, ad) = number(ra, an);
+    let (bn, bd) = number(rb, bn);
+    if an != bn {
+        return an < bn;
+    }
+    if ad != bd {
+        return ad < bd;
+    }
+    ca < cb
 }
 
 /// `unicode.IsDigit`: decimal digits of any script.
@@ -256,6 +255,7 @@ enum ScalarStyle {
     Literal,
 }
 
+#[derive(Debug, PartialEq)]
 struct Analysis {
     multiline: bool,
     flow_plain_allowed: bool,
@@ -346,6 +346,26 @@ fn analyze(value: &[u8]) -> Analysis {
             block_allowed: false,
         };
     }
+    // Most scalars are words, names and paths: nothing in them limits the style.
+    let word = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'/');
+    if word(value[0])
+        && value[1..]
+            .iter()
+            .all(|&c| word(c) || matches!(c, b'.' | b'-'))
+    {
+        return Analysis {
+            multiline: false,
+            flow_plain_allowed: true,
+            block_plain_allowed: true,
+            single_quoted_allowed: true,
+            block_allowed: true,
+        };
+    }
+    analyze_scalar(value)
+}
+
+/// libyaml's `yaml_emitter_analyze_scalar`: which styles can write `value` (not empty).
+fn analyze_scalar(value: &[u8]) -> Analysis {
     let mut block_indicators = false;
     let mut flow_indicators = false;
     let mut line_breaks = false;
@@ -1264,5 +1284,116 @@ mod tests {
         // No single spaces: never folded.
         let url = format!("https://example.com/{}", "x".repeat(120));
         assert_eq!(to_yaml(&map(&[("k", s(&url))])), format!("k: {url}"));
+    }
+}
+
+#[cfg(test)]
+mod scalar_tests {
+    use super::{analyze, analyze_scalar, is_go_digit, key_less};
+
+    /// Go's `keyLess` transcribed rune by rune, to check the fast comparison against.
+    fn key_less_reference(a: &str, b: &str) -> bool {
+        let ar: Vec<char> = a.chars().collect();
+        let br: Vec<char> = b.chars().collect();
+        let mut i = 0;
+        while i < ar.len() && i < br.len() {
+            if ar[i] == br[i] {
+                i += 1;
+                continue;
+            }
+            let al = ar[i].is_alphabetic();
+            let bl = br[i].is_alphabetic();
+            if al && bl {
+                return ar[i] < br[i];
+            }
+            if al || bl {
+                return bl;
+            }
+            let mut an: i64 = 0;
+            let mut bn: i64 = 0;
+            if ar[i] == '0' || br[i] == '0' {
+                let mut j = i;
+                while j > 0 {
+                    j -= 1;
+                    if !is_go_digit(ar[j]) {
+                        break;
+                    }
+                    if ar[j] != '0' {
+                        an = 1;
+                        bn = 1;
+                        break;
+                    }
+                }
+            }
+            let mut ai = i;
+            while ai < ar.len() && is_go_digit(ar[ai]) {
+                an = an.wrapping_mul(10).wrapping_add(ar[ai] as i64 - '0' as i64);
+                ai += 1;
+            }
+            let mut bi = i;
+            while bi < br.len() && is_go_digit(br[bi]) {
+                bn = bn.wrapping_mul(10).wrapping_add(br[bi] as i64 - '0' as i64);
+                bi += 1;
+            }
+            if an != bn {
+                return an < bn;
+            }
+            if ai != bi {
+                return ai < bi;
+            }
+            return ar[i] < br[i];
+        }
+        ar.len() < br.len()
+    }
+
+    #[test]
+    fn key_less_agrees_with_gos_rune_walk() {
+        let alphabet = [
+            "a", "b", "B", "0", "1", "9", "00", "10", "-", "_", ".", "é", "٣", "日", "",
+        ];
+        let mut keys = Vec::new();
+        for x in alphabet {
+            for y in alphabet {
+                for z in ["", "0", "a", "2"] {
+                    keys.push(format!("{x}{y}{z}"));
+                    keys.push(format!("k{x}{z}{y}"));
+                }
+            }
+        }
+        for a in &keys {
+            for b in &keys {
+                assert_eq!(key_less(a, b), key_less_reference(a, b), "{a:?} < {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn word_scalars_take_the_short_analysis_with_the_same_result() {
+        let words = [
+            "a",
+            "nginx",
+            "v1.2.3",
+            "docker.io/bitnami/nginx",
+            "a-b_c",
+            "0",
+            "1.5",
+            "x-",
+            "a.",
+            "_x",
+            "/",
+            "/etc/a-b",
+            "Z9",
+            "a..b",
+            "a--b",
+        ];
+        for w in words {
+            assert_eq!(analyze(w.as_bytes()), analyze_scalar(w.as_bytes()), "{w:?}");
+        }
+        // Outside the short path: indicators and spaces still limit the style.
+        for s in ["-a", ".a", "...", "---", "a: b", "a b", "a#b", "a,b"] {
+            assert_eq!(analyze(s.as_bytes()), analyze_scalar(s.as_bytes()), "{s:?}");
+        }
+        assert!(!analyze(b"a: b").block_plain_allowed);
+        assert!(!analyze(b"a,b").flow_plain_allowed);
     }
 }
