@@ -44,7 +44,7 @@ pub const FIXABLE: crate::fix::Applicability = crate::fix::Applicability::Safe;
 fn versions() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"v?(\d+)(\.\d+)?(\.\d+)?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?")
+        Regex::new(r"v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?")
             .expect("valid regex")
     })
 }
