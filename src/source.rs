@@ -87,12 +87,21 @@ impl LineIndex {
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| (i + 1) as u32));
         let mut char_marks = Vec::new();
         if !text.is_ascii() {
-            let mut next = 0;
-            for (chars, (i, _)) in text.char_indices().enumerate() {
-                if i >= next {
-                    char_marks.push((i as u32, chars as u32));
-                    next = i + CHAR_MARK_STEP;
+            // A mark at the first character boundary at or after every CHAR_MARK_STEP bytes;
+            // characters counted as the bytes that are not UTF-8 continuation bytes.
+            let bytes = text.as_bytes();
+            let (mut at, mut chars) = (0, 0);
+            while at < bytes.len() {
+                char_marks.push((at as u32, chars as u32));
+                let mut end = (at + CHAR_MARK_STEP).min(bytes.len());
+                while !text.is_char_boundary(end) {
+                    end += 1;
                 }
+                chars += bytes[at..end]
+                    .iter()
+                    .filter(|&&b| (b as i8) >= -0x40)
+                    .count();
+                at = end;
             }
         }
         LineIndex {
@@ -242,6 +251,19 @@ mod tests {
         assert_eq!(f.line_col(off), LineCol { line: 2, col: 12 });
         assert_eq!(f.line_text(0), "a: 1");
         assert_eq!(f.line_count(), 3);
+    }
+
+    #[test]
+    fn columns_of_long_non_ascii_text_count_characters() {
+        // Marks every CHAR_MARK_STEP bytes; a mark may fall inside a multi-byte character.
+        let line = "é日🙂a".repeat(CHAR_MARK_STEP / 3);
+        let text = format!("{line}\nx{line}\n");
+        let f = SourceFile::new("x.yaml", text.clone());
+        for (at, _) in text.char_indices().step_by(97) {
+            let start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+            let want = text[start..at].chars().count() + 1;
+            assert_eq!(f.line_col(at).col, want, "at {at}");
+        }
     }
 
     #[test]

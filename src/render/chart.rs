@@ -883,11 +883,15 @@ fn prepare(
     }
     // Helm executes in its parse order (deepest first, reverse lexical) and stops at the
     // first error.
+    let depth: Vec<usize> = cx
+        .templates
+        .iter()
+        .map(|t| t.0.matches('/').count())
+        .collect();
     let mut order: Vec<usize> = (0..cx.templates.len()).collect();
     order.sort_by(|&a, &b| {
         let (na, nb) = (&cx.templates[a].0, &cx.templates[b].0);
-        let (da, db) = (na.matches('/').count(), nb.matches('/').count());
-        db.cmp(&da).then_with(|| nb.cmp(na))
+        depth[b].cmp(&depth[a]).then_with(|| nb.cmp(na))
     });
     let mut executions = Vec::new();
     for i in order {

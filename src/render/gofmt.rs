@@ -1064,19 +1064,39 @@ mod tests {
 /// Appends `bytes` as Go's `%v` prints a `[]byte`: `[104 105]`. Large files printed through
 /// `.Files` (a map of `[]byte`) make this hot, so it writes digits without formatting machinery.
 pub fn push_byte_list(buf: &mut String, bytes: &[u8]) {
+    /// Each byte as " <decimal>": the text and its length.
+    const SPACED: [([u8; 4], u8); 256] = {
+        let mut t = [([0u8; 4], 0u8); 256];
+        let mut b = 0;
+        while b < 256 {
+            let (d, n) = (b as u8, &mut t[b]);
+            n.0[0] = b' ';
+            n.1 = if d >= 100 {
+                n.0[1] = b'0' + d / 100;
+                n.0[2] = b'0' + (d / 10) % 10;
+                n.0[3] = b'0' + d % 10;
+                4
+            } else if d >= 10 {
+                n.0[1] = b'0' + d / 10;
+                n.0[2] = b'0' + d % 10;
+                3
+            } else {
+                n.0[1] = b'0' + d;
+                2
+            };
+            b += 1;
+        }
+        t
+    };
     let mut out = Vec::with_capacity(bytes.len() * 4 + 2);
     out.push(b'[');
-    for (k, &c) in bytes.iter().enumerate() {
-        if k > 0 {
-            out.push(b' ');
+    if let Some((&first, rest)) = bytes.split_first() {
+        let (text, len) = &SPACED[first as usize];
+        out.extend_from_slice(&text[1..*len as usize]);
+        for &c in rest {
+            let (text, len) = &SPACED[c as usize];
+            out.extend_from_slice(&text[..*len as usize]);
         }
-        if c >= 100 {
-            out.push(b'0' + c / 100);
-        }
-        if c >= 10 {
-            out.push(b'0' + (c / 10) % 10);
-        }
-        out.push(b'0' + c % 10);
     }
     out.push(b']');
     // Only ASCII digits, spaces and brackets were written.
@@ -1095,5 +1115,10 @@ mod byte_list_tests {
         let mut e = String::new();
         push_byte_list(&mut e, &[]);
         assert_eq!(e, "[]");
+        let all: Vec<u8> = (0..=255).collect();
+        let mut every = String::new();
+        push_byte_list(&mut every, &all);
+        let want: Vec<String> = all.iter().map(u8::to_string).collect();
+        assert_eq!(every, format!("[{}]", want.join(" ")));
     }
 }

@@ -37,8 +37,7 @@ pub const MANIFESTS: Option<ManifestCheck> = None;
 
 fn check_chart(chart: &Chart, _: &Ctx, sink: &mut Sink) {
     for t in chart.parsed_templates() {
-        let Ok(tree) = &t.tree else { continue };
-        for call in tree.function_calls() {
+        for call in t.function_calls() {
             // Only the head of a command calls the function; `dict` used as a value (passed
             // to `call`, say) has no arguments of its own.
             if call.name != "dict" || call.command.start != call.span.start {

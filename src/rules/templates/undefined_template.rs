@@ -79,8 +79,7 @@ fn check_chart(chart: &Chart, ctx: &Ctx, sink: &mut Sink) {
         .collect();
     for (_, c) in &charts {
         for t in c.parsed_templates() {
-            let Ok(tree) = &t.tree else { continue };
-            for r in tree.template_refs(&["include"]) {
+            for r in t.include_refs() {
                 if r.kind == TemplateRefKind::Block || defined.contains(r.name.as_str()) {
                     continue;
                 }
@@ -142,18 +141,18 @@ fn reachable<'a>(charts: &[(String, &'a Chart)]) -> Option<FastSet<&'a str>> {
     if crate::rules::chart::is_library(top) || top.parsed_templates().iter().all(|t| t.partial) {
         return None;
     }
-    let mut edges: Vec<(Option<String>, String)> = Vec::new();
+    let mut edges: Vec<(Option<&str>, &str)> = Vec::new();
     let mut names: FastSet<&'a str> = FastSet::default();
     for (_, c) in charts {
         for t in c.parsed_templates() {
             let Ok(tree) = &t.tree else { return None };
             names.extend(tree.define_names());
-            let refs = tree.template_refs(&["include"]);
+            let refs = t.include_refs();
             let literal = refs
                 .iter()
                 .filter(|r| matches!(&r.kind, TemplateRefKind::Function(f) if f == "include"))
                 .count();
-            let calls = tree
+            let calls = t
                 .function_calls()
                 .iter()
                 .filter(|f| f.name == "include")
@@ -164,7 +163,7 @@ fn reachable<'a>(charts: &[(String, &'a Chart)]) -> Option<FastSet<&'a str>> {
             for r in refs {
                 match (&r.define, t.partial) {
                     (None, true) => {}
-                    (d, _) => edges.push((d.clone(), r.name)),
+                    (d, _) => edges.push((d.as_deref(), &r.name)),
                 }
             }
         }
@@ -191,7 +190,7 @@ fn reachable<'a>(charts: &[(String, &'a Chart)]) -> Option<FastSet<&'a str>> {
             continue;
         }
         for (from, to) in &edges {
-            if from.as_deref() == Some(name) {
+            if *from == Some(name) {
                 todo.push(to);
             }
         }

@@ -35,8 +35,7 @@ pub const MANIFESTS: Option<ManifestCheck> = None;
 fn check_chart(chart: &Chart, _: &Ctx, sink: &mut Sink) {
     let known = FuncSet::helm();
     for t in chart.parsed_templates() {
-        let Ok(tree) = &t.tree else { continue };
-        for call in tree.function_calls() {
+        for call in t.function_calls() {
             if known.contains(&call.name) {
                 continue;
             }
