@@ -153,7 +153,7 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
             return;
         }
         if let Some(Seg::Key(last)) = segs.iter().rev().find(|s| matches!(s, Seg::Key(_)))
-            && docs.commented_keys.contains(last)
+            && docs.commented_keys().contains(last)
         {
             return;
         }
@@ -179,12 +179,12 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
             .filter(|c| c.param)
             .map(|c| c.key.as_str())
             .collect();
-        for row in &docs.rows {
+        for row in docs.rows() {
             // A key documented by a `## @param` too is reported once, at the comment.
-            if params.contains(row.key.as_str()) {
+            if params.contains(row.key) {
                 continue;
             }
-            report(&row.key, readme, row.key_span);
+            report(row.key, readme, row.key_span);
         }
     }
     for c in docs.comments.iter().filter(|c| c.param) {
