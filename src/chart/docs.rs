@@ -194,7 +194,13 @@ impl Patterns {
     /// The nodes `path` leads to (a wildcard in `path` follows every child), each with
     /// `visit(node, depth)` until it returns true; a node's depth is the length of the
     /// prefix of `path` it stands for.
-    fn walk(&self, node: usize, path: &[Seg], depth: usize, visit: &mut impl FnMut(usize, usize) -> bool) -> bool {
+    fn walk(
+        &self,
+        node: usize,
+        path: &[Seg],
+        depth: usize,
+        visit: &mut impl FnMut(usize, usize) -> bool,
+    ) -> bool {
         if visit(node, depth) {
             return true;
         }
@@ -838,14 +844,11 @@ pub fn table(file: &File) -> Table {
                 (t.locate(text, t.as_str(), &mut out.unescaped), c.span())
             });
             // A default shared by several keys is not compared.
-            let default = h
-                .cell(&cs, h.default)
-                .filter(|_| !several)
-                .map(|c| {
-                    let t = CellText::get(text, c);
-                    let d = strip_ticks(t.as_str());
-                    (t.locate(text, d, &mut out.unescaped), c.span())
-                });
+            let default = h.cell(&cs, h.default).filter(|_| !several).map(|c| {
+                let t = CellText::get(text, c);
+                let d = strip_ticks(t.as_str());
+                (t.locate(text, d, &mut out.unescaped), c.span())
+            });
             out.rows.push(RowAt {
                 key: key_text.locate(text, key_part, &mut out.unescaped),
                 key_span: key_span.sub(key_offset, key_offset + key_part.len()),
