@@ -336,13 +336,26 @@ fn may_match_below<S: AsRef<str>>(pat: &[String], path: &[S]) -> bool {
     }
 }
 
-struct Hit<'a> {
+struct Hit<'a, 'p> {
     file: &'a File,
-    path: String,
-    key: Option<String>,
+    /// The values path's segments (empty for a manifest hit).
+    segments: &'p [std::borrow::Cow<'a, str>],
+    /// The path as shown, for a manifest hit; for a values hit, `segments` joined on first use.
+    path: std::cell::OnceCell<String>,
     node: &'a Node,
     /// The span of the key holding `node`, for findings about a mapping.
     holder: Span,
+}
+
+impl Hit<'_, '_> {
+    fn path(&self) -> &str {
+        self.path.get_or_init(|| self.segments.join("."))
+    }
+
+    /// The last key of a values path.
+    fn key(&self) -> Option<&str> {
+        self.segments.last().map(|k| k.as_ref())
+    }
 }
 
 impl PackRule {
@@ -360,7 +373,6 @@ impl PackRule {
         let Some(root) = values.yaml.root() else {
             return;
         };
-        let mut hits = Vec::new();
         let mut path = Vec::new();
         collect_values(
             root,
@@ -368,12 +380,9 @@ impl PackRule {
             &values.file,
             pattern,
             exclude,
-            &mut hits,
+            &mut |h| self.check_hit(h, key.as_deref(), has_key.as_deref(), sink),
             root.span,
         );
-        for h in hits {
-            self.check_hit(h, key.as_deref(), has_key.as_deref(), sink);
-        }
     }
 
     pub fn check_manifests(&self, docs: &[YamlDoc], sink: &mut Sink) {
@@ -419,8 +428,8 @@ impl PackRule {
             }
             let hit = Hit {
                 file: obj.file,
-                path: format!("{} {}", obj.describe(), path.join(".")),
-                key: None,
+                segments: &[],
+                path: format!("{} {}", obj.describe(), path.join(".")).into(),
                 node,
                 holder,
             };
@@ -428,7 +437,13 @@ impl PackRule {
         }
     }
 
-    fn check_hit(&self, hit: Hit, key: Option<&str>, has_key: Option<&str>, sink: &mut Sink) {
+    fn check_hit(
+        &self,
+        hit: Hit<'_, '_>,
+        key: Option<&str>,
+        has_key: Option<&str>,
+        sink: &mut Sink,
+    ) {
         if let Some(h) = has_key
             && !hit
                 .node
@@ -444,15 +459,15 @@ impl PackRule {
                     sink,
                     hit.file,
                     hit.holder,
-                    &hit.path,
+                    hit.path(),
                     Some(required),
                     None,
-                    format!("`{}` has no `{required}`", hit.path),
+                    format!("`{}` has no `{required}`", hit.path()),
                 );
             }
         }
         let Some(key) = key else {
-            self.check_value(sink, hit.file, &hit.path, hit.key.as_deref(), hit.node);
+            self.check_value(sink, hit.file, hit.path(), hit.key(), hit.node);
             return;
         };
         // Whether anything is asserted of the values under the selected keys (not only of
@@ -477,10 +492,10 @@ impl PackRule {
             if allowed && matches && !checks_values {
                 continue;
             }
-            let path = if hit.path.is_empty() {
+            let path = if hit.path().is_empty() {
                 k.to_string()
             } else {
-                format!("{}.{k}", hit.path)
+                format!("{}.{k}", hit.path())
             };
             if !allowed && let Some(allowed) = &a.allowed_keys {
                 let suggestion = crate::suggest::closest(k, allowed.iter().map(String::as_str))
@@ -625,17 +640,17 @@ fn collect_values<'a>(
     file: &'a File,
     pattern: &[String],
     exclude: &[Vec<String>],
-    out: &mut Vec<Hit<'a>>,
+    out: &mut dyn FnMut(Hit<'a, '_>),
     holder: Span,
 ) {
     if exclude.iter().any(|x| path_matches(x, path)) {
         return;
     }
     if path_matches(pattern, path) {
-        out.push(Hit {
+        out(Hit {
             file,
-            path: path.join("."),
-            key: path.last().map(|k| k.to_string()),
+            segments: path,
+            path: std::cell::OnceCell::new(),
             node,
             holder,
         });

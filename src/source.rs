@@ -87,12 +87,24 @@ impl LineIndex {
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| (i + 1) as u32));
         let mut char_marks = Vec::new();
         if !text.is_ascii() {
-            let mut next = 0;
-            for (chars, (i, _)) in text.char_indices().enumerate() {
-                if i >= next {
-                    char_marks.push((i as u32, chars as u32));
-                    next = i + CHAR_MARK_STEP;
+            // A mark at the first character starting at or after each step from the previous
+            // mark; the characters between two marks are counted as the bytes that start one.
+            let bytes = text.as_bytes();
+            let (mut at, mut chars) = (0, 0);
+            while at < bytes.len() {
+                char_marks.push((at as u32, chars as u32));
+                let mut next = at + CHAR_MARK_STEP;
+                if next >= bytes.len() {
+                    break;
                 }
+                while !text.is_char_boundary(next) {
+                    next += 1;
+                }
+                chars += bytes[at..next]
+                    .iter()
+                    .filter(|&&b| (b as i8) >= -0x40)
+                    .count();
+                at = next;
             }
         }
         LineIndex {
@@ -267,6 +279,28 @@ mod tests {
                 (expect_line, expect_col),
                 "char {k} at byte {i}"
             );
+        }
+    }
+
+    #[test]
+    fn character_marks_fall_on_the_first_character_of_each_step() {
+        // Multi-byte characters straddle the step boundaries; the text ends inside one step.
+        for width in [2, 3, 4] {
+            let c = ['é', '€', '😀'][width - 2];
+            let text: String = (0..5 * CHAR_MARK_STEP)
+                .map(|i| if i % 5 == 0 { c } else { 'a' })
+                .collect();
+            let index = LineIndex::build(&text);
+            let mut expect = Vec::new();
+            let mut next = 0;
+            for (chars, (i, _)) in text.char_indices().enumerate() {
+                if i >= next {
+                    expect.push((i as u32, chars as u32));
+                    next = i + CHAR_MARK_STEP;
+                }
+            }
+            assert!(expect.len() > 4);
+            assert_eq!(index.char_marks, expect, "{width}-byte characters");
         }
     }
 

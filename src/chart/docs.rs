@@ -235,6 +235,7 @@ impl Seg {
 }
 
 /// One segment of a documented path, borrowed from it.
+#[derive(Clone, Copy)]
 enum SegRef<'a> {
     Key(&'a str),
     Index(usize),
@@ -263,7 +264,10 @@ fn each_segment<'a>(path: &'a str, mut f: impl FnMut(SegRef<'a>) -> Option<()>) 
                 i = end + 1;
             }
             _ => {
-                let end = path[i..].find(['.', '[']).map(|e| e + i).unwrap_or(b.len());
+                let end = b[i..]
+                    .iter()
+                    .position(|&c| c == b'.' || c == b'[')
+                    .map_or(b.len(), |e| e + i);
                 let k = &path[i..end];
                 f(if k == "*" {
                     SegRef::Any
@@ -530,8 +534,9 @@ fn lines_at(text: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
-/// One cell of a table row: its trimmed text as a byte range of the README, and whether it
-/// holds an escaped `\|` (its text is then read with `\|` turned into `|`).
+/// One cell of a table row: its text as a byte range of the README (with the blanks around
+/// it until [`Cell::trimmed`]), and whether it holds an escaped `\|` (its text is then read
+/// with `\|` turned into `|`).
 #[derive(Clone, Copy, Debug)]
 struct Cell {
     start: usize,
@@ -542,6 +547,19 @@ struct Cell {
 impl Cell {
     fn span(&self) -> Span {
         Span::new(self.start, self.end)
+    }
+
+    /// The cell without the blanks around its text. Only the cells a row is read for are
+    /// trimmed: generated tables pad every cell, descriptions by hundreds of spaces.
+    fn trimmed(&self, text: &str) -> Cell {
+        let raw = &text[self.start..self.end];
+        let t = trim_start(raw);
+        let start = self.start + (raw.len() - t.len());
+        Cell {
+            start,
+            end: start + trim_end(t).len(),
+            escaped: self.escaped,
+        }
     }
 }
 
@@ -563,14 +581,9 @@ fn cells(line: &str, line_start: usize, out: &mut Vec<Cell>) {
     let mut start = 0;
     let mut escaped = false;
     let mut push = |start: usize, end: usize, escaped: bool| {
-        let raw = &body[start..end];
-        let t = trim_start(raw);
-        let lead = raw.len() - t.len();
-        let t = trim_end(t);
-        let s = base + start + lead;
         out.push(Cell {
-            start: s,
-            end: s + t.len(),
+            start: base + start,
+            end: base + end,
             escaped,
         });
     };
@@ -815,11 +828,11 @@ pub fn table(file: &File) -> Table {
         if cs.len() < h.width {
             continue;
         }
-        let Some(key_cell) = h.cell(&cs, h.key) else {
+        let Some(key_cell) = h.cell(&cs, h.key).map(|c| c.trimmed(text)) else {
             continue;
         };
         let key_span = key_cell.span();
-        let key_text = CellText::get(text, key_cell);
+        let key_text = CellText::get(text, &key_cell);
         let key = key_text.as_str();
         // One cell may name several keys: `` `extraVolumes`, `extraVolumeMounts` ``.
         let several = key.contains(',');
@@ -840,12 +853,14 @@ pub fn table(file: &File) -> Table {
             // `key_part` is a slice of `part` (trimmed of ticks, stars and spaces).
             let key_offset = part_start + (key_part.as_ptr() as usize - part.as_ptr() as usize);
             let ty = h.ty.and_then(|t| h.cell(&cs, t)).map(|c| {
-                let t = CellText::get(text, c);
+                let c = c.trimmed(text);
+                let t = CellText::get(text, &c);
                 (t.locate(text, t.as_str(), &mut out.unescaped), c.span())
             });
             // A default shared by several keys is not compared.
             let default = h.cell(&cs, h.default).filter(|_| !several).map(|c| {
-                let t = CellText::get(text, c);
+                let c = c.trimmed(text);
+                let t = CellText::get(text, &c);
                 let d = strip_ticks(t.as_str());
                 (t.locate(text, d, &mut out.unescaped), c.span())
             });
@@ -929,6 +944,35 @@ pub fn exists(root: &Node, segs: &[Seg]) -> bool {
     }
 }
 
+/// [`exists`] for a documented path as written (`false` when it is malformed or empty),
+/// without building its segments.
+pub fn path_exists(root: &Node, path: &str) -> bool {
+    fn go(node: &Node, segs: &[SegRef<'_>]) -> bool {
+        let Some((first, rest)) = segs.split_first() else {
+            return true;
+        };
+        if let Some(items) = node.as_seq() {
+            return match first {
+                SegRef::Index(_) | SegRef::Any => true,
+                SegRef::Key(_) => items.iter().any(|i| go(i, segs)),
+            };
+        }
+        match first {
+            SegRef::Key(k) => node.entry_json(k).is_some_and(|e| go(&e.value, rest)),
+            SegRef::Any => node.entries().any(|e| go(&e.value, rest)),
+            SegRef::Index(_) => false,
+        }
+    }
+    let mut segs = Vec::new();
+    each_segment(path, |s| {
+        segs.push(s);
+        Some(())
+    })
+    .is_some()
+        && !segs.is_empty()
+        && go(root, &segs)
+}
+
 /// Documentation comments in values.yaml.
 pub fn comments(file: &File, root: Option<&Node>) -> Vec<Commented> {
     let mut out = Vec::new();
@@ -981,13 +1025,13 @@ pub fn comments(file: &File, root: Option<&Node>) -> Vec<Commented> {
                 c.param = true;
                 c.custom_default = modifiers;
                 if let Some(root) = root
-                    && !pattern(key).is_some_and(|p| exists(root, &p))
+                    && !path_exists(root, key)
                 {
                     let mut block = next_key(line_no).and_then(|k| parent_path(k));
                     let mut found = None;
                     while let Some(b) = block {
                         let full = format!("{b}.{key}");
-                        if pattern(&full).is_some_and(|p| exists(root, &p)) {
+                        if path_exists(root, &full) {
                             found = Some(full);
                             break;
                         }
@@ -1194,5 +1238,63 @@ mod tests {
         assert!(exists(root, &pattern("m.*.b").unwrap()));
         assert!(!exists(root, &pattern("m.*.c").unwrap()));
         assert!(!exists(root, &pattern("m.y").unwrap()));
+        for p in [
+            "a[0].b", "a.b", "a.c", "m.*.b", "m.*.c", "m.y", "m.x", "m.x.b", "a[*]", "z",
+        ] {
+            assert_eq!(
+                path_exists(root, p),
+                exists(root, &pattern(p).unwrap()),
+                "{p}"
+            );
+        }
+        assert!(!path_exists(root, ""));
+        assert!(!path_exists(root, "a[x]"));
+    }
+
+    #[test]
+    fn the_pattern_index_answers_as_comparing_every_pattern() {
+        let documented = [
+            "a.b.c", "a.b", "x[0].y", "x.\"0\"", "w.*.v", "list[*]", "q", "bad[", "",
+        ];
+        let docs = Docs {
+            patterns: Patterns::new(documented.iter().copied()),
+            ..Docs::default()
+        };
+        let all: Vec<Vec<Seg>> = documented.iter().filter_map(|k| pattern(k)).collect();
+        let paths = [
+            "a", "a.b", "a.b.c", "a.b.c.d", "a.c", "x", "x[0]", "x[0].y", "x[1]", "x.0", "x.\"0\"",
+            "w", "w.k", "w.k.v", "w.k.v.z", "w[*]", "list", "list[3]", "list.k", "q", "q.r", "*",
+            "a.*", "*.b", "x[*]", "z",
+        ];
+        for p in paths {
+            let path = pattern(p).unwrap();
+            let covers = all.iter().any(|d| prefix_of(d, &path));
+            let below = all
+                .iter()
+                .any(|d| d.len() > path.len() && prefix_of(&path, d));
+            assert_eq!(docs.covers(&path), covers, "covers {p}");
+            assert_eq!(docs.documents_below(&path), below, "below {p}");
+        }
+        assert!(docs.documents_below(&[]));
+        assert!(!Docs::default().documents_below(&[]));
+        assert!(!Docs::default().covers(&pattern("a").unwrap()));
+    }
+
+    #[test]
+    fn escaped_pipes_and_unicode_blanks_in_cells() {
+        let text = "| Key | Type | Default | Description |\n|--|--|--|--|\n|\u{3000}`a.b`\u{a0}| string | `x\\|y` | d |\r\n| `c`, `d` | int | `1` | e \\| f |\n";
+        let f = SourceFile::new("README.md", text.to_string());
+        let t = table(&f);
+        let rows: Vec<Row> = t.rows(&f.text).collect();
+        let keys: Vec<_> = rows.iter().map(|r| r.key).collect();
+        assert_eq!(keys, ["a.b", "c", "d"]);
+        assert_eq!(&text[rows[0].key_span.range()], "a.b");
+        assert_eq!(rows[0].ty.unwrap().0, "string");
+        // The default is read with `\|` unescaped; its span covers the cell as written.
+        let (default, span) = rows[0].default.unwrap();
+        assert_eq!(default, "x|y");
+        assert_eq!(&text[span.range()], "`x\\|y`");
+        assert_eq!(&text[rows[2].key_span.range()], "d");
+        assert!(rows[1].default.is_none());
     }
 }

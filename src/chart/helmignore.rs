@@ -31,6 +31,8 @@ pub struct Pattern {
     must_dir: bool,
     kind: Kind,
     glob: String,
+    /// Whether `glob` is well formed (checked once, not at every match).
+    valid: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,6 +167,7 @@ impl Pattern {
             negate,
             must_dir,
             kind,
+            valid: validate(glob).is_ok(),
             glob: glob.to_string(),
         })
     }
@@ -174,7 +177,8 @@ impl Pattern {
             Kind::Anchored | Kind::Structural => path,
             Kind::Basename => base(path),
         };
-        go_match(&self.glob, name).unwrap_or(false)
+        // As `go_match(&self.glob, name).unwrap_or(false)`, validated once.
+        self.valid && match_valid(&self.glob, name)
     }
 }
 
@@ -208,6 +212,11 @@ pub fn validate(pattern: &str) -> Result<(), BadPattern> {
 /// Go's `filepath.Match` on a Unix system: the whole `name` must match `pattern`.
 pub fn go_match(pattern: &str, name: &str) -> Result<bool, BadPattern> {
     validate(pattern)?;
+    Ok(match_valid(pattern, name))
+}
+
+/// [`go_match`] for a pattern [`validate`] accepts.
+fn match_valid(pattern: &str, name: &str) -> bool {
     let mut pattern = pattern;
     let mut name = name;
     'pattern: while !pattern.is_empty() {
@@ -215,7 +224,7 @@ pub fn go_match(pattern: &str, name: &str) -> Result<bool, BadPattern> {
         pattern = next;
         if star && chunk.is_empty() {
             // A trailing `*` matches the rest unless it holds a separator.
-            return Ok(!name.contains('/'));
+            return !name.contains('/');
         }
         if let Ok(Some(t)) = match_chunk(chunk, name)
             && (t.is_empty() || !pattern.is_empty())
@@ -239,9 +248,9 @@ pub fn go_match(pattern: &str, name: &str) -> Result<bool, BadPattern> {
                 }
             }
         }
-        return Ok(false);
+        return false;
     }
-    Ok(name.is_empty())
+    name.is_empty()
 }
 
 /// Splits off the next chunk: leading stars, then everything up to the next unescaped star

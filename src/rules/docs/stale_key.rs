@@ -1,5 +1,5 @@
 use crate::chart::Chart;
-use crate::chart::docs::{Seg, exists, pattern, read, subchart_keys};
+use crate::chart::docs::{Seg, exists, path_exists, pattern, read, subchart_keys};
 use crate::diagnostic::{RuleMeta, Severity, Sink};
 use crate::rules::{ChartCheck, Ctx, ManifestCheck};
 use crate::yaml::Node;
@@ -103,6 +103,10 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
     // Built only once a documented key is not found (most charts have none).
     let all_segs: std::cell::OnceCell<Vec<Vec<Seg>>> = std::cell::OnceCell::new();
     let mut report = |key: &str, file: &crate::source::File, span| {
+        // Most documented keys exist: that is found without building their segments.
+        if path_exists(root, key) {
+            return;
+        }
         let Some(segs) = pattern(key) else { return };
         if exists(root, &segs) || open(root, &segs) || extras.contains(&segs) {
             return;
