@@ -482,6 +482,10 @@ fn ascii_ws(b: u8) -> bool {
 fn trim_start(s: &str) -> &str {
     let b = s.as_bytes();
     let mut i = 0;
+    // Padding, eight spaces at a time.
+    while i + 8 <= b.len() && b[i..i + 8] == *b"        " {
+        i += 8;
+    }
     while i < b.len() && ascii_ws(b[i]) {
         i += 1;
     }
@@ -495,6 +499,9 @@ fn trim_start(s: &str) -> &str {
 fn trim_end(s: &str) -> &str {
     let b = s.as_bytes();
     let mut i = b.len();
+    while i >= 8 && b[i - 8..i] == *b"        " {
+        i -= 8;
+    }
     while i > 0 && ascii_ws(b[i - 1]) {
         i -= 1;
     }
@@ -917,9 +924,14 @@ fn bitnami_tag<'a>(rest: &'a str, tag: &str) -> Option<(&'a str, bool)> {
     if !p.starts_with([' ', '\t']) {
         return None;
     }
-    let mut parts = p.split_whitespace();
-    let key = parts.next()?;
-    let modifiers = parts.next().is_some_and(|m| m.starts_with('['));
+    // The first two words: the key, and whether modifiers follow it.
+    let p = p.trim_start();
+    let end = p.find(char::is_whitespace).unwrap_or(p.len());
+    let key = &p[..end];
+    if key.is_empty() {
+        return None;
+    }
+    let modifiers = p[end..].trim_start().starts_with('[');
     Some((key, modifiers))
 }
 
@@ -1193,6 +1205,39 @@ mod tests {
         assert_eq!(rows[0].layout, Layout::Classic);
         // The unescaped `|` in the description does not shift the default.
         assert_eq!(rows[1].default.unwrap().0, "B");
+    }
+
+    #[test]
+    fn trims_as_the_standard_library() {
+        let pad = " ".repeat(19);
+        for s in [
+            String::new(),
+            pad.clone(),
+            format!("{pad}x{pad}"),
+            format!("\t\u{b} {pad}`a b`{pad}\r\n"),
+            format!("\u{3000}{pad}\u{a0}x\u{85}{pad}\u{2029}"),
+            format!("{pad}é{pad}\u{200a}"),
+        ] {
+            assert_eq!(trim_start(&s), s.trim_start(), "{s:?}");
+            assert_eq!(trim_end(&s), s.trim_end(), "{s:?}");
+            assert_eq!(trim(&s), s.trim(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn bitnami_tags_name_a_key_and_modifiers() {
+        assert_eq!(
+            bitnami_tag("@param a.b [array] List", "@param"),
+            Some(("a.b", true))
+        );
+        assert_eq!(
+            bitnami_tag("@param\ta.b\u{a0} Plain [x]", "@param"),
+            Some(("a.b", false))
+        );
+        assert_eq!(bitnami_tag("@param a", "@param"), Some(("a", false)));
+        assert_eq!(bitnami_tag("@param  \t", "@param"), None);
+        assert_eq!(bitnami_tag("@params a", "@param"), None);
+        assert_eq!(bitnami_tag("@skip a", "@param"), None);
     }
 
     #[test]
