@@ -28,12 +28,9 @@ fn segments(pat: &[&str], path: &[&str]) -> bool {
 /// Whether one path segment matches a pattern with `*` and `?`.
 pub fn matches_segment(pattern: &str, segment_text: &str) -> bool {
     let p = pattern.as_bytes();
-    // The common patterns, without walking the text: a lone `*`, and no wildcard at all.
+    // A lone `*` matches any text, without trying it at every position.
     if p == b"*" {
         return true;
-    }
-    if !p.iter().any(|&c| c == b'*' || c == b'?') {
-        return p == segment_text.as_bytes();
     }
     segment(p, segment_text.as_bytes())
 }

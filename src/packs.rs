@@ -374,12 +374,13 @@ impl PackRule {
             return;
         };
         let mut path = Vec::new();
+        let exclude = Excludes::new(exclude);
         collect_values(
             root,
             &mut path,
             &values.file,
             pattern,
-            exclude,
+            &exclude,
             &mut |h| self.check_hit(h, key.as_deref(), has_key.as_deref(), sink),
             root.span,
         );
@@ -634,16 +635,45 @@ impl PackRule {
     }
 }
 
+/// The `exclude` patterns of a values selection. `**.key` with a plain key (the usual form)
+/// matches a path whose last segment is that key: those are compared directly.
+struct Excludes<'x> {
+    last: Vec<&'x str>,
+    other: Vec<&'x [String]>,
+}
+
+impl<'x> Excludes<'x> {
+    fn new(exclude: &'x [Vec<String>]) -> Excludes<'x> {
+        let mut e = Excludes {
+            last: Vec::new(),
+            other: Vec::new(),
+        };
+        for x in exclude {
+            match x.as_slice() {
+                [any, key] if any == "**" && !key.contains(['*', '?']) => e.last.push(key),
+                _ => e.other.push(x),
+            }
+        }
+        e
+    }
+
+    fn matches<S: AsRef<str>>(&self, path: &[S]) -> bool {
+        path.last()
+            .is_some_and(|l| self.last.iter().any(|k| *k == l.as_ref()))
+            || self.other.iter().any(|x| path_matches(x, path))
+    }
+}
+
 fn collect_values<'a>(
     node: &'a Node,
     path: &mut Vec<std::borrow::Cow<'a, str>>,
     file: &'a File,
     pattern: &[String],
-    exclude: &[Vec<String>],
+    exclude: &Excludes<'_>,
     out: &mut dyn FnMut(Hit<'a, '_>),
     holder: Span,
 ) {
-    if exclude.iter().any(|x| path_matches(x, path)) {
+    if exclude.matches(path) {
         return;
     }
     if path_matches(pattern, path) {
@@ -681,7 +711,7 @@ fn collect_values<'a>(
 
 #[cfg(test)]
 mod tests {
-    use super::{may_match_below, parse, path_matches};
+    use super::{Excludes, may_match_below, parse, path_matches};
     use crate::source::SourceFile;
 
     /// The shipped packs are read without the schema check at run time: they must pass it.
@@ -703,6 +733,26 @@ mod tests {
 
     fn pat(s: &str) -> Vec<String> {
         s.split('.').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn excludes_answer_as_their_patterns() {
+        let exclude: Vec<Vec<String>> = ["**.env", "**.a*", "x.**.y", "**.", "**"]
+            .iter()
+            .map(|p| pat(p))
+            .collect();
+        for one in &exclude {
+            let e = Excludes::new(std::slice::from_ref(one));
+            for path in ["", "env", "a.env", "a.envs", "x.q.y", "abc", "b.a", "x.y"] {
+                let path: Vec<&str> = path.split('.').filter(|s| !s.is_empty()).collect();
+                assert_eq!(
+                    e.matches(&path),
+                    path_matches(one, &path),
+                    "{one:?} {path:?}"
+                );
+            }
+        }
+        assert_eq!(Excludes::new(&exclude).last, ["env", ""]);
     }
 
     #[test]

@@ -150,7 +150,7 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
     let docs = read(chart);
     let Some(readme) = &docs.readme else { return };
     // Keys whose comment gives a default of its own (`@default`, Bitnami modifiers).
-    let custom: std::collections::HashSet<&str> = docs
+    let custom: crate::FastSet<&str> = docs
         .comments
         .iter()
         .filter(|c| c.custom_default)

@@ -95,7 +95,7 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
             .collect()
     };
     // Paths with quoted keys (`a."b.c"`), as written without the quotes.
-    let unquoted: std::collections::HashSet<String> = paths
+    let unquoted: crate::FastSet<String> = paths
         .iter()
         .filter(|p| p.contains('"'))
         .map(|p| p.replace('"', ""))
@@ -177,7 +177,7 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
         };
     };
     if let Some(readme) = &docs.readme {
-        let params: std::collections::HashSet<&str> = docs
+        let params: crate::FastSet<&str> = docs
             .comments
             .iter()
             .filter(|c| c.param)
