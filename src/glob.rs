@@ -27,7 +27,12 @@ fn segments(pat: &[&str], path: &[&str]) -> bool {
 
 /// Whether one path segment matches a pattern with `*` and `?`.
 pub fn matches_segment(pattern: &str, segment_text: &str) -> bool {
-    segment(pattern.as_bytes(), segment_text.as_bytes())
+    let p = pattern.as_bytes();
+    // A lone `*` matches any text, without trying it at every position.
+    if p == b"*" {
+        return true;
+    }
+    segment(p, segment_text.as_bytes())
 }
 
 fn segment(p: &[u8], s: &[u8]) -> bool {
@@ -42,6 +47,21 @@ fn segment(p: &[u8], s: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::matches;
+
+    #[test]
+    fn segment_patterns() {
+        use super::matches_segment as m;
+        assert!(m("*", ""));
+        assert!(m("*", "anything.at-all"));
+        assert!(m("env", "env"));
+        assert!(!m("env", "envs"));
+        assert!(!m("env", ""));
+        assert!(m("", ""));
+        assert!(!m("", "a"));
+        assert!(m("*Port", "httpPort"));
+        assert!(m("a?c", "abc"));
+        assert!(!m("a?c", "ac"));
+    }
 
     #[test]
     fn globs() {

@@ -397,6 +397,7 @@ fn lint_loaded(
                 rendered: None,
                 values: Default::default(),
                 value_probes: Default::default(),
+                value_read_findings: Default::default(),
                 schema: Default::default(),
             };
             for rule in RULES.iter().filter(|r| config.runs(r.meta.name)) {
@@ -436,6 +437,7 @@ pub(crate) fn run_chart(
         rendered: None,
         values: Default::default(),
         value_probes: Default::default(),
+        value_read_findings: Default::default(),
         schema: Default::default(),
     };
     for rule in RULES

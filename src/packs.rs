@@ -336,13 +336,26 @@ fn may_match_below<S: AsRef<str>>(pat: &[String], path: &[S]) -> bool {
     }
 }
 
-struct Hit<'a> {
+struct Hit<'a, 'p> {
     file: &'a File,
-    path: String,
-    key: Option<String>,
+    /// The values path's segments (empty for a manifest hit).
+    segments: &'p [std::borrow::Cow<'a, str>],
+    /// The path as shown, for a manifest hit; for a values hit, `segments` joined on first use.
+    path: std::cell::OnceCell<String>,
     node: &'a Node,
     /// The span of the key holding `node`, for findings about a mapping.
     holder: Span,
+}
+
+impl Hit<'_, '_> {
+    fn path(&self) -> &str {
+        self.path.get_or_init(|| self.segments.join("."))
+    }
+
+    /// The last key of a values path.
+    fn key(&self) -> Option<&str> {
+        self.segments.last().map(|k| k.as_ref())
+    }
 }
 
 impl PackRule {
@@ -360,20 +373,17 @@ impl PackRule {
         let Some(root) = values.yaml.root() else {
             return;
         };
-        let mut hits = Vec::new();
         let mut path = Vec::new();
+        let exclude = Excludes::new(exclude);
         collect_values(
             root,
             &mut path,
             &values.file,
             pattern,
-            exclude,
-            &mut hits,
+            &exclude,
+            &mut |h| self.check_hit(h, key.as_deref(), has_key.as_deref(), sink),
             root.span,
         );
-        for h in hits {
-            self.check_hit(h, key.as_deref(), has_key.as_deref(), sink);
-        }
     }
 
     pub fn check_manifests(&self, docs: &[YamlDoc], sink: &mut Sink) {
@@ -419,8 +429,8 @@ impl PackRule {
             }
             let hit = Hit {
                 file: obj.file,
-                path: format!("{} {}", obj.describe(), path.join(".")),
-                key: None,
+                segments: &[],
+                path: format!("{} {}", obj.describe(), path.join(".")).into(),
                 node,
                 holder,
             };
@@ -428,7 +438,13 @@ impl PackRule {
         }
     }
 
-    fn check_hit(&self, hit: Hit, key: Option<&str>, has_key: Option<&str>, sink: &mut Sink) {
+    fn check_hit(
+        &self,
+        hit: Hit<'_, '_>,
+        key: Option<&str>,
+        has_key: Option<&str>,
+        sink: &mut Sink,
+    ) {
         if let Some(h) = has_key
             && !hit
                 .node
@@ -444,15 +460,15 @@ impl PackRule {
                     sink,
                     hit.file,
                     hit.holder,
-                    &hit.path,
+                    hit.path(),
                     Some(required),
                     None,
-                    format!("`{}` has no `{required}`", hit.path),
+                    format!("`{}` has no `{required}`", hit.path()),
                 );
             }
         }
         let Some(key) = key else {
-            self.check_value(sink, hit.file, &hit.path, hit.key.as_deref(), hit.node);
+            self.check_value(sink, hit.file, hit.path(), hit.key(), hit.node);
             return;
         };
         // Whether anything is asserted of the values under the selected keys (not only of
@@ -477,10 +493,10 @@ impl PackRule {
             if allowed && matches && !checks_values {
                 continue;
             }
-            let path = if hit.path.is_empty() {
+            let path = if hit.path().is_empty() {
                 k.to_string()
             } else {
-                format!("{}.{k}", hit.path)
+                format!("{}.{k}", hit.path())
             };
             if !allowed && let Some(allowed) = &a.allowed_keys {
                 let suggestion = crate::suggest::closest(k, allowed.iter().map(String::as_str))
@@ -619,23 +635,52 @@ impl PackRule {
     }
 }
 
+/// The `exclude` patterns of a values selection. `**.key` with a plain key (the usual form)
+/// matches a path whose last segment is that key: those are compared directly.
+struct Excludes<'x> {
+    last: Vec<&'x str>,
+    other: Vec<&'x [String]>,
+}
+
+impl<'x> Excludes<'x> {
+    fn new(exclude: &'x [Vec<String>]) -> Excludes<'x> {
+        let mut e = Excludes {
+            last: Vec::new(),
+            other: Vec::new(),
+        };
+        for x in exclude {
+            match x.as_slice() {
+                [any, key] if any == "**" && !key.contains(['*', '?']) => e.last.push(key),
+                _ => e.other.push(x),
+            }
+        }
+        e
+    }
+
+    fn matches<S: AsRef<str>>(&self, path: &[S]) -> bool {
+        path.last()
+            .is_some_and(|l| self.last.iter().any(|k| *k == l.as_ref()))
+            || self.other.iter().any(|x| path_matches(x, path))
+    }
+}
+
 fn collect_values<'a>(
     node: &'a Node,
     path: &mut Vec<std::borrow::Cow<'a, str>>,
     file: &'a File,
     pattern: &[String],
-    exclude: &[Vec<String>],
-    out: &mut Vec<Hit<'a>>,
+    exclude: &Excludes<'_>,
+    out: &mut dyn FnMut(Hit<'a, '_>),
     holder: Span,
 ) {
-    if exclude.iter().any(|x| path_matches(x, path)) {
+    if exclude.matches(path) {
         return;
     }
     if path_matches(pattern, path) {
-        out.push(Hit {
+        out(Hit {
             file,
-            path: path.join("."),
-            key: path.last().map(|k| k.to_string()),
+            segments: path,
+            path: std::cell::OnceCell::new(),
             node,
             holder,
         });
@@ -666,7 +711,7 @@ fn collect_values<'a>(
 
 #[cfg(test)]
 mod tests {
-    use super::{may_match_below, parse, path_matches};
+    use super::{Excludes, may_match_below, parse, path_matches};
     use crate::source::SourceFile;
 
     /// The shipped packs are read without the schema check at run time: they must pass it.
@@ -688,6 +733,26 @@ mod tests {
 
     fn pat(s: &str) -> Vec<String> {
         s.split('.').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn excludes_answer_as_their_patterns() {
+        let exclude: Vec<Vec<String>> = ["**.env", "**.a*", "x.**.y", "**.", "**"]
+            .iter()
+            .map(|p| pat(p))
+            .collect();
+        for one in &exclude {
+            let e = Excludes::new(std::slice::from_ref(one));
+            for path in ["", "env", "a.env", "a.envs", "x.q.y", "abc", "b.a", "x.y"] {
+                let path: Vec<&str> = path.split('.').filter(|s| !s.is_empty()).collect();
+                assert_eq!(
+                    e.matches(&path),
+                    path_matches(one, &path),
+                    "{one:?} {path:?}"
+                );
+            }
+        }
+        assert_eq!(Excludes::new(&exclude).last, ["env", ""]);
     }
 
     #[test]

@@ -87,21 +87,24 @@ impl LineIndex {
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| (i + 1) as u32));
         let mut char_marks = Vec::new();
         if !text.is_ascii() {
-            // A mark at the first character boundary at or after every CHAR_MARK_STEP bytes;
-            // characters counted as the bytes that are not UTF-8 continuation bytes.
+            // A mark at the first character starting at or after each step from the previous
+            // mark; the characters between two marks are counted as the bytes that start one.
             let bytes = text.as_bytes();
             let (mut at, mut chars) = (0, 0);
             while at < bytes.len() {
                 char_marks.push((at as u32, chars as u32));
-                let mut end = (at + CHAR_MARK_STEP).min(bytes.len());
-                while !text.is_char_boundary(end) {
-                    end += 1;
+                let mut next = at + CHAR_MARK_STEP;
+                if next >= bytes.len() {
+                    break;
                 }
-                chars += bytes[at..end]
+                while !text.is_char_boundary(next) {
+                    next += 1;
+                }
+                chars += bytes[at..next]
                     .iter()
                     .filter(|&&b| (b as i8) >= -0x40)
                     .count();
-                at = end;
+                at = next;
             }
         }
         LineIndex {
@@ -254,19 +257,6 @@ mod tests {
     }
 
     #[test]
-    fn columns_of_long_non_ascii_text_count_characters() {
-        // Marks every CHAR_MARK_STEP bytes; a mark may fall inside a multi-byte character.
-        let line = "é日🙂a".repeat(CHAR_MARK_STEP / 3);
-        let text = format!("{line}\nx{line}\n");
-        let f = SourceFile::new("x.yaml", text.clone());
-        for (at, _) in text.char_indices().step_by(97) {
-            let start = text[..at].rfind('\n').map_or(0, |n| n + 1);
-            let want = text[start..at].chars().count() + 1;
-            assert_eq!(f.line_col(at).col, want, "at {at}");
-        }
-    }
-
-    #[test]
     fn a_byte_order_mark_takes_no_column() {
         let f = SourceFile::new("x.yaml", "\u{feff}a: 1\n".to_string());
         assert_eq!(f.line_col(3), LineCol { line: 1, col: 1 });
@@ -289,6 +279,28 @@ mod tests {
                 (expect_line, expect_col),
                 "char {k} at byte {i}"
             );
+        }
+    }
+
+    #[test]
+    fn character_marks_fall_on_the_first_character_of_each_step() {
+        // Multi-byte characters straddle the step boundaries; the text ends inside one step.
+        for width in [2, 3, 4] {
+            let c = ['é', '€', '😀'][width - 2];
+            let text: String = (0..5 * CHAR_MARK_STEP)
+                .map(|i| if i % 5 == 0 { c } else { 'a' })
+                .collect();
+            let index = LineIndex::build(&text);
+            let mut expect = Vec::new();
+            let mut next = 0;
+            for (chars, (i, _)) in text.char_indices().enumerate() {
+                if i >= next {
+                    expect.push((i as u32, chars as u32));
+                    next = i + CHAR_MARK_STEP;
+                }
+            }
+            assert!(expect.len() > 4);
+            assert_eq!(index.char_marks, expect, "{width}-byte characters");
         }
     }
 

@@ -79,6 +79,7 @@ fn lint(values: &str) -> Vec<Diagnostic> {
         rendered: None,
         values: Default::default(),
         value_probes: Default::default(),
+        value_read_findings: Default::default(),
         schema: Default::default(),
     };
     let mut sink = Sink::default();

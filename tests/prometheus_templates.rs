@@ -44,6 +44,7 @@ fn run(chart: Option<&Chart>, docs: &[YamlDoc]) -> Vec<Diagnostic> {
         rendered: None,
         values: Default::default(),
         value_probes: Default::default(),
+        value_read_findings: Default::default(),
         schema: Default::default(),
     };
     let mut sink = Sink::default();

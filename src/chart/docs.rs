@@ -12,7 +12,6 @@
 use super::Chart;
 use crate::source::{File, Span};
 use crate::yaml::{Node, walk};
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,14 +24,14 @@ pub enum Layout {
     Classic,
 }
 
-/// One row of a README values table.
-#[derive(Debug, Clone)]
-pub struct Row {
-    pub key: String,
+/// One row of a README values table, its texts read from the README.
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    pub key: &'a str,
     pub key_span: Span,
-    pub ty: Option<(String, Span)>,
+    pub ty: Option<(&'a str, Span)>,
     /// The default cell with backticks removed.
-    pub default: Option<(String, Span)>,
+    pub default: Option<(&'a str, Span)>,
     pub layout: Layout,
 }
 
@@ -65,17 +64,20 @@ pub struct Commented {
 /// Everything a chart documents about its values.
 #[derive(Debug, Default)]
 pub struct Docs {
+    /// The README, when it has a values table.
     pub readme: Option<File>,
-    pub rows: Vec<Row>,
+    table: Table,
     pub comments: Vec<Commented>,
     /// `@param` names are relative to their block in this chart (more of them resolve that way
     /// than as absolute paths).
     pub relative_params: bool,
-    /// Key names that appear in commented-out YAML in values.yaml (`# fsGroup: 1000`).
-    pub commented_keys: std::collections::HashSet<String>,
+    values: Option<File>,
+    /// Key names that appear in commented-out YAML in values.yaml (`# fsGroup: 1000`), read
+    /// on first use.
+    commented_keys: std::sync::OnceLock<std::collections::HashSet<String>>,
     patterns: Patterns,
-    /// The first comment of each key.
-    comment_index: crate::FastMap<String, usize>,
+    /// The first comment of each key, indexed on first use.
+    comment_index: std::sync::OnceLock<crate::FastMap<String, usize>>,
 }
 
 /// Patterns longer than this are matched one by one rather than through the indexes.
@@ -83,40 +85,135 @@ const INDEXED_DEPTH: usize = 64;
 
 /// The documented paths, indexed so that each lookup costs the length of the path rather
 /// than the number of documented keys (a README of thousands of rows).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Patterns {
-    /// Patterns without wildcards.
-    exact: crate::FastSet<Vec<Seg>>,
-    /// Every proper prefix (the empty one included) of the patterns in `exact`.
-    below: crate::FastSet<Vec<Seg>>,
+    /// The patterns without wildcards (up to [`INDEXED_DEPTH`] segments) as a tree of
+    /// segments: node 0 is the root (the empty path), and every node a prefix of a pattern.
+    nodes: Vec<PatNode>,
     /// Patterns with a wildcard or longer than [`INDEXED_DEPTH`], matched one by one.
     other: Vec<Vec<Seg>>,
 }
 
+#[derive(Debug, Default)]
+struct PatNode {
+    keys: crate::FastMap<Box<str>, u32>,
+    indices: Vec<(usize, u32)>,
+    /// A pattern ends here.
+    end: bool,
+}
+
+impl Default for Patterns {
+    fn default() -> Patterns {
+        Patterns {
+            nodes: vec![PatNode::default()],
+            other: Vec::new(),
+        }
+    }
+}
+
+impl PatNode {
+    fn has_children(&self) -> bool {
+        !self.keys.is_empty() || !self.indices.is_empty()
+    }
+
+    fn children(&self) -> impl Iterator<Item = usize> + '_ {
+        self.keys
+            .values()
+            .chain(self.indices.iter().map(|(_, c)| c))
+            .map(|&c| c as usize)
+    }
+}
+
 impl Patterns {
-    fn new(all: Vec<Vec<Seg>>) -> Patterns {
+    /// Indexes the documented paths (malformed ones are left out).
+    fn new<'a>(all: impl Iterator<Item = &'a str>) -> Patterns {
         let mut p = Patterns::default();
-        for pat in all {
-            if pat.len() > INDEXED_DEPTH || pat.contains(&Seg::Any) {
-                p.other.push(pat);
+        for path in all {
+            let (mut len, mut wild) = (0usize, false);
+            let ok = each_segment(path, |s| {
+                len += 1;
+                wild |= matches!(s, SegRef::Any);
+                Some(())
+            })
+            .is_some();
+            if !ok || len == 0 {
                 continue;
             }
-            for n in 0..pat.len() {
-                if !p.below.contains(&pat[..n]) {
-                    p.below.insert(pat[..n].to_vec());
-                }
+            if wild || len > INDEXED_DEPTH {
+                p.other.extend(pattern(path));
+                continue;
             }
-            p.exact.insert(pat);
+            let mut node = 0usize;
+            each_segment(path, |s| {
+                node = p.child_or_insert(node, s);
+                Some(())
+            });
+            p.nodes[node].end = true;
         }
         p
     }
 
-    fn is_empty(&self) -> bool {
-        self.exact.is_empty() && self.other.is_empty()
+    fn child_or_insert(&mut self, node: usize, s: SegRef<'_>) -> usize {
+        if let Some(c) = self.child_ref(node, &s) {
+            return c;
+        }
+        let c = self.nodes.len();
+        self.nodes.push(PatNode::default());
+        let n = &mut self.nodes[node];
+        match s {
+            SegRef::Key(k) => {
+                n.keys.insert(k.into(), c as u32);
+            }
+            SegRef::Index(i) => n.indices.push((i, c as u32)),
+            SegRef::Any => unreachable!("wildcard patterns are not indexed"),
+        }
+        c
     }
 
-    fn all(&self) -> impl Iterator<Item = &Vec<Seg>> {
-        self.exact.iter().chain(&self.other)
+    fn child_ref(&self, node: usize, s: &SegRef<'_>) -> Option<usize> {
+        let n = &self.nodes[node];
+        match s {
+            SegRef::Key(k) => n.keys.get(*k).map(|&c| c as usize),
+            SegRef::Index(i) => n
+                .indices
+                .iter()
+                .find(|(j, _)| j == i)
+                .map(|&(_, c)| c as usize),
+            SegRef::Any => None,
+        }
+    }
+
+    fn child(&self, node: usize, s: &Seg) -> Option<usize> {
+        match s {
+            Seg::Key(k) => self.child_ref(node, &SegRef::Key(k)),
+            Seg::Index(i) => self.child_ref(node, &SegRef::Index(*i)),
+            Seg::Any => None,
+        }
+    }
+
+    /// The nodes `path` leads to (a wildcard in `path` follows every child), each with
+    /// `visit(node, depth)` until it returns true; a node's depth is the length of the
+    /// prefix of `path` it stands for.
+    fn walk(
+        &self,
+        node: usize,
+        path: &[Seg],
+        depth: usize,
+        visit: &mut impl FnMut(usize, usize) -> bool,
+    ) -> bool {
+        if visit(node, depth) {
+            return true;
+        }
+        let Some(s) = path.get(depth) else {
+            return false;
+        };
+        if *s == Seg::Any {
+            return self.nodes[node]
+                .children()
+                .any(|c| self.walk(c, path, depth + 1, visit));
+        }
+        self.child(node, s)
+            .is_some_and(|c| self.walk(c, path, depth + 1, visit))
     }
 }
 
@@ -138,6 +235,7 @@ impl Seg {
 }
 
 /// One segment of a documented path, borrowed from it.
+#[derive(Clone, Copy)]
 enum SegRef<'a> {
     Key(&'a str),
     Index(usize),
@@ -166,7 +264,10 @@ fn each_segment<'a>(path: &'a str, mut f: impl FnMut(SegRef<'a>) -> Option<()>) 
                 i = end + 1;
             }
             _ => {
-                let end = path[i..].find(['.', '[']).map(|e| e + i).unwrap_or(b.len());
+                let end = b[i..]
+                    .iter()
+                    .position(|&c| c == b'.' || c == b'[')
+                    .map_or(b.len(), |e| e + i);
                 let k = &path[i..end];
                 f(if k == "*" {
                     SegRef::Any
@@ -201,17 +302,29 @@ fn prefix_of(short: &[Seg], long: &[Seg]) -> bool {
 impl Docs {
     /// Whether the chart documents its values at all.
     pub fn any(&self) -> bool {
-        !self.rows.is_empty() || self.comments.iter().any(|c| !c.skip)
+        !self.table.is_empty() || self.comments.iter().any(|c| !c.skip)
+    }
+
+    /// The rows of the README's values tables.
+    pub fn rows(&self) -> impl Iterator<Item = Row<'_>> + Clone {
+        let text = self.readme.as_ref().map_or("", |r| r.text.as_str());
+        self.table.rows(text)
+    }
+
+    /// Key names that appear in commented-out YAML in values.yaml (`# fsGroup: 1000`).
+    pub fn commented_keys(&self) -> &std::collections::HashSet<String> {
+        self.commented_keys.get_or_init(|| match &self.values {
+            Some(v) => commented_keys(v),
+            None => Default::default(),
+        })
     }
 
     /// Whether the value at `path` is documented, itself or through a documented (or
     /// skipped) parent.
     pub fn covers(&self, path: &[Seg]) -> bool {
         let pats = &self.patterns;
-        if path.contains(&Seg::Any) {
-            return pats.all().any(|p| prefix_of(p, path));
-        }
-        (1..=path.len()).any(|n| pats.exact.contains(&path[..n]))
+        // A pattern (never empty) ends on the way.
+        pats.walk(0, path, 0, &mut |n, depth| depth > 0 && pats.nodes[n].end)
             || pats.other.iter().any(|p| prefix_of(p, path))
     }
 
@@ -219,10 +332,10 @@ impl Docs {
     pub fn documents_below(&self, path: &[Seg]) -> bool {
         let pats = &self.patterns;
         let longer = |p: &Vec<Seg>| p.len() > path.len() && prefix_of(path, p);
-        if path.contains(&Seg::Any) || pats.is_empty() {
-            return pats.all().any(longer);
-        }
-        pats.below.contains(path) || pats.other.iter().any(longer)
+        // The whole of `path` leads to a node with a longer pattern below it.
+        pats.walk(0, path, 0, &mut |n, depth| {
+            depth == path.len() && pats.nodes[n].has_children()
+        }) || pats.other.iter().any(longer)
     }
 
     /// For a path with quoted keys (`a."b.c"`), whether a documented key written without the
@@ -237,9 +350,8 @@ impl Docs {
                 .is_some_and(|r| r.is_empty() || r.starts_with(['.', '[']))
         };
         let keys = self
-            .rows
-            .iter()
-            .map(|r| r.key.as_str())
+            .rows()
+            .map(|r| r.key)
             .chain(self.comments.iter().map(|c| c.key.as_str()));
         let mut below = false;
         for k in keys {
@@ -253,7 +365,14 @@ impl Docs {
 
     /// The Bitnami comment for `key`, if any.
     pub fn comment(&self, key: &str) -> Option<&Commented> {
-        self.comment_index.get(key).map(|&i| &self.comments[i])
+        let index = self.comment_index.get_or_init(|| {
+            let mut index = crate::FastMap::default();
+            for (i, c) in self.comments.iter().enumerate() {
+                index.entry(c.key.clone()).or_insert(i);
+            }
+            index
+        });
+        index.get(key).map(|&i| &self.comments[i])
     }
 }
 
@@ -280,8 +399,8 @@ pub fn read(chart: &Chart) -> &Docs {
 fn read_uncached(chart: &Chart) -> Docs {
     let mut docs = Docs::default();
     if let Some(readme) = &chart.readme {
-        docs.rows = table(readme);
-        if !docs.rows.is_empty() {
+        docs.table = table(readme);
+        if !docs.table.is_empty() {
             docs.readme = Some(readme.clone());
         }
     }
@@ -299,19 +418,13 @@ fn read_uncached(chart: &Chart) -> Docs {
             .filter(|c| c.param && !c.relative && !c.unresolved)
             .count();
         docs.relative_params = relative > absolute;
-        docs.commented_keys = commented_keys(&values.file);
+        docs.values = Some(values.file.clone());
     }
     docs.patterns = Patterns::new(
-        docs.rows
-            .iter()
-            .map(|r| r.key.as_str())
-            .chain(docs.comments.iter().map(|c| c.key.as_str()))
-            .filter_map(pattern)
-            .collect(),
+        docs.rows()
+            .map(|r| r.key)
+            .chain(docs.comments.iter().map(|c| c.key.as_str())),
     );
-    for (i, c) in docs.comments.iter().enumerate() {
-        docs.comment_index.entry(c.key.clone()).or_insert(i);
-    }
     docs
 }
 
@@ -360,47 +473,147 @@ pub fn subchart_keys(chart: &Chart) -> Vec<String> {
     out
 }
 
-/// Cells of a Markdown table row with their byte ranges (`\|` does not split).
-fn cells(line: &str, line_start: usize) -> Vec<(Cow<'_, str>, Span)> {
-    let mut out = Vec::new();
-    let trimmed_start = line.len() - line.trim_start().len();
-    let body = line.trim();
+/// Whether `b` is an ASCII character `char::is_whitespace` accepts (vertical tab included).
+fn ascii_ws(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
+}
+
+/// `str::trim_start`, with a byte loop over ASCII (table cells are padded with spaces).
+fn trim_start(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut i = 0;
+    // Padding, eight spaces at a time.
+    while i + 8 <= b.len() && b[i..i + 8] == *b"        " {
+        i += 8;
+    }
+    while i < b.len() && ascii_ws(b[i]) {
+        i += 1;
+    }
+    if i < b.len() && b[i] >= 0x80 {
+        return s[i..].trim_start();
+    }
+    &s[i..]
+}
+
+/// `str::trim_end`, with a byte loop over ASCII.
+fn trim_end(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut i = b.len();
+    while i >= 8 && b[i - 8..i] == *b"        " {
+        i -= 8;
+    }
+    while i > 0 && ascii_ws(b[i - 1]) {
+        i -= 1;
+    }
+    if i > 0 && b[i - 1] >= 0x80 {
+        return s[..i].trim_end();
+    }
+    &s[..i]
+}
+
+/// `str::trim`, with byte loops over ASCII.
+fn trim(s: &str) -> &str {
+    trim_end(trim_start(s))
+}
+
+/// The lines of `text` with their start offsets, as [`File::line_range`] cuts them (without
+/// `\n` or `\r\n`), without building a line index.
+fn lines_at(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = 0;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let at = start;
+        let end = match memchr::memchr(b'\n', &text.as_bytes()[at..]) {
+            Some(i) => {
+                start = at + i + 1;
+                at + i
+            }
+            None => {
+                done = true;
+                text.len()
+            }
+        };
+        let line = &text[at..end];
+        Some((at, line.strip_suffix('\r').unwrap_or(line)))
+    })
+}
+
+/// One cell of a table row: its text as a byte range of the README (with the blanks around
+/// it until [`Cell::trimmed`]), and whether it holds an escaped `\|` (its text is then read
+/// with `\|` turned into `|`).
+#[derive(Clone, Copy, Debug)]
+struct Cell {
+    start: usize,
+    end: usize,
+    escaped: bool,
+}
+
+impl Cell {
+    fn span(&self) -> Span {
+        Span::new(self.start, self.end)
+    }
+
+    /// The cell without the blanks around its text. Only the cells a row is read for are
+    /// trimmed: generated tables pad every cell, descriptions by hundreds of spaces.
+    fn trimmed(&self, text: &str) -> Cell {
+        let raw = &text[self.start..self.end];
+        let t = trim_start(raw);
+        let start = self.start + (raw.len() - t.len());
+        Cell {
+            start,
+            end: start + trim_end(t).len(),
+            escaped: self.escaped,
+        }
+    }
+}
+
+/// Splits a Markdown table row (a line whose first non-blank character is `|`) into cells
+/// (`\|` does not split; as in GitHub's tables, an unescaped `|` splits cells even inside a
+/// code span). `line_start` is the line's offset in the README.
+fn cells(line: &str, line_start: usize, out: &mut Vec<Cell>) {
+    out.clear();
+    let rest = trim_start(line);
+    let trimmed_start = line.len() - rest.len();
+    let body = trim_end(rest);
     let body = body.strip_prefix('|').unwrap_or(body);
     let body = body
         .strip_suffix('|')
         .filter(|b| !b.ends_with('\\'))
         .unwrap_or(body);
-    let base = line_start + trimmed_start + usize::from(line.trim_start().starts_with('|'));
+    let base = line_start + trimmed_start + usize::from(rest.starts_with('|'));
     let bytes = body.as_bytes();
     let mut start = 0;
-    let mut i = 0;
-    // As in GitHub's tables, an unescaped `|` splits cells even inside a code span.
-    while i <= bytes.len() {
-        if i == bytes.len() || (bytes[i] == b'|' && (i == 0 || bytes[i - 1] != b'\\')) {
-            let raw = &body[start..i];
-            let lead = raw.len() - raw.trim_start().len();
-            let text = raw.trim();
-            let s = base + start + lead;
-            let text_out = if text.contains("\\|") {
-                Cow::Owned(text.replace("\\|", "|"))
-            } else {
-                Cow::Borrowed(text)
-            };
-            out.push((text_out, Span::new(s, s + text.len())));
-            start = i + 1;
+    let mut escaped = false;
+    let mut push = |start: usize, end: usize, escaped: bool| {
+        out.push(Cell {
+            start: base + start,
+            end: base + end,
+            escaped,
+        });
+    };
+    for i in memchr::memchr_iter(b'|', bytes) {
+        if i > 0 && bytes[i - 1] == b'\\' {
+            // Inside a cell, every `|` follows a `\`: the cell holds `\|`.
+            escaped = true;
+            continue;
         }
-        i += 1;
+        push(start, i, escaped);
+        start = i + 1;
+        escaped = false;
     }
-    out
+    push(start, bytes.len(), escaped);
 }
 
 /// A cell without its backticks (an unclosed one included).
 fn strip_ticks(s: &str) -> &str {
-    let t = s.trim();
+    let t = trim(s);
     if t.len() >= 2 && t.starts_with('`') && t.ends_with('`') {
-        t[1..t.len() - 1].trim()
+        trim(&t[1..t.len() - 1])
     } else if t.starts_with('`') && !t[1..].contains('`') {
-        t[1..].trim()
+        trim(&t[1..])
     } else {
         t
     }
@@ -410,8 +623,9 @@ fn strip_ticks(s: &str) -> &str {
 fn path_like(key: &str) -> bool {
     !key.is_empty()
         && !key.starts_with(['.', '-', '['])
-        && key.chars().all(|c| {
-            c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '[' | ']' | '*' | '"' | '/')
+        // Every allowed character is ASCII, so bytes can be tested one by one.
+        && key.bytes().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-' | b'[' | b']' | b'*' | b'"' | b'/')
         })
         && {
             // As `pattern(key).is_some()`, without building the segments.
@@ -435,16 +649,23 @@ struct Header {
 }
 
 impl Header {
-    fn parse(names: &[String]) -> Option<Header> {
-        let col = |ns: &[&str]| names.iter().position(|x| ns.contains(&x.as_str()));
+    /// The header of a values table, from its cells' names (backticks and `*` removed;
+    /// compared without regard to ASCII case).
+    fn parse(names: &[&str]) -> Option<Header> {
+        let col = |ns: &[&str]| {
+            names
+                .iter()
+                .position(|x| ns.iter().any(|n| x.eq_ignore_ascii_case(n)))
+        };
+        let is = |i: usize, n: &str| names[i].eq_ignore_ascii_case(n);
         let description = col(&["description"]);
         let ty = col(&["type"]);
         let key = col(&["key", "parameter", "parameters", "name"])?;
         let default = col(&["default", "default value", "defaults"])
-            .or(col(&["value"]).filter(|_| names[key] == "name"))?;
-        let layout = if ty.is_some() && names[key] == "key" {
+            .or(col(&["value"]).filter(|_| is(key, "name")))?;
+        let layout = if ty.is_some() && is(key, "key") {
             Layout::HelmDocs
-        } else if names[key] == "name" && names[default] == "value" {
+        } else if is(key, "name") && is(default, "value") {
             Layout::Bitnami
         } else if description.is_some() {
             Layout::Classic
@@ -463,11 +684,7 @@ impl Header {
 
     /// The cell of column `c` in a row; an unescaped `|` in the description adds cells, so
     /// the columns after the description are counted from the end.
-    fn cell<'a, 'b>(
-        &self,
-        cs: &'a [(Cow<'b, str>, Span)],
-        c: usize,
-    ) -> Option<&'a (Cow<'b, str>, Span)> {
+    fn cell<'a>(&self, cs: &'a [Cell], c: usize) -> Option<&'a Cell> {
         match self.description {
             Some(d) if c > d && cs.len() > self.width => cs.get(cs.len() - (self.width - c)),
             _ => cs.get(c),
@@ -475,32 +692,140 @@ impl Header {
     }
 }
 
+/// Where the text of a row's field is: a byte range of the README, or of
+/// [`Table::unescaped`] (for cells that hold `\|`).
+#[derive(Clone, Copy, Debug)]
+struct Text {
+    start: usize,
+    end: usize,
+    unescaped: bool,
+}
+
+/// One row of a README values table, as stored: its texts are ranges of the README.
+#[derive(Clone, Copy, Debug)]
+struct RowAt {
+    key: Text,
+    key_span: Span,
+    ty: Option<(Text, Span)>,
+    default: Option<(Text, Span)>,
+    layout: Layout,
+}
+
+/// The values tables of a README: rows that point into its text.
+#[derive(Debug, Default)]
+pub struct Table {
+    rows: Vec<RowAt>,
+    /// The texts of cells holding `\|`, with `\|` turned into `|`.
+    unescaped: String,
+}
+
+impl Table {
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The rows, read from `readme` (the text the table was parsed from).
+    pub fn rows<'a>(&'a self, readme: &'a str) -> impl Iterator<Item = Row<'a>> + Clone + 'a {
+        let text = move |t: Text| -> &'a str {
+            let from = if t.unescaped {
+                self.unescaped.as_str()
+            } else {
+                readme
+            };
+            from.get(t.start..t.end).unwrap_or("")
+        };
+        self.rows.iter().map(move |r| Row {
+            key: text(r.key),
+            key_span: r.key_span,
+            ty: r.ty.map(|(t, s)| (text(t), s)),
+            default: r.default.map(|(t, s)| (text(t), s)),
+            layout: r.layout,
+        })
+    }
+}
+
+/// The text of a cell: a slice of the README, or the cell with `\|` turned into `|` (rare:
+/// the one allocation of the table reader).
+enum CellText<'a> {
+    Source(&'a str),
+    Unescaped(String),
+}
+
+impl CellText<'_> {
+    fn get<'t>(text: &'t str, c: &Cell) -> CellText<'t> {
+        let t = &text[c.start..c.end];
+        if c.escaped {
+            CellText::Unescaped(t.replace("\\|", "|"))
+        } else {
+            CellText::Source(t)
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            CellText::Source(s) => s,
+            CellText::Unescaped(s) => s,
+        }
+    }
+
+    /// Where `part` (a slice of this cell's text) is kept: in the README, or copied to
+    /// `unescaped`.
+    fn locate(&self, text: &str, part: &str, unescaped: &mut String) -> Text {
+        match self {
+            CellText::Source(_) => {
+                let start = part.as_ptr() as usize - text.as_ptr() as usize;
+                Text {
+                    start,
+                    end: start + part.len(),
+                    unescaped: false,
+                }
+            }
+            CellText::Unescaped(_) => {
+                let start = unescaped.len();
+                unescaped.push_str(part);
+                Text {
+                    start,
+                    end: unescaped.len(),
+                    unescaped: true,
+                }
+            }
+        }
+    }
+}
+
 /// Parses every values table of a README.
-pub fn table(file: &File) -> Vec<Row> {
-    let mut rows = Vec::new();
+pub fn table(file: &File) -> Table {
+    let text = file.text.as_str();
+    let mut out = Table::default();
     let mut header: Option<Header> = None;
-    for line_no in 0..file.line_count() {
-        let range = file.line_range(line_no);
-        let line = &file.text[range.clone()];
-        if !line.trim_start().starts_with('|') {
+    let mut cs: Vec<Cell> = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
+    for (line_start, line) in lines_at(text) {
+        if !trim_start(line).starts_with('|') {
             header = None;
             continue;
         }
-        let cs = cells(line, range.start);
-        // A separator row (`|---|:---:|`).
-        if cs.iter().all(|(t, _)| {
-            strip_ticks(t)
+        cells(line, line_start, &mut cs);
+        // A separator row (`|---|:---:|`). A cell holding `\|` is not one: the `|` stays.
+        if cs.iter().all(|c| {
+            strip_ticks(&text[c.start..c.end])
                 .trim_matches('*')
-                .chars()
-                .all(|c| c == '-' || c == ':' || c == ' ')
+                .bytes()
+                .all(|c| c == b'-' || c == b':' || c == b' ')
         }) {
             continue;
         }
         if header.is_none() {
-            let names: Vec<String> = cs
-                .iter()
-                .map(|(t, _)| strip_ticks(t).trim_matches('*').to_ascii_lowercase())
-                .collect();
+            // A cell holding `\|` names no column whether or not it is unescaped.
+            names.clear();
+            names.extend(
+                cs.iter()
+                    .map(|c| strip_ticks(&text[c.start..c.end]).trim_matches('*')),
+            );
             header = Header::parse(&names);
             if header.is_some() {
                 continue;
@@ -510,49 +835,52 @@ pub fn table(file: &File) -> Vec<Row> {
         if cs.len() < h.width {
             continue;
         }
-        let Some((key, key_span)) = h.cell(&cs, h.key) else {
+        let Some(key_cell) = h.cell(&cs, h.key).map(|c| c.trimmed(text)) else {
             continue;
         };
+        let key_span = key_cell.span();
+        let key_text = CellText::get(text, &key_cell);
+        let key = key_text.as_str();
         // One cell may name several keys: `` `extraVolumes`, `extraVolumeMounts` ``.
-        let parts: Vec<(usize, &str)> = key
-            .split(',')
-            .scan(0, |at, part| {
-                let start = *at;
-                *at += part.len() + 1;
-                Some((start, part))
-            })
-            .collect();
-        let several = parts.len() > 1;
-        for (start, part) in parts {
+        let several = key.contains(',');
+        let mut start = 0;
+        for part in key.split(',') {
+            let part_start = start;
+            start += part.len() + 1;
             // Bold keys: `**rbac.create**`.
             let inner = strip_ticks(part);
             let unbold = inner
                 .strip_prefix("**")
                 .and_then(|k| k.strip_suffix("**"))
                 .unwrap_or(inner);
-            let key_text = strip_ticks(unbold);
-            if !path_like(key_text) {
+            let key_part = strip_ticks(unbold);
+            if !path_like(key_part) {
                 continue;
             }
-            // `key_text` is a slice of `part` (trimmed of ticks, stars and spaces).
-            let key_offset = start + (key_text.as_ptr() as usize - part.as_ptr() as usize);
-            rows.push(Row {
-                key: key_text.to_string(),
-                key_span: key_span.sub(key_offset, key_offset + key_text.len()),
-                ty: h
-                    .ty
-                    .and_then(|t| h.cell(&cs, t))
-                    .map(|(s, sp)| (s.to_string(), *sp)),
-                // A default shared by several keys is not compared.
-                default: h
-                    .cell(&cs, h.default)
-                    .filter(|_| !several)
-                    .map(|(s, sp)| (strip_ticks(s).to_string(), *sp)),
+            // `key_part` is a slice of `part` (trimmed of ticks, stars and spaces).
+            let key_offset = part_start + (key_part.as_ptr() as usize - part.as_ptr() as usize);
+            let ty = h.ty.and_then(|t| h.cell(&cs, t)).map(|c| {
+                let c = c.trimmed(text);
+                let t = CellText::get(text, &c);
+                (t.locate(text, t.as_str(), &mut out.unescaped), c.span())
+            });
+            // A default shared by several keys is not compared.
+            let default = h.cell(&cs, h.default).filter(|_| !several).map(|c| {
+                let c = c.trimmed(text);
+                let t = CellText::get(text, &c);
+                let d = strip_ticks(t.as_str());
+                (t.locate(text, d, &mut out.unescaped), c.span())
+            });
+            out.rows.push(RowAt {
+                key: key_text.locate(text, key_part, &mut out.unescaped),
+                key_span: key_span.sub(key_offset, key_offset + key_part.len()),
+                ty,
+                default,
                 layout: h.layout,
             });
         }
     }
-    rows
+    out
 }
 
 /// Whether a comment body opens a helm-docs description: `--` followed by a space or the end
@@ -596,9 +924,14 @@ fn bitnami_tag<'a>(rest: &'a str, tag: &str) -> Option<(&'a str, bool)> {
     if !p.starts_with([' ', '\t']) {
         return None;
     }
-    let mut parts = p.split_whitespace();
-    let key = parts.next()?;
-    let modifiers = parts.next().is_some_and(|m| m.starts_with('['));
+    // The first two words: the key, and whether modifiers follow it.
+    let p = p.trim_start();
+    let end = p.find(char::is_whitespace).unwrap_or(p.len());
+    let key = &p[..end];
+    if key.is_empty() {
+        return None;
+    }
+    let modifiers = p[end..].trim_start().starts_with('[');
     Some((key, modifiers))
 }
 
@@ -621,6 +954,35 @@ pub fn exists(root: &Node, segs: &[Seg]) -> bool {
         Seg::Any => root.entries().any(|e| exists(&e.value, rest)),
         Seg::Index(_) => false,
     }
+}
+
+/// [`exists`] for a documented path as written (`false` when it is malformed or empty),
+/// without building its segments.
+pub fn path_exists(root: &Node, path: &str) -> bool {
+    fn go(node: &Node, segs: &[SegRef<'_>]) -> bool {
+        let Some((first, rest)) = segs.split_first() else {
+            return true;
+        };
+        if let Some(items) = node.as_seq() {
+            return match first {
+                SegRef::Index(_) | SegRef::Any => true,
+                SegRef::Key(_) => items.iter().any(|i| go(i, segs)),
+            };
+        }
+        match first {
+            SegRef::Key(k) => node.entry_json(k).is_some_and(|e| go(&e.value, rest)),
+            SegRef::Any => node.entries().any(|e| go(&e.value, rest)),
+            SegRef::Index(_) => false,
+        }
+    }
+    let mut segs = Vec::new();
+    each_segment(path, |s| {
+        segs.push(s);
+        Some(())
+    })
+    .is_some()
+        && !segs.is_empty()
+        && go(root, &segs)
 }
 
 /// Documentation comments in values.yaml.
@@ -675,13 +1037,13 @@ pub fn comments(file: &File, root: Option<&Node>) -> Vec<Commented> {
                 c.param = true;
                 c.custom_default = modifiers;
                 if let Some(root) = root
-                    && !pattern(key).is_some_and(|p| exists(root, &p))
+                    && !path_exists(root, key)
                 {
                     let mut block = next_key(line_no).and_then(|k| parent_path(k));
                     let mut found = None;
                     while let Some(b) = block {
                         let full = format!("{b}.{key}");
-                        if pattern(&full).is_some_and(|p| exists(root, &p)) {
+                        if path_exists(root, &full) {
                             found = Some(full);
                             break;
                         }
@@ -800,11 +1162,12 @@ mod tests {
     fn reads_both_table_layouts() {
         let text = "# x\n\n| Key | Type | Default | Description |\n|-----|------|---------|-------------|\n| image.tag | string | `\"1.0\"` | Tag. |\n| a.\"b.c\" | object | `{}` | pipe \\| inside |\n\nText\n\n| Name | Description | Value |\n|---|---|---|\n| `replicaCount` | Replicas | `1` |\n";
         let f = SourceFile::new("README.md", text.to_string());
-        let rows = table(&f);
+        let t = table(&f);
+        let rows: Vec<Row> = t.rows(&f.text).collect();
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[0].key, "image.tag");
         assert_eq!(&f.text[rows[0].key_span.range()], "image.tag");
-        assert_eq!(rows[0].default.as_ref().unwrap().0, "\"1.0\"");
+        assert_eq!(rows[0].default.unwrap().0, "\"1.0\"");
         assert_eq!(rows[1].key, "a.\"b.c\"");
         assert_eq!(rows[2].layout, Layout::Bitnami);
         assert_eq!(rows[2].key, "replicaCount");
@@ -833,14 +1196,48 @@ mod tests {
     fn reads_classic_tables_and_shifted_cells() {
         let text = "| Parameter | Description | Default |\n|---|---|---|\n| `**rbac.create**` | Create RBAC | `true` |\n| `tde.algo` | Allowed: A, B | default: A | `B` |\n| not a key | prose | x |\n| `a`, `b` | Two keys | `1` |\n\n| Name | Version |\n|---|---|\n| mongodb | 1.0 |\n";
         let f = SourceFile::new("README.md", text.to_string());
-        let rows = table(&f);
-        let keys: Vec<_> = rows.iter().map(|r| r.key.as_str()).collect();
+        let t = table(&f);
+        let rows: Vec<Row> = t.rows(&f.text).collect();
+        let keys: Vec<_> = rows.iter().map(|r| r.key).collect();
         assert_eq!(keys, ["rbac.create", "tde.algo", "a", "b"]);
         assert_eq!(&f.text[rows[3].key_span.range()], "b");
         assert!(rows[3].default.is_none());
         assert_eq!(rows[0].layout, Layout::Classic);
         // The unescaped `|` in the description does not shift the default.
-        assert_eq!(rows[1].default.as_ref().unwrap().0, "B");
+        assert_eq!(rows[1].default.unwrap().0, "B");
+    }
+
+    #[test]
+    fn trims_as_the_standard_library() {
+        let pad = " ".repeat(19);
+        for s in [
+            String::new(),
+            pad.clone(),
+            format!("{pad}x{pad}"),
+            format!("\t\u{b} {pad}`a b`{pad}\r\n"),
+            format!("\u{3000}{pad}\u{a0}x\u{85}{pad}\u{2029}"),
+            format!("{pad}é{pad}\u{200a}"),
+        ] {
+            assert_eq!(trim_start(&s), s.trim_start(), "{s:?}");
+            assert_eq!(trim_end(&s), s.trim_end(), "{s:?}");
+            assert_eq!(trim(&s), s.trim(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn bitnami_tags_name_a_key_and_modifiers() {
+        assert_eq!(
+            bitnami_tag("@param a.b [array] List", "@param"),
+            Some(("a.b", true))
+        );
+        assert_eq!(
+            bitnami_tag("@param\ta.b\u{a0} Plain [x]", "@param"),
+            Some(("a.b", false))
+        );
+        assert_eq!(bitnami_tag("@param a", "@param"), Some(("a", false)));
+        assert_eq!(bitnami_tag("@param  \t", "@param"), None);
+        assert_eq!(bitnami_tag("@params a", "@param"), None);
+        assert_eq!(bitnami_tag("@skip a", "@param"), None);
     }
 
     #[test]
@@ -886,5 +1283,63 @@ mod tests {
         assert!(exists(root, &pattern("m.*.b").unwrap()));
         assert!(!exists(root, &pattern("m.*.c").unwrap()));
         assert!(!exists(root, &pattern("m.y").unwrap()));
+        for p in [
+            "a[0].b", "a.b", "a.c", "m.*.b", "m.*.c", "m.y", "m.x", "m.x.b", "a[*]", "z",
+        ] {
+            assert_eq!(
+                path_exists(root, p),
+                exists(root, &pattern(p).unwrap()),
+                "{p}"
+            );
+        }
+        assert!(!path_exists(root, ""));
+        assert!(!path_exists(root, "a[x]"));
+    }
+
+    #[test]
+    fn the_pattern_index_answers_as_comparing_every_pattern() {
+        let documented = [
+            "a.b.c", "a.b", "x[0].y", "x.\"0\"", "w.*.v", "list[*]", "q", "bad[", "",
+        ];
+        let docs = Docs {
+            patterns: Patterns::new(documented.iter().copied()),
+            ..Docs::default()
+        };
+        let all: Vec<Vec<Seg>> = documented.iter().filter_map(|k| pattern(k)).collect();
+        let paths = [
+            "a", "a.b", "a.b.c", "a.b.c.d", "a.c", "x", "x[0]", "x[0].y", "x[1]", "x.0", "x.\"0\"",
+            "w", "w.k", "w.k.v", "w.k.v.z", "w[*]", "list", "list[3]", "list.k", "q", "q.r", "*",
+            "a.*", "*.b", "x[*]", "z",
+        ];
+        for p in paths {
+            let path = pattern(p).unwrap();
+            let covers = all.iter().any(|d| prefix_of(d, &path));
+            let below = all
+                .iter()
+                .any(|d| d.len() > path.len() && prefix_of(&path, d));
+            assert_eq!(docs.covers(&path), covers, "covers {p}");
+            assert_eq!(docs.documents_below(&path), below, "below {p}");
+        }
+        assert!(docs.documents_below(&[]));
+        assert!(!Docs::default().documents_below(&[]));
+        assert!(!Docs::default().covers(&pattern("a").unwrap()));
+    }
+
+    #[test]
+    fn escaped_pipes_and_unicode_blanks_in_cells() {
+        let text = "| Key | Type | Default | Description |\n|--|--|--|--|\n|\u{3000}`a.b`\u{a0}| string | `x\\|y` | d |\r\n| `c`, `d` | int | `1` | e \\| f |\n";
+        let f = SourceFile::new("README.md", text.to_string());
+        let t = table(&f);
+        let rows: Vec<Row> = t.rows(&f.text).collect();
+        let keys: Vec<_> = rows.iter().map(|r| r.key).collect();
+        assert_eq!(keys, ["a.b", "c", "d"]);
+        assert_eq!(&text[rows[0].key_span.range()], "a.b");
+        assert_eq!(rows[0].ty.unwrap().0, "string");
+        // The default is read with `\|` unescaped; its span covers the cell as written.
+        let (default, span) = rows[0].default.unwrap();
+        assert_eq!(default, "x|y");
+        assert_eq!(&text[span.range()], "`x\\|y`");
+        assert_eq!(&text[rows[2].key_span.range()], "d");
+        assert!(rows[1].default.is_none());
     }
 }

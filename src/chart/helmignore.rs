@@ -31,6 +31,8 @@ pub struct Pattern {
     must_dir: bool,
     kind: Kind,
     glob: String,
+    /// Whether `glob` is well formed (checked once, not at every match).
+    valid: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,12 +109,14 @@ impl HelmIgnore {
         if path.is_empty() || path == "." || path == "./" {
             return false;
         }
+        // The file name, for the patterns without `/`.
+        let name = base(path);
         for p in &self.patterns {
             if p.negate {
                 if p.must_dir && !is_dir {
                     return true;
                 }
-                if !p.matches(path) {
+                if !p.matches(path, name) {
                     return true;
                 }
                 continue;
@@ -120,7 +124,7 @@ impl HelmIgnore {
             if p.must_dir && !is_dir {
                 continue;
             }
-            if p.matches(path) {
+            if p.matches(path, name) {
                 return true;
             }
         }
@@ -165,16 +169,19 @@ impl Pattern {
             negate,
             must_dir,
             kind,
+            valid: validate(glob).is_ok(),
             glob: glob.to_string(),
         })
     }
 
-    fn matches(&self, path: &str) -> bool {
+    /// Whether the pattern matches `path`, whose file name is `base` (`base(path)`).
+    fn matches(&self, path: &str, base: &str) -> bool {
         let name = match self.kind {
             Kind::Anchored | Kind::Structural => path,
-            Kind::Basename => base(path),
+            Kind::Basename => base,
         };
-        go_match(&self.glob, name).unwrap_or(false)
+        // As `go_match(&self.glob, name).unwrap_or(false)`, validated once.
+        self.valid && match_valid(&self.glob, name)
     }
 }
 
@@ -208,6 +215,11 @@ pub fn validate(pattern: &str) -> Result<(), BadPattern> {
 /// Go's `filepath.Match` on a Unix system: the whole `name` must match `pattern`.
 pub fn go_match(pattern: &str, name: &str) -> Result<bool, BadPattern> {
     validate(pattern)?;
+    Ok(match_valid(pattern, name))
+}
+
+/// [`go_match`] for a pattern [`validate`] accepts.
+fn match_valid(pattern: &str, name: &str) -> bool {
     let mut pattern = pattern;
     let mut name = name;
     'pattern: while !pattern.is_empty() {
@@ -215,7 +227,13 @@ pub fn go_match(pattern: &str, name: &str) -> Result<bool, BadPattern> {
         pattern = next;
         if star && chunk.is_empty() {
             // A trailing `*` matches the rest unless it holds a separator.
-            return Ok(!name.contains('/'));
+            return !name.contains('/');
+        }
+        if star && pattern.is_empty() && !chunk.contains(['[', '?', '\\']) {
+            // A last, literal chunk after a star (`*.bak`): as trying it at every position the
+            // star can reach (up to the first separator), `name` must end with it there.
+            return name.ends_with(chunk)
+                && name.len() - chunk.len() <= name.find('/').unwrap_or(name.len());
         }
         if let Ok(Some(t)) = match_chunk(chunk, name)
             && (t.is_empty() || !pattern.is_empty())
@@ -239,9 +257,9 @@ pub fn go_match(pattern: &str, name: &str) -> Result<bool, BadPattern> {
                 }
             }
         }
-        return Ok(false);
+        return false;
     }
-    Ok(name.is_empty())
+    name.is_empty()
 }
 
 /// Splits off the next chunk: leading stars, then everything up to the next unescaped star
@@ -385,6 +403,18 @@ mod tests {
     fn go_match_follows_filepath_match() {
         let cases: &[(&str, &str, bool)] = &[
             ("abc", "abc", true),
+            // A literal last chunk after a star: the star never crosses a separator.
+            ("*.bak", "a.bak", true),
+            ("*.bak", ".bak", true),
+            ("*.bak", "bak", false),
+            ("*.bak", "a/b.bak", false),
+            ("a/*.txt", "a/b.txt", true),
+            ("a/*.txt", "a/b/c.txt", false),
+            ("*/", "a/", true),
+            ("*/", "/", true),
+            ("*/", "a/b/", false),
+            ("*/b", "a/b", true),
+            ("*é", "aé", true),
             ("*", "abc", true),
             ("*c", "abc", true),
             ("a*", "a", true),

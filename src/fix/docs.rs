@@ -11,9 +11,8 @@ use crate::yaml::Node;
 /// README has no helm-docs table or a value cannot be written in a table cell.
 pub fn add_rows(docs: &Docs, root: &Node, path: &str) -> Option<Fix> {
     let readme = docs.readme.as_ref()?;
-    let rows: Vec<&crate::chart::docs::Row> = docs
-        .rows
-        .iter()
+    let rows: Vec<crate::chart::docs::Row> = docs
+        .rows()
         .filter(|r| r.layout == Layout::HelmDocs)
         .collect();
     if rows.is_empty() {
@@ -30,7 +29,7 @@ pub fn add_rows(docs: &Docs, root: &Node, path: &str) -> Option<Fix> {
     let mut inserts: Vec<(usize, String)> = Vec::new();
     for (key, node) in leaves {
         let line = row_text(&key, node)?;
-        let at = match rows.iter().find(|r| r.key.as_str() > key.as_str()) {
+        let at = match rows.iter().find(|r| r.key > key.as_str()) {
             Some(r) => readme.line_start(readme.line_index(r.key_span.start as usize)),
             None => {
                 let last = rows.last()?;

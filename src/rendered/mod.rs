@@ -90,6 +90,7 @@ pub fn render_findings(
                     rendered: Some(chart),
                     values: Default::default(),
                     value_probes: Default::default(),
+                    value_read_findings: Default::default(),
                     schema: Default::default(),
                 };
                 let mut rsink = Sink::default();

@@ -32,6 +32,10 @@ pub struct Ctx<'a> {
     pub values: std::cell::OnceCell<Vec<crate::chart::values::ValueAt<'a>>>,
     /// The probe settings in the chart's values, found once for every probe rule.
     pub value_probes: std::cell::OnceCell<Vec<crate::k8s::probes::ProbeGroup<'a>>>,
+    /// The findings of `templates/values-path-missing` and `templates/values-key-undeclared`,
+    /// found once for both.
+    pub value_read_findings:
+        std::cell::OnceCell<Vec<crate::rules::templates::values_path_missing::ReadFinding>>,
     /// The Kubernetes API schema problems of the documents being checked, found once for
     /// every `manifests/schema-*` rule (see [`Ctx::schema_findings`]).
     pub schema: std::cell::OnceCell<crate::k8s::schema::validate::Validation>,
@@ -283,6 +287,7 @@ pub(crate) fn run_manifest_check(
         rendered: rendered.then_some(&chart),
         values: Default::default(),
         value_probes: Default::default(),
+        value_read_findings: Default::default(),
         schema: Default::default(),
     };
     let mut sink = Sink::default();

@@ -8,6 +8,7 @@ use crate::render::value::Value;
 use regex::Regex;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 type R = Result<Value, CallError>;
 
@@ -251,13 +252,13 @@ pub fn translate(p: &str) -> Result<String, String> {
 }
 
 thread_local! {
-    /// Shared, not cloned: a cloned `Regex` starts with an empty matching cache, which costs more
-    /// to build than most matches.
-    static CACHE: RefCell<HashMap<String, Result<std::rc::Rc<Regex>, String>>> = RefCell::new(HashMap::new());
+    /// Shared, not cloned: a clone of a `Regex` starts with an empty search cache, which
+    /// costs more to build than most searches.
+    static CACHE: RefCell<HashMap<String, Result<Rc<Regex>, String>>> = RefCell::new(HashMap::new());
 }
 
 /// `regexp.Compile` with Go's error text (`error parsing regexp: ...`).
-pub fn compile(p: &str) -> Result<std::rc::Rc<Regex>, String> {
+pub fn compile(p: &str) -> Result<Rc<Regex>, String> {
     if let Some(r) = CACHE.with(|c| c.borrow().get(p).cloned()) {
         return r;
     }
@@ -267,7 +268,7 @@ pub fn compile(p: &str) -> Result<std::rc::Rc<Regex>, String> {
             regex::RegexBuilder::new(&t)
                 .size_limit(1 << 24)
                 .build()
-                .map(std::rc::Rc::new)
+                .map(Rc::new)
                 .map_err(|e| go_message(p, &e.to_string()))
         });
     CACHE.with(|c| {
@@ -331,7 +332,7 @@ fn bad_range(p: &str) -> Option<&str> {
 }
 
 /// A compiled pattern or the panic `regexp.MustCompile` raises.
-fn must_compile(p: &str) -> Result<std::rc::Rc<Regex>, CallError> {
+fn must_compile(p: &str) -> Result<Rc<Regex>, CallError> {
     compile(p).map_err(|e| failed(format!("regexp: Compile({}): {e}", go_backquote(p))))
 }
 
@@ -344,7 +345,7 @@ fn go_backquote(p: &str) -> String {
     }
 }
 
-fn compile_err(p: &str) -> Result<std::rc::Rc<Regex>, CallError> {
+fn compile_err(p: &str) -> Result<Rc<Regex>, CallError> {
     compile(p).map_err(failed)
 }
 

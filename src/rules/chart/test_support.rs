@@ -101,6 +101,7 @@ pub fn run(check: Option<ChartCheck>, chart: &Chart) -> Vec<Diagnostic> {
         rendered: None,
         values: Default::default(),
         value_probes: Default::default(),
+        value_read_findings: Default::default(),
         schema: Default::default(),
     };
     let mut sink = Sink::default();
@@ -120,6 +121,7 @@ pub fn run_all(chart: &Chart) -> Vec<Diagnostic> {
         rendered: None,
         values: Default::default(),
         value_probes: Default::default(),
+        value_read_findings: Default::default(),
         schema: Default::default(),
     };
     let mut sink = Sink::default();

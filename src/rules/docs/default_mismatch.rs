@@ -150,20 +150,20 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
     let docs = read(chart);
     let Some(readme) = &docs.readme else { return };
     // Keys whose comment gives a default of its own (`@default`, Bitnami modifiers).
-    let custom: std::collections::HashSet<&str> = docs
+    let custom: crate::FastSet<&str> = docs
         .comments
         .iter()
         .filter(|c| c.custom_default)
         .map(|c| c.key.as_str())
         .collect();
-    for row in &docs.rows {
-        let Some((text, span)) = &row.default else {
+    for row in docs.rows() {
+        let Some((text, span)) = row.default else {
             continue;
         };
-        let Some(node) = resolve(root, &row.key) else {
+        let Some(node) = resolve(root, row.key) else {
             continue;
         };
-        if custom.contains(row.key.as_str()) {
+        if custom.contains(row.key) {
             continue;
         }
         let actual = node.to_json();
@@ -173,7 +173,7 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
         {
             continue;
         }
-        let agrees = match (row.layout, text.as_str()) {
+        let agrees = match (row.layout, text) {
             (Layout::HelmDocs | Layout::Bitnami, "nil") => node.is_null(),
             (Layout::HelmDocs, t) => match serde_json::from_str::<Value>(t) {
                 Ok(v) => same(&v, &actual),
@@ -218,7 +218,7 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
             ),
         )
         .label("actual default")
-        .related(readme, *span, "documented default")
+        .related(readme, span, "documented default")
         .help("regenerate or correct the README values table");
     }
 }

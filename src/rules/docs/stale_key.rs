@@ -1,5 +1,5 @@
 use crate::chart::Chart;
-use crate::chart::docs::{Seg, exists, pattern, read, subchart_keys};
+use crate::chart::docs::{Seg, exists, path_exists, pattern, read, subchart_keys};
 use crate::diagnostic::{RuleMeta, Severity, Sink};
 use crate::rules::{ChartCheck, Ctx, ManifestCheck};
 use crate::yaml::Node;
@@ -95,7 +95,7 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
             .collect()
     };
     // Paths with quoted keys (`a."b.c"`), as written without the quotes.
-    let unquoted: std::collections::HashSet<String> = paths
+    let unquoted: crate::FastSet<String> = paths
         .iter()
         .filter(|p| p.contains('"'))
         .map(|p| p.replace('"', ""))
@@ -103,6 +103,10 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
     // Built only once a documented key is not found (most charts have none).
     let all_segs: std::cell::OnceCell<Vec<Vec<Seg>>> = std::cell::OnceCell::new();
     let mut report = |key: &str, file: &crate::source::File, span| {
+        // Most documented keys exist: that is found without building their segments.
+        if path_exists(root, key) {
+            return;
+        }
         let Some(segs) = pattern(key) else { return };
         if exists(root, &segs) || open(root, &segs) || extras.contains(&segs) {
             return;
@@ -153,7 +157,7 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
             return;
         }
         if let Some(Seg::Key(last)) = segs.iter().rev().find(|s| matches!(s, Seg::Key(_)))
-            && docs.commented_keys.contains(last)
+            && docs.commented_keys().contains(last)
         {
             return;
         }
@@ -173,18 +177,18 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
         };
     };
     if let Some(readme) = &docs.readme {
-        let params: std::collections::HashSet<&str> = docs
+        let params: crate::FastSet<&str> = docs
             .comments
             .iter()
             .filter(|c| c.param)
             .map(|c| c.key.as_str())
             .collect();
-        for row in &docs.rows {
+        for row in docs.rows() {
             // A key documented by a `## @param` too is reported once, at the comment.
-            if params.contains(row.key.as_str()) {
+            if params.contains(row.key) {
                 continue;
             }
-            report(&row.key, readme, row.key_span);
+            report(row.key, readme, row.key_span);
         }
     }
     for c in docs.comments.iter().filter(|c| c.param) {

@@ -78,15 +78,18 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
             .help("make the value and its documentation agree");
         };
     if let Some(readme) = &docs.readme {
-        for row in &docs.rows {
-            let (Some((ty, span)), Some(node)) = (&row.ty, resolve(root, &row.key)) else {
+        for row in docs.rows() {
+            // Only typed rows are looked up in values.yaml.
+            let Some((ty, span)) = row.ty else { continue };
+            let Some(node) = resolve(root, row.key) else {
                 continue;
             };
-            report(&row.key, ty, readme, *span, node);
+            report(row.key, ty, readme, span, node);
         }
     }
     for c in &docs.comments {
-        let (Some(ty), Some(node)) = (&c.ty, resolve(root, &c.key)) else {
+        let Some(ty) = &c.ty else { continue };
+        let Some(node) = resolve(root, &c.key) else {
             continue;
         };
         report(&c.key, ty, &values.file, c.span, node);

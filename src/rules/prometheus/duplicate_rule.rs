@@ -197,6 +197,7 @@ mod tests {
             rendered: None,
             values: Default::default(),
             value_probes: Default::default(),
+            value_read_findings: Default::default(),
             schema: Default::default(),
         };
         let mut sink = crate::diagnostic::Sink::default();

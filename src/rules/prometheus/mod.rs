@@ -122,6 +122,7 @@ pub(crate) mod testing {
             rendered: None,
             values: Default::default(),
             value_probes: Default::default(),
+            value_read_findings: Default::default(),
             schema: Default::default(),
         };
         if let Some(check) = rule(meta).chart {
@@ -144,6 +145,7 @@ pub(crate) mod testing {
             rendered: None,
             values: Default::default(),
             value_probes: Default::default(),
+            value_read_findings: Default::default(),
             schema: Default::default(),
         };
         if let Some(check) = rule(meta).manifests {

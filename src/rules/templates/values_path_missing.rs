@@ -105,7 +105,7 @@ fn check_chart(chart: &Chart, ctx: &Ctx, sink: &mut Sink) {
 }
 
 /// Which findings of the shared analysis a rule emits.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kind {
     /// Reads that fail rendering or that look like a typo of an existing key (this rule).
     Broken,
@@ -114,19 +114,57 @@ pub(crate) enum Kind {
     Undeclared,
 }
 
-/// The analysis behind this rule and `templates/values-key-undeclared`.
+/// One finding of the analysis behind this rule and `templates/values-key-undeclared`.
+#[derive(Debug)]
+pub struct ReadFinding {
+    kind: Kind,
+    /// The template, as an index of [`Chart::parsed_templates`].
+    template: usize,
+    span: crate::source::Span,
+    message: String,
+    label: String,
+    help: String,
+}
+
+/// Reports the findings of `kind` of the analysis behind this rule and
+/// `templates/values-key-undeclared`, which runs once for both.
 pub(crate) fn check_reads(chart: &Chart, ctx: &Ctx, sink: &mut Sink, kind: Kind) {
-    if crate::rules::chart::is_library(chart) || chart.templates.is_empty() {
+    let found = ctx
+        .value_read_findings
+        .get_or_init(|| read_findings(chart, ctx));
+    if found.is_empty() {
         return;
+    }
+    let parsed = chart.parsed_templates();
+    for f in found.iter().filter(|f| f.kind == kind) {
+        let Some(t) = parsed.get(f.template) else {
+            continue;
+        };
+        let meta = match kind {
+            Kind::Broken => &META,
+            Kind::Undeclared => &super::values_key_undeclared::META,
+        };
+        let d = sink.report(meta, &t.file, f.span, f.message.clone());
+        d.label(f.label.clone());
+        d.help(f.help.clone());
+    }
+}
+
+/// The findings of both rules, in the order of the reads; each template position is reported
+/// once per rule.
+fn read_findings(chart: &Chart, ctx: &Ctx) -> Vec<ReadFinding> {
+    let mut out = Vec::new();
+    if crate::rules::chart::is_library(chart) || chart.templates.is_empty() {
+        return out;
     }
     // A chart of partials only renders nothing itself: its `define`s are for other charts,
     // whose values they read (a library chart from before `type: library`).
     if chart.parsed_templates().iter().all(|t| t.partial) {
-        return;
+        return out;
     }
     let reads = chart.value_reads();
     if reads.reads.is_empty() {
-        return;
+        return out;
     }
     let (values, source) = match ctx.parent {
         None => (
@@ -149,7 +187,9 @@ pub(crate) fn check_reads(chart: &Chart, ctx: &Ctx, sink: &mut Sink, kind: Kind)
         .map(|d| d.key())
         .collect();
     let parsed = chart.parsed_templates();
-    let mut seen = HashSet::new();
+    // Template positions reported, for each rule.
+    let mut seen_broken = HashSet::new();
+    let mut seen_undeclared = HashSet::new();
     for r in &reads.reads {
         if !r.checkable || r.path.is_empty() || unknown.contains(&r.path[0].as_str()) {
             continue;
@@ -163,9 +203,9 @@ pub(crate) fn check_reads(chart: &Chart, ctx: &Ctx, sink: &mut Sink, kind: Kind)
         if i < r.own_from {
             continue;
         }
-        let Some(t) = parsed.get(r.template) else {
+        if parsed.get(r.template).is_none() {
             continue;
-        };
+        }
         let Some(&span) = r.spans.get(i) else {
             continue;
         };
@@ -196,22 +236,22 @@ pub(crate) fn check_reads(chart: &Chart, ctx: &Ctx, sink: &mut Sink, kind: Kind)
                     continue;
                 }
                 if i > 0 && i == r.own_from && r.path[i] == "Values" {
-                    if kind != Kind::Broken || !seen.insert((r.template, span)) {
+                    if !seen_broken.insert((r.template, span)) {
                         continue;
                     }
                     let dot = r.path[..i].join(".");
                     let rest = r.path[i + 1..].join(".");
-                    let d = sink.report(
-                        &META,
-                        &t.file,
+                    out.push(ReadFinding {
+                        kind: Kind::Broken,
+                        template: r.template,
                         span,
-                        format!(
+                        message: format!(
                             "Here `.` is `.Values.{dot}`, so `.Values.{rest}` reads `.Values.{dot}.Values.{rest}`, which is not set (nil pointer evaluating interface {{}}.{})",
                             r.path[i + 1]
                         ),
-                    );
-                    d.label("`.` is not the chart's context here");
-                    d.help(format!("inside `with` and named templates called with a value, reach the chart's values through `$`: `$.Values.{rest}`"));
+                        label: "`.` is not the chart's context here".to_string(),
+                        help: format!("inside `with` and named templates called with a value, reach the chart's values through `$`: `$.Values.{rest}`"),
+                    });
                     continue;
                 }
                 let siblings = match miss {
@@ -285,28 +325,35 @@ pub(crate) fn check_reads(chart: &Chart, ctx: &Ctx, sink: &mut Sink, kind: Kind)
                 }
             }
         };
-        if rule != kind || !seen.insert((r.template, span)) {
+        let seen = match rule {
+            Kind::Broken => &mut seen_broken,
+            Kind::Undeclared => &mut seen_undeclared,
+        };
+        if !seen.insert((r.template, span)) {
             continue;
         }
-        let meta = match kind {
-            Kind::Broken => &META,
-            Kind::Undeclared => &super::values_key_undeclared::META,
-        };
-        let d = sink.report(meta, &t.file, span, message);
-        d.label(label);
-        if let Some(Err(help)) = suggestion {
-            d.help(help);
+        let help = if let Some(Err(help)) = suggestion {
+            help
         } else if let Some(Ok(s)) = suggestion {
             let mut p = r.path[..i].to_vec();
             p.push(s);
-            d.help(format!("did you mean `.Values.{}`?", p.join(".")));
+            format!("did you mean `.Values.{}`?", p.join("."))
         } else {
-            d.help(format!(
+            format!(
                 "declare `{}` in values.yaml (with a default and a comment), or guard the read with `default`, `if` or `with`",
                 r.path[..=i].join(".")
-            ));
-        }
+            )
+        };
+        out.push(ReadFinding {
+            kind: rule,
+            template: r.template,
+            span,
+            message,
+            label,
+            help,
+        });
     }
+    out
 }
 
 /// Whether `word` (read) looks like a slip for `key` (set): the same key up to case and
