@@ -13,6 +13,7 @@ use super::Chart;
 use crate::FastMap;
 use crate::source::Span;
 use crate::template::{Command, Define, Ident, List, Node, Operand, Pipe};
+use std::sync::Arc;
 
 /// One read of a values path.
 #[derive(Clone, Debug)]
@@ -197,7 +198,7 @@ enum Val {
 }
 
 /// What `.` is inside a named template, from its call sites.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum DefDot {
     /// No call site seen: assume the chart's context, but report nothing.
     Assumed,
@@ -214,11 +215,12 @@ impl DefDot {
             Val::Unknown => DefDot::Unknown,
         }
     }
-    fn join(self, other: DefDot) -> DefDot {
-        match (self, other) {
-            (DefDot::Assumed, o) => o,
-            (s, o) if s == o => s,
-            _ => DefDot::Unknown,
+    /// Joins the `.` of another call site (as `join` would, without copying).
+    fn join_with(&mut self, other: &DefDot) {
+        match (&*self, other) {
+            (DefDot::Assumed, o) => *self = o.clone(),
+            (s, o) if s == o => {}
+            _ => *self = DefDot::Unknown,
         }
     }
     fn val(&self) -> (Val, bool) {
@@ -267,37 +269,84 @@ struct Walker<'a> {
     action: Option<(Span, bool)>,
 }
 
-/// Walks every template of the chart. Named templates get the `.` their call sites pass, found
-/// by iterating until nothing changes.
-pub fn analyse(chart: &Chart) -> ValueReads {
-    let parsed = chart.parsed_templates();
-    /// What one walk found.
-    #[derive(Default)]
-    struct Found {
-        reads: Vec<Read>,
-        loose: Vec<Vec<String>>,
-        calls: Vec<(String, DefDot)>,
-    }
-    fn walked(w: Walker) -> Found {
+/// What one walk of a rendered template's top level or of a named template found.
+#[derive(Default)]
+struct Found {
+    reads: Vec<Read>,
+    loose: Vec<Vec<String>>,
+    calls: Vec<(String, DefDot)>,
+}
+
+impl Found {
+    fn of(w: Walker) -> Found {
         Found {
             reads: w.reads,
             loose: w.loose,
             calls: w.calls,
         }
     }
+
+    /// Moves (or, when shared, copies) the reads into `result`, as reads of `template`.
+    fn add_to(found: Arc<Found>, template: usize, result: &mut ValueReads) {
+        match Arc::try_unwrap(found) {
+            Ok(mut f) => {
+                result.reads.append(&mut f.reads);
+                result.loose.append(&mut f.loose);
+            }
+            Err(shared) => {
+                result.reads.extend(shared.reads.iter().map(|r| Read {
+                    template,
+                    ..r.clone()
+                }));
+                result.loose.extend(shared.loose.iter().cloned());
+            }
+        }
+    }
+}
+
+/// Walks every template of the chart. Named templates get the `.` their call sites pass, found
+/// by iterating until nothing changes.
+pub fn analyse(chart: &Chart) -> ValueReads {
+    analyse_with(chart, true)
+}
+
+/// [`analyse`], taking walks of files already walked in another chart when `share` is set.
+fn analyse_with(chart: &Chart, share: bool) -> ValueReads {
+    let parsed = chart.parsed_templates();
+    let keys: Vec<Option<Arc<shared::Key>>> = parsed
+        .iter()
+        .map(|t| (share && t.tree.is_ok()).then(|| shared::key(t)).flatten())
+        .collect();
+    // A walk depends only on the file and on what `.` is: taken from another chart's walk of
+    // the same file when there is one.
+    let walk = |i: usize, what: Option<(usize, &DefDot)>, f: &dyn Fn() -> Found| {
+        let key = keys[i].as_ref();
+        if let Some(found) = key.and_then(|k| k.get(what)) {
+            return found;
+        }
+        let found = Arc::new(f());
+        if let Some(k) = key {
+            k.put(what, &found);
+        }
+        found
+    };
     // The top level of each rendered template does not depend on the named templates' `.`:
     // walked once. A named template is walked again only when its `.` changed.
-    let top: Vec<Option<Found>> = parsed
+    let top: Vec<Option<Arc<Found>>> = parsed
         .iter()
         .enumerate()
         .map(|(i, t)| {
             let tree = t.tree.as_ref().ok().filter(|_| !t.partial)?;
-            let mut w = Walker::new(&t.file.text, i, Val::Root, true);
-            w.list(&tree.root);
-            Some(walked(w))
+            Some(walk(i, None, &|| {
+                let mut w = Walker::new(&t.file.text, i, Val::Root, true);
+                w.list(&tree.root);
+                Found::of(w)
+            }))
         })
         .collect();
-    let mut defines: Vec<Vec<Option<(DefDot, Found)>>> = parsed
+    // Per file, per named template: the `.` of its last walk and what that walk found.
+    type Walked = Option<(DefDot, Arc<Found>)>;
+    let mut defines: Vec<Vec<Walked>> = parsed
         .iter()
         .map(|t| {
             t.tree.as_ref().map_or(Vec::new(), |tree| {
@@ -309,15 +358,18 @@ pub fn analyse(chart: &Chart) -> ValueReads {
     for _round in 0..16 {
         for (i, t) in parsed.iter().enumerate() {
             let Ok(tree) = &t.tree else { continue };
-            for (d, slot) in tree.defines.iter().zip(defines[i].iter_mut()) {
+            for (n, (d, slot)) in tree.defines.iter().zip(defines[i].iter_mut()).enumerate() {
                 let want = dots.get(&d.name).cloned().unwrap_or(DefDot::Assumed);
                 if slot.as_ref().is_some_and(|(had, _)| *had == want) {
                     continue;
                 }
-                let (dot, checkable) = want.val();
-                let mut w = Walker::new(&t.file.text, i, Val::Root, true);
-                w.define(d, dot, checkable);
-                *slot = Some((want, walked(w)));
+                let found = walk(i, Some((n, &want)), &|| {
+                    let (dot, checkable) = want.val();
+                    let mut w = Walker::new(&t.file.text, i, Val::Root, true);
+                    w.define(d, dot, checkable);
+                    Found::of(w)
+                });
+                *slot = Some((want, found));
             }
         }
         let mut next: FastMap<String, DefDot> = FastMap::default();
@@ -327,8 +379,12 @@ pub fn analyse(chart: &Chart) -> ValueReads {
             .chain(defines.iter().flatten().flatten().map(|(_, f)| f))
             .flat_map(|f| f.calls.iter());
         for (name, dot) in calls {
-            let cur = next.remove(name).unwrap_or(DefDot::Assumed);
-            next.insert(name.clone(), cur.join(dot.clone()));
+            match next.get_mut(name.as_str()) {
+                Some(cur) => cur.join_with(dot),
+                None => {
+                    next.insert(name.clone(), dot.clone());
+                }
+            }
         }
         if next == dots {
             break;
@@ -337,13 +393,19 @@ pub fn analyse(chart: &Chart) -> ValueReads {
     }
     // In the order of a walk of each template: its top level, then its named templates.
     let mut result = ValueReads::default();
-    for (t, defs) in top.into_iter().zip(defines) {
-        for mut f in t
+    let found = || {
+        top.iter()
+            .flatten()
+            .chain(defines.iter().flatten().flatten().map(|(_, f)| f))
+    };
+    result.reads.reserve(found().map(|f| f.reads.len()).sum());
+    result.loose.reserve(found().map(|f| f.loose.len()).sum());
+    for (i, (t, defs)) in top.into_iter().zip(defines).enumerate() {
+        for f in t
             .into_iter()
             .chain(defs.into_iter().flatten().map(|(_, f)| f))
         {
-            result.reads.append(&mut f.reads);
-            result.loose.append(&mut f.loose);
+            Found::add_to(f, i, &mut result);
         }
     }
     result.complete = parsed.iter().all(|t| t.tree.is_ok());
@@ -359,6 +421,117 @@ pub fn analyse(chart: &Chart) -> ValueReads {
         result.loose.append(&mut extra);
     }
     result
+}
+
+/// Walks shared between the charts of a run that hold the same template file (a library
+/// chart copied into every chart, a subchart vendored into many): a walk depends only on the
+/// file's name and text and on what `.` stands for, so a file met again is not walked again.
+/// A file is kept from its second sighting on, and the store is emptied when it reaches
+/// [`shared::BUDGET`] reads, so memory stays bounded however many charts a run reads.
+mod shared {
+    use super::{DefDot, Found};
+    use crate::chart::templates::ParsedTemplate;
+    use crate::source::File;
+    use crate::{FastMap, FastSet};
+    use std::hash::BuildHasher;
+    use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+
+    /// Reads, loose reads and calls kept at most (a few megabytes).
+    pub(super) const BUDGET: usize = 1 << 16;
+
+    /// Which walk of a file: the top level (`None`) or a named template (by its index in the
+    /// file) with a `.`.
+    type Which = Option<(usize, DefDot)>;
+
+    #[derive(Default)]
+    struct Store {
+        hasher: foldhash::fast::RandomState,
+        /// Files met once (by hash).
+        seen: FastSet<u64>,
+        /// Files met more than once, by hash.
+        files: FastMap<u64, Vec<Arc<Key>>>,
+        /// Reads, loose reads and calls held.
+        size: usize,
+    }
+
+    fn store() -> MutexGuard<'static, Store> {
+        static S: OnceLock<Mutex<Store>> = OnceLock::new();
+        S.get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A template file met more than once, and its walks.
+    pub(super) struct Key {
+        name: String,
+        file: File,
+        walks: Mutex<FastMap<Which, Arc<Found>>>,
+    }
+
+    /// The length of a text and a few slices of it, to tell files apart cheaply (files with
+    /// the same sample are compared whole).
+    fn sample(text: &str) -> (usize, [&[u8]; 4]) {
+        const PART: usize = 64;
+        let b = text.as_bytes();
+        let at = |i: usize| {
+            let start = (b.len().saturating_sub(PART) * i / 3).min(b.len());
+            &b[start..(start + PART).min(b.len())]
+        };
+        (b.len(), [at(0), at(1), at(2), at(3)])
+    }
+
+    /// The walks of a template file met before (in this chart or another), `None` on its
+    /// first sighting.
+    pub(super) fn key(t: &ParsedTemplate) -> Option<Arc<Key>> {
+        let hasher = store().hasher.clone();
+        let hash = hasher.hash_one((t.name.as_str(), sample(&t.file.text)));
+        let mut s = store();
+        let same = |k: &Arc<Key>| {
+            k.name == t.name && (Arc::ptr_eq(&k.file, &t.file) || k.file.text == t.file.text)
+        };
+        if let Some(k) = s.files.get(&hash).and_then(|b| b.iter().find(|k| same(k))) {
+            return Some(k.clone());
+        }
+        if s.seen.insert(hash) {
+            if s.seen.len() > BUDGET {
+                s.seen.clear();
+            }
+            return None;
+        }
+        let k = Arc::new(Key {
+            name: t.name.clone(),
+            file: t.file.clone(),
+            walks: Mutex::default(),
+        });
+        s.files.entry(hash).or_default().push(k.clone());
+        Some(k)
+    }
+
+    impl Key {
+        fn walks(&self) -> MutexGuard<'_, FastMap<Which, Arc<Found>>> {
+            self.walks.lock().unwrap_or_else(|e| e.into_inner())
+        }
+
+        pub(super) fn get(&self, which: Option<(usize, &DefDot)>) -> Option<Arc<Found>> {
+            let which: Which = which.map(|(n, d)| (n, d.clone()));
+            self.walks().get(&which).cloned()
+        }
+
+        pub(super) fn put(&self, which: Option<(usize, &DefDot)>, found: &Arc<Found>) {
+            let which: Which = which.map(|(n, d)| (n, d.clone()));
+            let size = found.reads.len() + found.loose.len() + found.calls.len() + 1;
+            {
+                let mut s = store();
+                if s.size + size > BUDGET {
+                    // Files being analysed keep their walks until they are done.
+                    s.files.clear();
+                    s.size = 0;
+                }
+                s.size += size;
+            }
+            self.walks().insert(which, found.clone());
+        }
+    }
 }
 
 /// `.Values` paths read by the template strings in a values subtree.
@@ -607,8 +780,8 @@ impl<'a> Walker<'a> {
             }
             return (val, idxs);
         };
-        let mut ranges = Vec::new();
-        let mut args: Vec<(Val, Vec<usize>)> = Vec::new();
+        let mut ranges = Vec::with_capacity(cmd.args.len() - 1);
+        let mut args: Vec<(Val, Vec<usize>)> = Vec::with_capacity(cmd.args.len());
         // `and` stops at the first false argument, so each argument is only evaluated when
         // the ones before it hold: their paths guard it like an enclosing `if`.
         let short_circuit = name == "and";
@@ -634,25 +807,29 @@ impl<'a> Walker<'a> {
         if let Some(p) = piped {
             args.push(p);
         }
-        let all_idxs: Vec<usize> = args.iter().flat_map(|(_, i)| i.clone()).collect();
         let name = name.as_str();
+        let mark_all = |w: &mut Self, f: fn(&mut Read)| {
+            for (_, idxs) in &args {
+                w.mark(idxs, f);
+            }
+        };
         if OPTIONAL_FUNCS.contains(&name) {
-            self.mark(&all_idxs, |r| r.optional = true);
+            mark_all(self, |r| r.optional = true);
         }
         // `and`, `or` and `not` test their arguments for truth wherever they appear (also in
         // parentheses inside a condition); a missing value is false.
         if TEST_FUNCS.contains(&name) {
-            self.mark(&all_idxs, |r| r.test = true);
+            mark_all(self, |r| r.test = true);
             if use_ == Use::Test {
-                self.mark(&all_idxs, |r| r.whole = false);
+                mark_all(self, |r| r.whole = false);
             }
         }
         if COMPARE_FUNCS.contains(&name) {
-            self.mark(&all_idxs, |r| r.whole = false);
+            mark_all(self, |r| r.whole = false);
         }
         // `eq` and `ne` compare a missing value as unequal without failing.
         if matches!(name, "eq" | "ne") {
-            self.mark(&all_idxs, |r| r.compared = true);
+            mark_all(self, |r| r.compared = true);
         }
         match name {
             "index" | "get" => {
@@ -1001,6 +1178,49 @@ mod tests {
 
     fn paths(templates: &[(&str, &str)]) -> Vec<String> {
         reads(templates).into_iter().map(|r| r.0).collect()
+    }
+
+    #[test]
+    fn walks_shared_between_charts_read_as_their_own() {
+        // The same helper file at another position and called with another `.` in each chart.
+        let helpers = "{{ define \"h\" }}{{ .Values.p }}{{ .tag }}{{ if .x }}{{ .Values.q.r }}{{ end }}{{ end }}{{ define \"n\" }}{{ include \"h\" . }}{{ .Values.s }}{{ end }}";
+        let one = chart("web")
+            .chart_yaml("apiVersion: v2\nname: web\nversion: 1.0.0\n")
+            .template("_h.tpl", helpers)
+            .template("a.yaml", "{{ include \"h\" . }}{{ .Values.a }}")
+            .build();
+        let two = chart("web")
+            .chart_yaml("apiVersion: v2\nname: web\nversion: 1.0.0\n")
+            .template("_a.tpl", "{{ define \"x\" }}{{ .Values.x }}{{ end }}")
+            .template("_h.tpl", helpers)
+            .template(
+                "b.yaml",
+                "{{ include \"n\" .Values.img }}{{ include \"x\" . }}",
+            )
+            .build();
+        let shown = |r: &super::ValueReads| format!("{:?} {:?}", r.reads, r.loose);
+        let alone = [
+            shown(&super::analyse_with(&one, false)),
+            shown(&super::analyse_with(&two, false)),
+        ];
+        assert_ne!(alone[0], alone[1]);
+        // Met once, kept, then taken from the store, in either chart.
+        for _ in 0..3 {
+            assert_eq!(shown(&super::analyse(&one)), alone[0]);
+            assert_eq!(shown(&super::analyse(&two)), alone[1]);
+        }
+        let two_reads = super::analyse(&two);
+        let helper_file = two
+            .parsed_templates()
+            .iter()
+            .position(|t| t.rel == "_h.tpl")
+            .unwrap();
+        assert!(
+            two_reads
+                .reads
+                .iter()
+                .any(|r| r.template == helper_file && r.path == ["img", "tag"])
+        );
     }
 
     #[test]
