@@ -263,7 +263,9 @@ struct Walker<'a> {
     loose: Vec<Vec<String>>,
     calls: Vec<(String, DefDot)>,
     scopes: Vec<Vec<(String, Val)>>,
-    guards: Vec<Vec<Vec<String>>>,
+    /// The reads each enclosing `if`/`with` (or earlier `and` argument) tests, as ranges of
+    /// `reads` (paths never change once read).
+    guards: Vec<std::ops::Range<usize>>,
     dot: Val,
     checkable: bool,
     action: Option<(Span, bool)>,
@@ -595,7 +597,7 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn scoped(&mut self, list: &List, dot: Val, guards: Option<Vec<Vec<String>>>) {
+    fn scoped(&mut self, list: &List, dot: Val, guards: Option<std::ops::Range<usize>>) {
         let saved_dot = std::mem::replace(&mut self.dot, dot);
         self.scopes.push(Vec::new());
         let pushed = guards.is_some();
@@ -650,11 +652,7 @@ impl<'a> Walker<'a> {
                         self.mark(&idxs, |r| r.whole = true);
                     }
                 }
-                let guard: Vec<Vec<String>> = self.reads[first..]
-                    .iter()
-                    .filter(|r| !r.path.is_empty())
-                    .map(|r| r.path.clone())
-                    .collect();
+                let guard = first..self.reads.len();
                 let inner_dot = match keyword {
                     "with" => val,
                     "range" => Val::Unknown,
@@ -666,7 +664,7 @@ impl<'a> Walker<'a> {
                         self.set_var(&d.name, Val::Unknown, true);
                     }
                 }
-                let guards = (keyword != "range").then(|| guard.clone());
+                let guards = (keyword != "range").then_some(guard);
                 self.scoped(&b.list, inner_dot, guards.clone());
                 if let Some(e) = &b.else_list {
                     let dot = self.dot.clone();
@@ -791,12 +789,7 @@ impl<'a> Walker<'a> {
             args.push(self.operand(op));
             ranges.push(first..self.reads.len());
             if short_circuit {
-                let g: Vec<Vec<String>> = self.reads[first..]
-                    .iter()
-                    .filter(|r| !r.path.is_empty())
-                    .map(|r| r.path.clone())
-                    .collect();
-                self.guards.push(g);
+                self.guards.push(first..self.reads.len());
             }
         }
         self.guards.truncate(guards_before);
@@ -955,17 +948,21 @@ impl<'a> Walker<'a> {
     }
 
     fn push_read(&mut self, path: Vec<String>, spans: Vec<Span>, own_from: usize) -> usize {
-        let guard_len = self
-            .guards
-            .iter()
-            .flatten()
+        let guard_paths = || {
+            self.guards
+                .iter()
+                .flat_map(|g| &self.reads[g.clone()])
+                .map(|r| &r.path)
+                .filter(|p| !p.is_empty())
+        };
+        let guard_len = guard_paths()
             .filter(|g| path.starts_with(g))
             .map(Vec::len)
             .max()
             .unwrap_or(0);
         let mut sibling_tests: Vec<String> = Vec::new();
         if let Some((_, parent)) = path.split_last() {
-            for g in self.guards.iter().flatten() {
+            for g in guard_paths() {
                 if g.len() > parent.len()
                     && g.starts_with(parent)
                     && g[parent.len()] != path[parent.len()]
