@@ -207,7 +207,18 @@ enum DefDot {
     Unknown,
 }
 
+/// The `.` of a named template called from nowhere.
+static ASSUMED: DefDot = DefDot::Assumed;
+
 impl DefDot {
+    /// The `.` a named template is walked with: the chart's context when it is called from
+    /// nowhere (the walk is the same, only what is reported differs: see [`Found::add_to`]).
+    fn walked(&self) -> &DefDot {
+        match self {
+            DefDot::Assumed => &DefDot::Root,
+            d => d,
+        }
+    }
     fn of(v: &Val) -> DefDot {
         match v {
             Val::Root => DefDot::Root,
@@ -288,16 +299,21 @@ impl Found {
         }
     }
 
-    /// Moves (or, when shared, copies) the reads into `result`, as reads of `template`.
-    fn add_to(found: Arc<Found>, template: usize, result: &mut ValueReads) {
+    /// Moves (or, when shared, copies) the reads into `result`, as reads of `template`; those
+    /// of a named template called from nowhere (`assumed`) are not checkable.
+    fn add_to(found: Arc<Found>, template: usize, assumed: bool, result: &mut ValueReads) {
         match Arc::try_unwrap(found) {
             Ok(mut f) => {
+                if assumed {
+                    f.reads.iter_mut().for_each(|r| r.checkable = false);
+                }
                 result.reads.append(&mut f.reads);
                 result.loose.append(&mut f.loose);
             }
             Err(shared) => {
                 result.reads.extend(shared.reads.iter().map(|r| Read {
                     template,
+                    checkable: r.checkable && !assumed,
                     ..r.clone()
                 }));
                 result.loose.extend(shared.loose.iter().cloned());
@@ -362,11 +378,21 @@ fn analyse_with(chart: &Chart, share: bool) -> ValueReads {
             let Ok(tree) = &t.tree else { continue };
             for (n, (d, slot)) in tree.defines.iter().zip(defines[i].iter_mut()).enumerate() {
                 let want = dots.get(&d.name).cloned().unwrap_or(DefDot::Assumed);
-                if slot.as_ref().is_some_and(|(had, _)| *had == want) {
-                    continue;
+                if let Some((had, _)) = slot {
+                    if *had == want {
+                        continue;
+                    }
+                    // A named template called from nowhere is walked as one called with the
+                    // chart's context: a first call with `.` changes what is reported of the
+                    // same walk.
+                    if had.walked() == want.walked() {
+                        *had = want;
+                        continue;
+                    }
                 }
-                let found = walk(i, Some((n, &want)), &|| {
-                    let (dot, checkable) = want.val();
+                let walked = want.walked();
+                let found = walk(i, Some((n, walked)), &|| {
+                    let (dot, checkable) = walked.val();
                     let mut w = Walker::new(&t.file.text, i, Val::Root, true);
                     w.define(d, dot, checkable);
                     Found::of(w)
@@ -375,11 +401,23 @@ fn analyse_with(chart: &Chart, share: bool) -> ValueReads {
             }
         }
         let mut next: FastMap<String, DefDot> = FastMap::default();
+        // Calls from a named template called from nowhere pass nothing known.
         let calls = top
             .iter()
             .flatten()
-            .chain(defines.iter().flatten().flatten().map(|(_, f)| f))
-            .flat_map(|f| f.calls.iter());
+            .map(|f| (f, false))
+            .chain(
+                defines
+                    .iter()
+                    .flatten()
+                    .flatten()
+                    .map(|(want, f)| (f, *want == DefDot::Assumed)),
+            )
+            .flat_map(|(f, assumed)| {
+                f.calls
+                    .iter()
+                    .map(move |(name, dot)| (name, if assumed { &ASSUMED } else { dot }))
+            });
         for (name, dot) in calls {
             match next.get_mut(name.as_str()) {
                 Some(cur) => cur.join_with(dot),
@@ -403,11 +441,12 @@ fn analyse_with(chart: &Chart, share: bool) -> ValueReads {
     result.reads.reserve(found().map(|f| f.reads.len()).sum());
     result.loose.reserve(found().map(|f| f.loose.len()).sum());
     for (i, (t, defs)) in top.into_iter().zip(defines).enumerate() {
-        for f in t
-            .into_iter()
-            .chain(defs.into_iter().flatten().map(|(_, f)| f))
-        {
-            Found::add_to(f, i, &mut result);
+        for (f, assumed) in t.into_iter().map(|f| (f, false)).chain(
+            defs.into_iter()
+                .flatten()
+                .map(|(want, f)| (f, want == DefDot::Assumed)),
+        ) {
+            Found::add_to(f, i, assumed, &mut result);
         }
     }
     result.complete = parsed.iter().all(|t| t.tree.is_ok());
@@ -1293,6 +1332,25 @@ mod tests {
             .unwrap();
         let (ok, n) = handle.join().unwrap();
         assert!(ok >= 1 && n > 0, "{ok} {n}");
+    }
+
+    #[test]
+    fn templates_called_from_nowhere_pass_nothing_on() {
+        let r = reads(&[
+            (
+                "_h.tpl",
+                "{{ define \"never\" }}{{ include \"inner\" .Values.x }}{{ .Values.n }}{{ end }}{{ define \"inner\" }}{{ .y }}{{ .Values.i }}{{ end }}{{ define \"called\" }}{{ .Values.c }}{{ end }}",
+            ),
+            ("a.yaml", "{{ include \"called\" . }}"),
+        ]);
+        let get = |p: &str| r.iter().find(|x| x.0 == p).cloned();
+        assert!(get("x.y").is_none(), "{r:?}");
+        assert!(!get("n").unwrap().4, "never called: not checkable");
+        assert!(
+            !get("i").unwrap().4,
+            "called only from dead code: not checkable"
+        );
+        assert!(get("c").unwrap().4, "called with .: checkable");
     }
 
     #[test]
