@@ -194,6 +194,9 @@ enum Val {
         path: Vec<String>,
         spans: Vec<Span>,
     },
+    /// The values path of a read of this walk, with its spans (as [`Val::Values`], without
+    /// copying them until they are needed).
+    Read(usize),
     Unknown,
 }
 
@@ -217,13 +220,6 @@ impl DefDot {
         match self {
             DefDot::Assumed => &DefDot::Root,
             d => d,
-        }
-    }
-    fn of(v: &Val) -> DefDot {
-        match v {
-            Val::Root => DefDot::Root,
-            Val::Values { path, .. } => DefDot::Values(path.clone()),
-            Val::Unknown => DefDot::Unknown,
         }
     }
     /// Joins the `.` of another call site (as `join` would, without copying).
@@ -726,7 +722,12 @@ impl<'a> Walker<'a> {
     /// itself called from nowhere (dead code is not checked).
     fn call_dot(&self, v: &Val) -> DefDot {
         if self.checkable {
-            DefDot::of(v)
+            match v {
+                Val::Root => DefDot::Root,
+                Val::Values { path, .. } => DefDot::Values(path.clone()),
+                Val::Read(i) => DefDot::Values(self.reads[*i].path.clone()),
+                Val::Unknown => DefDot::Unknown,
+            }
         } else {
             DefDot::Assumed
         }
@@ -869,6 +870,7 @@ impl<'a> Walker<'a> {
                 let Some((base, base_idxs)) = args.first().cloned() else {
                     return (Val::Unknown, Vec::new());
                 };
+                let base = self.resolve(base);
                 let keys: Option<Vec<(String, Span)>> =
                     (1..cmd.args.len() - 1).map(literal).collect();
                 let piped_extra = args.len() > cmd.args.len() - 1;
@@ -884,7 +886,7 @@ impl<'a> Walker<'a> {
                             path.push(k);
                             spans.push(s);
                         }
-                        let i = self.push_read(path.clone(), spans.clone(), own_from);
+                        let i = self.push_read(path, spans, own_from);
                         // `if index .Values.conf "single-node"` tests the value it reads.
                         match use_ {
                             Use::Test => self.mark(&[i], |r| {
@@ -894,7 +896,7 @@ impl<'a> Walker<'a> {
                             Use::Bind => self.mark(&[i], |r| r.whole = false),
                             Use::Value => {}
                         }
-                        (Val::Values { path, spans }, vec![i])
+                        (Val::Read(i), vec![i])
                     }
                     (Val::Values { path, spans }, _) => {
                         // Literal keys up to the first dynamic one are read whole.
@@ -922,9 +924,10 @@ impl<'a> Walker<'a> {
                 }
             }
             "hasKey" => {
-                if let (Some((Val::Values { path, spans }, base_idxs)), Some((k, s))) =
-                    (args.first().cloned(), literal(1))
-                {
+                if let (Some((Val::Values { path, spans }, base_idxs)), Some((k, s))) = (
+                    args.first().cloned().map(|(v, i)| (self.resolve(v), i)),
+                    literal(1),
+                ) {
                     self.mark(&base_idxs, |r| r.whole = false);
                     let own_from = path.len();
                     let mut path = path;
@@ -945,7 +948,8 @@ impl<'a> Walker<'a> {
                 // `dig "a" "b" default M`.
                 let n = cmd.args.len() - 1;
                 if n >= 3
-                    && let Some((Val::Values { path, spans }, base_idxs)) = args.get(n - 1).cloned()
+                    && let Some((Val::Values { path, spans }, base_idxs)) =
+                        args.get(n - 1).cloned().map(|(v, i)| (self.resolve(v), i))
                     && let Some(keys) = (0..n - 2).map(literal).collect::<Option<Vec<_>>>()
                 {
                     self.mark(&base_idxs, |r| r.whole = false);
@@ -1033,9 +1037,20 @@ impl<'a> Walker<'a> {
         self.reads.len() - 1
     }
 
+    /// A value with the path and spans of a read copied out of it.
+    fn resolve(&self, v: Val) -> Val {
+        match v {
+            Val::Read(i) => Val::Values {
+                path: self.reads[i].path.clone(),
+                spans: self.reads[i].spans.clone(),
+            },
+            v => v,
+        }
+    }
+
     /// A chain of fields on a base value.
     fn chain(&mut self, base: Val, fields: &[Ident], base_span: Span) -> (Val, Vec<usize>) {
-        match base {
+        match self.resolve(base) {
             Val::Root => {
                 let Some(first) = fields.first() else {
                     return (Val::Root, Vec::new());
@@ -1045,8 +1060,8 @@ impl<'a> Walker<'a> {
                 }
                 let path: Vec<String> = fields[1..].iter().map(|f| f.name.clone()).collect();
                 let spans: Vec<Span> = fields[1..].iter().map(|f| f.span).collect();
-                let i = self.push_read(path.clone(), spans.clone(), 0);
-                (Val::Values { path, spans }, vec![i])
+                let i = self.push_read(path, spans, 0);
+                (Val::Read(i), vec![i])
             }
             Val::Values {
                 mut path,
@@ -1058,10 +1073,11 @@ impl<'a> Walker<'a> {
                     path.push(f.name.clone());
                     spans.push(f.span);
                 }
-                let i = self.push_read(path.clone(), spans.clone(), own_from);
-                (Val::Values { path, spans }, vec![i])
+                let i = self.push_read(path, spans, own_from);
+                (Val::Read(i), vec![i])
             }
-            Val::Unknown => {
+            // (`Read` never: resolved above.)
+            Val::Unknown | Val::Read(_) => {
                 if let Some(i) = fields.iter().position(|f| f.name == "Values") {
                     self.loose
                         .push(fields[i + 1..].iter().map(|f| f.name.clone()).collect());
@@ -1089,30 +1105,30 @@ impl<'a> Walker<'a> {
             } => {
                 let base = self.lookup(name);
                 if fields.is_empty() {
-                    return match base {
+                    return match self.resolve(base) {
                         Val::Values { path, mut spans } => {
                             spans.resize(path.len(), *name_span);
                             let own = path.len();
-                            let i = self.push_read(path.clone(), spans.clone(), own);
-                            (Val::Values { path, spans }, vec![i])
+                            let i = self.push_read(path, spans, own);
+                            (Val::Read(i), vec![i])
                         }
                         v => (v, Vec::new()),
                     };
                 }
                 self.chain(base, fields, *name_span)
             }
-            Operand::Dot(span) => match self.dot.clone() {
+            Operand::Dot(span) => match self.resolve(self.dot.clone()) {
                 Val::Values { path, mut spans } => {
                     spans.resize(path.len(), *span);
                     let own = path.len();
-                    let i = self.push_read(path.clone(), spans.clone(), own);
-                    (Val::Values { path, spans }, vec![i])
+                    let i = self.push_read(path, spans, own);
+                    (Val::Read(i), vec![i])
                 }
                 v => (v, Vec::new()),
             },
             Operand::Chain { node, fields, .. } => {
                 let (base, idxs) = self.operand(node);
-                if matches!(base, Val::Values { .. }) {
+                if matches!(base, Val::Values { .. } | Val::Read(_)) {
                     self.mark(&idxs, |r| {
                         r.whole = false;
                         r.chained = true;
@@ -1128,6 +1144,9 @@ impl<'a> Walker<'a> {
                 let idxs = match &v {
                     Val::Values { path, .. } => (first..self.reads.len())
                         .filter(|&i| self.reads[i].path == *path)
+                        .collect(),
+                    &Val::Read(j) => (first..self.reads.len())
+                        .filter(|&i| self.reads[i].path == self.reads[j].path)
                         .collect(),
                     _ => Vec::new(),
                 };
