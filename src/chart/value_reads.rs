@@ -13,6 +13,7 @@ use super::Chart;
 use crate::FastMap;
 use crate::source::Span;
 use crate::template::{Command, Define, Ident, List, Node, Operand, Pipe};
+use std::sync::Arc;
 
 /// One read of a values path.
 #[derive(Clone, Debug)]
@@ -193,11 +194,14 @@ enum Val {
         path: Vec<String>,
         spans: Vec<Span>,
     },
+    /// The values path of a read of this walk, with its spans (as [`Val::Values`], without
+    /// copying them until they are needed).
+    Read(usize),
     Unknown,
 }
 
 /// What `.` is inside a named template, from its call sites.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum DefDot {
     /// No call site seen: assume the chart's context, but report nothing.
     Assumed,
@@ -206,19 +210,24 @@ enum DefDot {
     Unknown,
 }
 
+/// The `.` of a named template called from nowhere.
+static ASSUMED: DefDot = DefDot::Assumed;
+
 impl DefDot {
-    fn of(v: &Val) -> DefDot {
-        match v {
-            Val::Root => DefDot::Root,
-            Val::Values { path, .. } => DefDot::Values(path.clone()),
-            Val::Unknown => DefDot::Unknown,
+    /// The `.` a named template is walked with: the chart's context when it is called from
+    /// nowhere (the walk is the same, only what is reported differs: see [`Found::add_to`]).
+    fn walked(&self) -> &DefDot {
+        match self {
+            DefDot::Assumed => &DefDot::Root,
+            d => d,
         }
     }
-    fn join(self, other: DefDot) -> DefDot {
-        match (self, other) {
-            (DefDot::Assumed, o) => o,
-            (s, o) if s == o => s,
-            _ => DefDot::Unknown,
+    /// Joins the `.` of another call site (as `join` would, without copying).
+    fn join_with(&mut self, other: &DefDot) {
+        match (&*self, other) {
+            (DefDot::Assumed, o) => *self = o.clone(),
+            (s, o) if s == o => {}
+            _ => *self = DefDot::Unknown,
         }
     }
     fn val(&self) -> (Val, bool) {
@@ -261,43 +270,97 @@ struct Walker<'a> {
     loose: Vec<Vec<String>>,
     calls: Vec<(String, DefDot)>,
     scopes: Vec<Vec<(String, Val)>>,
-    guards: Vec<Vec<Vec<String>>>,
+    /// The reads each enclosing `if`/`with` (or earlier `and` argument) tests, as ranges of
+    /// `reads` (paths never change once read).
+    guards: Vec<std::ops::Range<usize>>,
     dot: Val,
     checkable: bool,
     action: Option<(Span, bool)>,
 }
 
-/// Walks every template of the chart. Named templates get the `.` their call sites pass, found
-/// by iterating until nothing changes.
-pub fn analyse(chart: &Chart) -> ValueReads {
-    let parsed = chart.parsed_templates();
-    /// What one walk found.
-    #[derive(Default)]
-    struct Found {
-        reads: Vec<Read>,
-        loose: Vec<Vec<String>>,
-        calls: Vec<(String, DefDot)>,
-    }
-    fn walked(w: Walker) -> Found {
+/// What one walk of a rendered template's top level or of a named template found.
+#[derive(Default)]
+struct Found {
+    reads: Vec<Read>,
+    loose: Vec<Vec<String>>,
+    calls: Vec<(String, DefDot)>,
+}
+
+impl Found {
+    fn of(w: Walker) -> Found {
         Found {
             reads: w.reads,
             loose: w.loose,
             calls: w.calls,
         }
     }
+
+    /// Moves (or, when shared, copies) the reads into `result`, as reads of `template`; those
+    /// of a named template called from nowhere (`assumed`) are not checkable.
+    fn add_to(found: Arc<Found>, template: usize, assumed: bool, result: &mut ValueReads) {
+        match Arc::try_unwrap(found) {
+            Ok(mut f) => {
+                if assumed {
+                    f.reads.iter_mut().for_each(|r| r.checkable = false);
+                }
+                result.reads.append(&mut f.reads);
+                result.loose.append(&mut f.loose);
+            }
+            Err(shared) => {
+                result.reads.extend(shared.reads.iter().map(|r| Read {
+                    template,
+                    checkable: r.checkable && !assumed,
+                    ..r.clone()
+                }));
+                result.loose.extend(shared.loose.iter().cloned());
+            }
+        }
+    }
+}
+
+/// Walks every template of the chart. Named templates get the `.` their call sites pass, found
+/// by iterating until nothing changes.
+pub fn analyse(chart: &Chart) -> ValueReads {
+    analyse_with(chart, true)
+}
+
+/// [`analyse`], taking walks of files already walked in another chart when `share` is set.
+fn analyse_with(chart: &Chart, share: bool) -> ValueReads {
+    let parsed = chart.parsed_templates();
+    let keys: Vec<Option<Arc<shared::Key>>> = parsed
+        .iter()
+        .map(|t| (share && t.tree.is_ok()).then(|| shared::key(t)).flatten())
+        .collect();
+    // A walk depends only on the file and on what `.` is: taken from another chart's walk of
+    // the same file when there is one.
+    let walk = |i: usize, what: Option<(usize, &DefDot)>, f: &dyn Fn() -> Found| {
+        let key = keys[i].as_ref();
+        if let Some(found) = key.and_then(|k| k.get(what)) {
+            return found;
+        }
+        let found = Arc::new(f());
+        if let Some(k) = key {
+            k.put(what, &found);
+        }
+        found
+    };
     // The top level of each rendered template does not depend on the named templates' `.`:
     // walked once. A named template is walked again only when its `.` changed.
-    let top: Vec<Option<Found>> = parsed
+    let top: Vec<Option<Arc<Found>>> = parsed
         .iter()
         .enumerate()
         .map(|(i, t)| {
             let tree = t.tree.as_ref().ok().filter(|_| !t.partial)?;
-            let mut w = Walker::new(&t.file.text, i, Val::Root, true);
-            w.list(&tree.root);
-            Some(walked(w))
+            Some(walk(i, None, &|| {
+                let mut w = Walker::new(&t.file.text, i, Val::Root, true);
+                w.list(&tree.root);
+                Found::of(w)
+            }))
         })
         .collect();
-    let mut defines: Vec<Vec<Option<(DefDot, Found)>>> = parsed
+    // Per file, per named template: the `.` of its last walk and what that walk found.
+    type Walked = Option<(DefDot, Arc<Found>)>;
+    let mut defines: Vec<Vec<Walked>> = parsed
         .iter()
         .map(|t| {
             t.tree.as_ref().map_or(Vec::new(), |tree| {
@@ -309,26 +372,55 @@ pub fn analyse(chart: &Chart) -> ValueReads {
     for _round in 0..16 {
         for (i, t) in parsed.iter().enumerate() {
             let Ok(tree) = &t.tree else { continue };
-            for (d, slot) in tree.defines.iter().zip(defines[i].iter_mut()) {
+            for (n, (d, slot)) in tree.defines.iter().zip(defines[i].iter_mut()).enumerate() {
                 let want = dots.get(&d.name).cloned().unwrap_or(DefDot::Assumed);
-                if slot.as_ref().is_some_and(|(had, _)| *had == want) {
-                    continue;
+                if let Some((had, _)) = slot {
+                    if *had == want {
+                        continue;
+                    }
+                    // A named template called from nowhere is walked as one called with the
+                    // chart's context: a first call with `.` changes what is reported of the
+                    // same walk.
+                    if had.walked() == want.walked() {
+                        *had = want;
+                        continue;
+                    }
                 }
-                let (dot, checkable) = want.val();
-                let mut w = Walker::new(&t.file.text, i, Val::Root, true);
-                w.define(d, dot, checkable);
-                *slot = Some((want, walked(w)));
+                let walked = want.walked();
+                let found = walk(i, Some((n, walked)), &|| {
+                    let (dot, checkable) = walked.val();
+                    let mut w = Walker::new(&t.file.text, i, Val::Root, true);
+                    w.define(d, dot, checkable);
+                    Found::of(w)
+                });
+                *slot = Some((want, found));
             }
         }
         let mut next: FastMap<String, DefDot> = FastMap::default();
+        // Calls from a named template called from nowhere pass nothing known.
         let calls = top
             .iter()
             .flatten()
-            .chain(defines.iter().flatten().flatten().map(|(_, f)| f))
-            .flat_map(|f| f.calls.iter());
+            .map(|f| (f, false))
+            .chain(
+                defines
+                    .iter()
+                    .flatten()
+                    .flatten()
+                    .map(|(want, f)| (f, *want == DefDot::Assumed)),
+            )
+            .flat_map(|(f, assumed)| {
+                f.calls
+                    .iter()
+                    .map(move |(name, dot)| (name, if assumed { &ASSUMED } else { dot }))
+            });
         for (name, dot) in calls {
-            let cur = next.remove(name).unwrap_or(DefDot::Assumed);
-            next.insert(name.clone(), cur.join(dot.clone()));
+            match next.get_mut(name.as_str()) {
+                Some(cur) => cur.join_with(dot),
+                None => {
+                    next.insert(name.clone(), dot.clone());
+                }
+            }
         }
         if next == dots {
             break;
@@ -337,13 +429,20 @@ pub fn analyse(chart: &Chart) -> ValueReads {
     }
     // In the order of a walk of each template: its top level, then its named templates.
     let mut result = ValueReads::default();
-    for (t, defs) in top.into_iter().zip(defines) {
-        for mut f in t
-            .into_iter()
-            .chain(defs.into_iter().flatten().map(|(_, f)| f))
-        {
-            result.reads.append(&mut f.reads);
-            result.loose.append(&mut f.loose);
+    let found = || {
+        top.iter()
+            .flatten()
+            .chain(defines.iter().flatten().flatten().map(|(_, f)| f))
+    };
+    result.reads.reserve(found().map(|f| f.reads.len()).sum());
+    result.loose.reserve(found().map(|f| f.loose.len()).sum());
+    for (i, (t, defs)) in top.into_iter().zip(defines).enumerate() {
+        for (f, assumed) in t.into_iter().map(|f| (f, false)).chain(
+            defs.into_iter()
+                .flatten()
+                .map(|(want, f)| (f, want == DefDot::Assumed)),
+        ) {
+            Found::add_to(f, i, assumed, &mut result);
         }
     }
     result.complete = parsed.iter().all(|t| t.tree.is_ok());
@@ -359,6 +458,117 @@ pub fn analyse(chart: &Chart) -> ValueReads {
         result.loose.append(&mut extra);
     }
     result
+}
+
+/// Walks shared between the charts of a run that hold the same template file (a library
+/// chart copied into every chart, a subchart vendored into many): a walk depends only on the
+/// file's name and text and on what `.` stands for, so a file met again is not walked again.
+/// A file is kept from its second sighting on, and the store is emptied when it reaches
+/// [`shared::BUDGET`] reads, so memory stays bounded however many charts a run reads.
+mod shared {
+    use super::{DefDot, Found};
+    use crate::chart::templates::ParsedTemplate;
+    use crate::source::File;
+    use crate::{FastMap, FastSet};
+    use std::hash::BuildHasher;
+    use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+
+    /// Reads, loose reads and calls kept at most (a few megabytes).
+    pub(super) const BUDGET: usize = 1 << 16;
+
+    /// Which walk of a file: the top level (`None`) or a named template (by its index in the
+    /// file) with a `.`.
+    type Which = Option<(usize, DefDot)>;
+
+    #[derive(Default)]
+    struct Store {
+        hasher: foldhash::fast::RandomState,
+        /// Files met once (by hash).
+        seen: FastSet<u64>,
+        /// Files met more than once, by hash.
+        files: FastMap<u64, Vec<Arc<Key>>>,
+        /// Reads, loose reads and calls held.
+        size: usize,
+    }
+
+    fn store() -> MutexGuard<'static, Store> {
+        static S: OnceLock<Mutex<Store>> = OnceLock::new();
+        S.get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A template file met more than once, and its walks.
+    pub(super) struct Key {
+        name: String,
+        file: File,
+        walks: Mutex<FastMap<Which, Arc<Found>>>,
+    }
+
+    /// The length of a text and a few slices of it, to tell files apart cheaply (files with
+    /// the same sample are compared whole).
+    fn sample(text: &str) -> (usize, [&[u8]; 4]) {
+        const PART: usize = 64;
+        let b = text.as_bytes();
+        let at = |i: usize| {
+            let start = (b.len().saturating_sub(PART) * i / 3).min(b.len());
+            &b[start..(start + PART).min(b.len())]
+        };
+        (b.len(), [at(0), at(1), at(2), at(3)])
+    }
+
+    /// The walks of a template file met before (in this chart or another), `None` on its
+    /// first sighting.
+    pub(super) fn key(t: &ParsedTemplate) -> Option<Arc<Key>> {
+        let hasher = store().hasher.clone();
+        let hash = hasher.hash_one((t.name.as_str(), sample(&t.file.text)));
+        let mut s = store();
+        let same = |k: &Arc<Key>| {
+            k.name == t.name && (Arc::ptr_eq(&k.file, &t.file) || k.file.text == t.file.text)
+        };
+        if let Some(k) = s.files.get(&hash).and_then(|b| b.iter().find(|k| same(k))) {
+            return Some(k.clone());
+        }
+        if s.seen.insert(hash) {
+            if s.seen.len() > BUDGET {
+                s.seen.clear();
+            }
+            return None;
+        }
+        let k = Arc::new(Key {
+            name: t.name.clone(),
+            file: t.file.clone(),
+            walks: Mutex::default(),
+        });
+        s.files.entry(hash).or_default().push(k.clone());
+        Some(k)
+    }
+
+    impl Key {
+        fn walks(&self) -> MutexGuard<'_, FastMap<Which, Arc<Found>>> {
+            self.walks.lock().unwrap_or_else(|e| e.into_inner())
+        }
+
+        pub(super) fn get(&self, which: Option<(usize, &DefDot)>) -> Option<Arc<Found>> {
+            let which: Which = which.map(|(n, d)| (n, d.clone()));
+            self.walks().get(&which).cloned()
+        }
+
+        pub(super) fn put(&self, which: Option<(usize, &DefDot)>, found: &Arc<Found>) {
+            let which: Which = which.map(|(n, d)| (n, d.clone()));
+            let size = found.reads.len() + found.loose.len() + found.calls.len() + 1;
+            {
+                let mut s = store();
+                if s.size + size > BUDGET {
+                    // Files being analysed keep their walks until they are done.
+                    s.files.clear();
+                    s.size = 0;
+                }
+                s.size += size;
+            }
+            self.walks().insert(which, found.clone());
+        }
+    }
 }
 
 /// `.Values` paths read by the template strings in a values subtree.
@@ -422,7 +632,7 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn scoped(&mut self, list: &List, dot: Val, guards: Option<Vec<Vec<String>>>) {
+    fn scoped(&mut self, list: &List, dot: Val, guards: Option<std::ops::Range<usize>>) {
         let saved_dot = std::mem::replace(&mut self.dot, dot);
         self.scopes.push(Vec::new());
         let pushed = guards.is_some();
@@ -477,11 +687,7 @@ impl<'a> Walker<'a> {
                         self.mark(&idxs, |r| r.whole = true);
                     }
                 }
-                let guard: Vec<Vec<String>> = self.reads[first..]
-                    .iter()
-                    .filter(|r| !r.path.is_empty())
-                    .map(|r| r.path.clone())
-                    .collect();
+                let guard = first..self.reads.len();
                 let inner_dot = match keyword {
                     "with" => val,
                     "range" => Val::Unknown,
@@ -493,7 +699,7 @@ impl<'a> Walker<'a> {
                         self.set_var(&d.name, Val::Unknown, true);
                     }
                 }
-                let guards = (keyword != "range").then(|| guard.clone());
+                let guards = (keyword != "range").then_some(guard);
                 self.scoped(&b.list, inner_dot, guards.clone());
                 if let Some(e) = &b.else_list {
                     let dot = self.dot.clone();
@@ -516,7 +722,12 @@ impl<'a> Walker<'a> {
     /// itself called from nowhere (dead code is not checked).
     fn call_dot(&self, v: &Val) -> DefDot {
         if self.checkable {
-            DefDot::of(v)
+            match v {
+                Val::Root => DefDot::Root,
+                Val::Values { path, .. } => DefDot::Values(path.clone()),
+                Val::Read(i) => DefDot::Values(self.reads[*i].path.clone()),
+                Val::Unknown => DefDot::Unknown,
+            }
         } else {
             DefDot::Assumed
         }
@@ -607,8 +818,8 @@ impl<'a> Walker<'a> {
             }
             return (val, idxs);
         };
-        let mut ranges = Vec::new();
-        let mut args: Vec<(Val, Vec<usize>)> = Vec::new();
+        let mut ranges = Vec::with_capacity(cmd.args.len() - 1);
+        let mut args: Vec<(Val, Vec<usize>)> = Vec::with_capacity(cmd.args.len());
         // `and` stops at the first false argument, so each argument is only evaluated when
         // the ones before it hold: their paths guard it like an enclosing `if`.
         let short_circuit = name == "and";
@@ -618,12 +829,7 @@ impl<'a> Walker<'a> {
             args.push(self.operand(op));
             ranges.push(first..self.reads.len());
             if short_circuit {
-                let g: Vec<Vec<String>> = self.reads[first..]
-                    .iter()
-                    .filter(|r| !r.path.is_empty())
-                    .map(|r| r.path.clone())
-                    .collect();
-                self.guards.push(g);
+                self.guards.push(first..self.reads.len());
             }
         }
         self.guards.truncate(guards_before);
@@ -634,25 +840,29 @@ impl<'a> Walker<'a> {
         if let Some(p) = piped {
             args.push(p);
         }
-        let all_idxs: Vec<usize> = args.iter().flat_map(|(_, i)| i.clone()).collect();
         let name = name.as_str();
+        let mark_all = |w: &mut Self, f: fn(&mut Read)| {
+            for (_, idxs) in &args {
+                w.mark(idxs, f);
+            }
+        };
         if OPTIONAL_FUNCS.contains(&name) {
-            self.mark(&all_idxs, |r| r.optional = true);
+            mark_all(self, |r| r.optional = true);
         }
         // `and`, `or` and `not` test their arguments for truth wherever they appear (also in
         // parentheses inside a condition); a missing value is false.
         if TEST_FUNCS.contains(&name) {
-            self.mark(&all_idxs, |r| r.test = true);
+            mark_all(self, |r| r.test = true);
             if use_ == Use::Test {
-                self.mark(&all_idxs, |r| r.whole = false);
+                mark_all(self, |r| r.whole = false);
             }
         }
         if COMPARE_FUNCS.contains(&name) {
-            self.mark(&all_idxs, |r| r.whole = false);
+            mark_all(self, |r| r.whole = false);
         }
         // `eq` and `ne` compare a missing value as unequal without failing.
         if matches!(name, "eq" | "ne") {
-            self.mark(&all_idxs, |r| r.compared = true);
+            mark_all(self, |r| r.compared = true);
         }
         match name {
             "index" | "get" => {
@@ -660,6 +870,7 @@ impl<'a> Walker<'a> {
                 let Some((base, base_idxs)) = args.first().cloned() else {
                     return (Val::Unknown, Vec::new());
                 };
+                let base = self.resolve(base);
                 let keys: Option<Vec<(String, Span)>> =
                     (1..cmd.args.len() - 1).map(literal).collect();
                 let piped_extra = args.len() > cmd.args.len() - 1;
@@ -675,7 +886,7 @@ impl<'a> Walker<'a> {
                             path.push(k);
                             spans.push(s);
                         }
-                        let i = self.push_read(path.clone(), spans.clone(), own_from);
+                        let i = self.push_read(path, spans, own_from);
                         // `if index .Values.conf "single-node"` tests the value it reads.
                         match use_ {
                             Use::Test => self.mark(&[i], |r| {
@@ -685,7 +896,7 @@ impl<'a> Walker<'a> {
                             Use::Bind => self.mark(&[i], |r| r.whole = false),
                             Use::Value => {}
                         }
-                        (Val::Values { path, spans }, vec![i])
+                        (Val::Read(i), vec![i])
                     }
                     (Val::Values { path, spans }, _) => {
                         // Literal keys up to the first dynamic one are read whole.
@@ -713,9 +924,10 @@ impl<'a> Walker<'a> {
                 }
             }
             "hasKey" => {
-                if let (Some((Val::Values { path, spans }, base_idxs)), Some((k, s))) =
-                    (args.first().cloned(), literal(1))
-                {
+                if let (Some((Val::Values { path, spans }, base_idxs)), Some((k, s))) = (
+                    args.first().cloned().map(|(v, i)| (self.resolve(v), i)),
+                    literal(1),
+                ) {
                     self.mark(&base_idxs, |r| r.whole = false);
                     let own_from = path.len();
                     let mut path = path;
@@ -736,7 +948,8 @@ impl<'a> Walker<'a> {
                 // `dig "a" "b" default M`.
                 let n = cmd.args.len() - 1;
                 if n >= 3
-                    && let Some((Val::Values { path, spans }, base_idxs)) = args.get(n - 1).cloned()
+                    && let Some((Val::Values { path, spans }, base_idxs)) =
+                        args.get(n - 1).cloned().map(|(v, i)| (self.resolve(v), i))
                     && let Some(keys) = (0..n - 2).map(literal).collect::<Option<Vec<_>>>()
                 {
                     self.mark(&base_idxs, |r| r.whole = false);
@@ -778,17 +991,21 @@ impl<'a> Walker<'a> {
     }
 
     fn push_read(&mut self, path: Vec<String>, spans: Vec<Span>, own_from: usize) -> usize {
-        let guard_len = self
-            .guards
-            .iter()
-            .flatten()
+        let guard_paths = || {
+            self.guards
+                .iter()
+                .flat_map(|g| &self.reads[g.clone()])
+                .map(|r| &r.path)
+                .filter(|p| !p.is_empty())
+        };
+        let guard_len = guard_paths()
             .filter(|g| path.starts_with(g))
             .map(Vec::len)
             .max()
             .unwrap_or(0);
         let mut sibling_tests: Vec<String> = Vec::new();
         if let Some((_, parent)) = path.split_last() {
-            for g in self.guards.iter().flatten() {
+            for g in guard_paths() {
                 if g.len() > parent.len()
                     && g.starts_with(parent)
                     && g[parent.len()] != path[parent.len()]
@@ -820,9 +1037,20 @@ impl<'a> Walker<'a> {
         self.reads.len() - 1
     }
 
+    /// A value with the path and spans of a read copied out of it.
+    fn resolve(&self, v: Val) -> Val {
+        match v {
+            Val::Read(i) => Val::Values {
+                path: self.reads[i].path.clone(),
+                spans: self.reads[i].spans.clone(),
+            },
+            v => v,
+        }
+    }
+
     /// A chain of fields on a base value.
     fn chain(&mut self, base: Val, fields: &[Ident], base_span: Span) -> (Val, Vec<usize>) {
-        match base {
+        match self.resolve(base) {
             Val::Root => {
                 let Some(first) = fields.first() else {
                     return (Val::Root, Vec::new());
@@ -832,8 +1060,8 @@ impl<'a> Walker<'a> {
                 }
                 let path: Vec<String> = fields[1..].iter().map(|f| f.name.clone()).collect();
                 let spans: Vec<Span> = fields[1..].iter().map(|f| f.span).collect();
-                let i = self.push_read(path.clone(), spans.clone(), 0);
-                (Val::Values { path, spans }, vec![i])
+                let i = self.push_read(path, spans, 0);
+                (Val::Read(i), vec![i])
             }
             Val::Values {
                 mut path,
@@ -845,10 +1073,11 @@ impl<'a> Walker<'a> {
                     path.push(f.name.clone());
                     spans.push(f.span);
                 }
-                let i = self.push_read(path.clone(), spans.clone(), own_from);
-                (Val::Values { path, spans }, vec![i])
+                let i = self.push_read(path, spans, own_from);
+                (Val::Read(i), vec![i])
             }
-            Val::Unknown => {
+            // (`Read` never: resolved above.)
+            Val::Unknown | Val::Read(_) => {
                 if let Some(i) = fields.iter().position(|f| f.name == "Values") {
                     self.loose
                         .push(fields[i + 1..].iter().map(|f| f.name.clone()).collect());
@@ -876,30 +1105,30 @@ impl<'a> Walker<'a> {
             } => {
                 let base = self.lookup(name);
                 if fields.is_empty() {
-                    return match base {
+                    return match self.resolve(base) {
                         Val::Values { path, mut spans } => {
                             spans.resize(path.len(), *name_span);
                             let own = path.len();
-                            let i = self.push_read(path.clone(), spans.clone(), own);
-                            (Val::Values { path, spans }, vec![i])
+                            let i = self.push_read(path, spans, own);
+                            (Val::Read(i), vec![i])
                         }
                         v => (v, Vec::new()),
                     };
                 }
                 self.chain(base, fields, *name_span)
             }
-            Operand::Dot(span) => match self.dot.clone() {
+            Operand::Dot(span) => match self.resolve(self.dot.clone()) {
                 Val::Values { path, mut spans } => {
                     spans.resize(path.len(), *span);
                     let own = path.len();
-                    let i = self.push_read(path.clone(), spans.clone(), own);
-                    (Val::Values { path, spans }, vec![i])
+                    let i = self.push_read(path, spans, own);
+                    (Val::Read(i), vec![i])
                 }
                 v => (v, Vec::new()),
             },
             Operand::Chain { node, fields, .. } => {
                 let (base, idxs) = self.operand(node);
-                if matches!(base, Val::Values { .. }) {
+                if matches!(base, Val::Values { .. } | Val::Read(_)) {
                     self.mark(&idxs, |r| {
                         r.whole = false;
                         r.chained = true;
@@ -915,6 +1144,9 @@ impl<'a> Walker<'a> {
                 let idxs = match &v {
                     Val::Values { path, .. } => (first..self.reads.len())
                         .filter(|&i| self.reads[i].path == *path)
+                        .collect(),
+                    &Val::Read(j) => (first..self.reads.len())
+                        .filter(|&i| self.reads[i].path == self.reads[j].path)
                         .collect(),
                     _ => Vec::new(),
                 };
@@ -1004,6 +1236,49 @@ mod tests {
     }
 
     #[test]
+    fn walks_shared_between_charts_read_as_their_own() {
+        // The same helper file at another position and called with another `.` in each chart.
+        let helpers = "{{ define \"h\" }}{{ .Values.p }}{{ .tag }}{{ if .x }}{{ .Values.q.r }}{{ end }}{{ end }}{{ define \"n\" }}{{ include \"h\" . }}{{ .Values.s }}{{ end }}";
+        let one = chart("web")
+            .chart_yaml("apiVersion: v2\nname: web\nversion: 1.0.0\n")
+            .template("_h.tpl", helpers)
+            .template("a.yaml", "{{ include \"h\" . }}{{ .Values.a }}")
+            .build();
+        let two = chart("web")
+            .chart_yaml("apiVersion: v2\nname: web\nversion: 1.0.0\n")
+            .template("_a.tpl", "{{ define \"x\" }}{{ .Values.x }}{{ end }}")
+            .template("_h.tpl", helpers)
+            .template(
+                "b.yaml",
+                "{{ include \"n\" .Values.img }}{{ include \"x\" . }}",
+            )
+            .build();
+        let shown = |r: &super::ValueReads| format!("{:?} {:?}", r.reads, r.loose);
+        let alone = [
+            shown(&super::analyse_with(&one, false)),
+            shown(&super::analyse_with(&two, false)),
+        ];
+        assert_ne!(alone[0], alone[1]);
+        // Met once, kept, then taken from the store, in either chart.
+        for _ in 0..3 {
+            assert_eq!(shown(&super::analyse(&one)), alone[0]);
+            assert_eq!(shown(&super::analyse(&two)), alone[1]);
+        }
+        let two_reads = super::analyse(&two);
+        let helper_file = two
+            .parsed_templates()
+            .iter()
+            .position(|t| t.rel == "_h.tpl")
+            .unwrap();
+        assert!(
+            two_reads
+                .reads
+                .iter()
+                .any(|r| r.template == helper_file && r.path == ["img", "tag"])
+        );
+    }
+
+    #[test]
     fn follows_with_variables_index_and_dollar() {
         let p = paths(&[(
             "a.yaml",
@@ -1076,6 +1351,25 @@ mod tests {
             .unwrap();
         let (ok, n) = handle.join().unwrap();
         assert!(ok >= 1 && n > 0, "{ok} {n}");
+    }
+
+    #[test]
+    fn templates_called_from_nowhere_pass_nothing_on() {
+        let r = reads(&[
+            (
+                "_h.tpl",
+                "{{ define \"never\" }}{{ include \"inner\" .Values.x }}{{ .Values.n }}{{ end }}{{ define \"inner\" }}{{ .y }}{{ .Values.i }}{{ end }}{{ define \"called\" }}{{ .Values.c }}{{ end }}",
+            ),
+            ("a.yaml", "{{ include \"called\" . }}"),
+        ]);
+        let get = |p: &str| r.iter().find(|x| x.0 == p).cloned();
+        assert!(get("x.y").is_none(), "{r:?}");
+        assert!(!get("n").unwrap().4, "never called: not checkable");
+        assert!(
+            !get("i").unwrap().4,
+            "called only from dead code: not checkable"
+        );
+        assert!(get("c").unwrap().4, "called with .: checkable");
     }
 
     #[test]
