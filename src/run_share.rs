@@ -21,7 +21,7 @@ use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// Source bytes kept with their parses, at most.
-const MAX_KEPT_TEXT: usize = 8 << 20;
+const MAX_KEPT_TEXT: usize = 4 << 20;
 /// Content hashes remembered, at most.
 const MAX_SEEN: usize = 1 << 18;
 
