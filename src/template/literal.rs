@@ -26,6 +26,10 @@ pub(crate) fn unquote(s: &str) -> Option<String> {
             Some(inner.replace('\r', ""))
         }
         b'"' => {
+            // Most literals have no escapes: the text between the quotes is the value.
+            if !inner.bytes().any(|b| matches!(b, b'\\' | b'"' | b'\n')) {
+                return Some(inner.to_string());
+            }
             let mut out: Vec<u8> = Vec::with_capacity(inner.len());
             let mut rest = inner;
             while !rest.is_empty() {
@@ -448,6 +452,28 @@ mod tests {
     fn a_backslash_before_a_multibyte_character_is_a_syntax_error() {
         assert_eq!(unquote("\"\\\u{fffd}x\""), None);
         assert_eq!(unquote_char("\\\u{e9}", b'"').map(|(_, rest)| rest), None);
+    }
+
+    #[test]
+    fn strings_without_escapes_are_their_text() {
+        for text in [
+            "",
+            "a",
+            "common.names.fullname",
+            "tab\there",
+            "é日🙂",
+            "cr\r",
+            "x'y",
+        ] {
+            assert_eq!(
+                unquote(&format!("\"{text}\"")),
+                Some(text.to_string()),
+                "{text:?}"
+            );
+        }
+        assert_eq!(unquote("\"a\nb\""), None);
+        assert_eq!(unquote("\"a\"b\""), None);
+        assert_eq!(unquote(r#""a\tb""#), Some("a\tb".into()));
     }
 
     fn num(s: &str) -> Result<Number, String> {
