@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Scaling benchmark: how plimsoll's time grows with the size of one chart.
 
-usage: scripts/bench-scaling.py [PLIMSOLL] [DOUBLINGS] [RUNS]
+usage: scripts/bench-scaling.py [--instructions] [PLIMSOLL] [DOUBLINGS] [RUNS]
 
 For each axis (values keys, templates, README rows, alerting rules, and all of them at once) a
 chart is generated at a base size and doubled DOUBLINGS times (default 4: 16 times the base).
@@ -9,6 +9,11 @@ Each size is linted RUNS times (default 3) with every rule, rendering included; 
 the least CPU time (user + system) of the runs, which a busy machine disturbs least. The
 script prints the time per size and the ratio per doubling: linear work gives 2.0, and any
 ratio above 2.3 is flagged as superlinear (the exit code is then 1).
+
+With --instructions, each size is counted once in instructions under
+`valgrind --tool=callgrind` instead of timed: slower, but a busy machine and the caches do
+not move it, so it tells work that grows faster than the input from a working set that left a
+cache.
 """
 import os
 import resource
@@ -17,9 +22,11 @@ import subprocess
 import sys
 import tempfile
 
-PLIMSOLL = sys.argv[1] if len(sys.argv) > 1 else "target/release/plimsoll"
-DOUBLINGS = int(sys.argv[2]) if len(sys.argv) > 2 else 4
-RUNS = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+ARGS = [a for a in sys.argv[1:] if a != "--instructions"]
+INSTRUCTIONS = len(ARGS) < len(sys.argv) - 1
+PLIMSOLL = ARGS[0] if len(ARGS) > 0 else "target/release/plimsoll"
+DOUBLINGS = int(ARGS[1]) if len(ARGS) > 1 else 4
+RUNS = int(ARGS[2]) if len(ARGS) > 2 else 3
 LIMIT = 2.3
 
 CHART_YAML = """apiVersion: v2
@@ -176,6 +183,24 @@ def cpu_time(chart):
     return best
 
 
+def instructions(chart):
+    with tempfile.TemporaryDirectory(prefix="plimsoll-callgrind-") as d:
+        out = os.path.join(d, "cg.out")
+        subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", PLIMSOLL, "lint", chart,
+             "--format", "compact", "--fail-on", "never"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+            env={**os.environ, "RAYON_NUM_THREADS": "1"},
+        )
+        with open(out) as f:
+            for line in f:
+                if line.startswith("summary:") or line.startswith("totals:"):
+                    return int(line.split()[1])
+    raise RuntimeError("callgrind wrote no totals")
+
+
 # Base sizes: large enough that the run's fixed cost (start-up, ~5 ms) is small beside the work.
 AXES = [
     ("values keys (12 per component)", lambda n: dict(keys=n, templates=1, readme=1, alerts=0), 250),
@@ -188,9 +213,13 @@ AXES = [
 
 def main():
     superlinear = False
-    print(f"plimsoll: {PLIMSOLL}; least CPU time of {RUNS} runs; ratio per doubling (limit {LIMIT})")
+    if INSTRUCTIONS:
+        print(f"plimsoll: {PLIMSOLL}; instructions (callgrind, one thread); ratio per doubling (limit {LIMIT})")
+    else:
+        print(f"plimsoll: {PLIMSOLL}; least CPU time of {RUNS} runs; ratio per doubling (limit {LIMIT})")
     print()
-    print("| axis | sizes | CPU time (ms) | ratio per doubling |")
+    unit = "instructions (M)" if INSTRUCTIONS else "CPU time (ms)"
+    print(f"| axis | sizes | {unit} | ratio per doubling |")
     print("|---|---|---|---|")
     for name, shape, base in AXES:
         sizes = [base * 2**k for k in range(DOUBLINGS + 1)]
@@ -199,7 +228,8 @@ def main():
             d = tempfile.mkdtemp(prefix="plimsoll-scaling-")
             try:
                 write_chart(os.path.join(d, "scale"), **shape(n))
-                times.append(cpu_time(os.path.join(d, "scale")))
+                chart = os.path.join(d, "scale")
+                times.append(instructions(chart) / 1e9 if INSTRUCTIONS else cpu_time(chart))
             finally:
                 shutil.rmtree(d)
         ratios = [b / a if a > 0 else float("inf") for a, b in zip(times, times[1:])]
