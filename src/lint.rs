@@ -390,16 +390,7 @@ fn lint_loaded(
             files
         }
         Unit::Manifests(docs) => {
-            let ctx = Ctx {
-                config,
-                overrides,
-                parent: None,
-                rendered: None,
-                values: Default::default(),
-                value_probes: Default::default(),
-                value_read_findings: Default::default(),
-                schema: Default::default(),
-            };
+            let ctx = Ctx::new(config, overrides, None, None);
             for rule in RULES.iter().filter(|r| config.runs(r.meta.name)) {
                 if let Some(check) = rule.manifests {
                     check(docs, &ctx, &mut sink);
@@ -430,16 +421,7 @@ pub(crate) fn run_chart(
     sink: &mut Sink,
     only: &dyn Fn(&str) -> bool,
 ) {
-    let ctx = Ctx {
-        config,
-        overrides,
-        parent,
-        rendered: None,
-        values: Default::default(),
-        value_probes: Default::default(),
-        value_read_findings: Default::default(),
-        schema: Default::default(),
-    };
+    let ctx = Ctx::new(config, overrides, parent, None);
     for rule in RULES
         .iter()
         .filter(|r| config.runs(r.meta.name) && only(r.meta.name))

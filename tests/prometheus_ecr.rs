@@ -72,16 +72,7 @@ fn lint(values: &str) -> Vec<Diagnostic> {
         ..Chart::default()
     };
     let config = Config::default();
-    let ctx = Ctx {
-        overrides: &[],
-        config: &config,
-        parent: None,
-        rendered: None,
-        values: Default::default(),
-        value_probes: Default::default(),
-        value_read_findings: Default::default(),
-        schema: Default::default(),
-    };
+    let ctx = Ctx::new(&config, &[], None, None);
     let mut sink = Sink::default();
     for rule in RULES.iter().filter(|r| r.meta.domain() == "prometheus") {
         if let Some(check) = rule.chart {

@@ -37,16 +37,7 @@ spec:
 
 fn run(chart: Option<&Chart>, docs: &[YamlDoc]) -> Vec<Diagnostic> {
     let config = Config::default();
-    let ctx = Ctx {
-        overrides: &[],
-        config: &config,
-        parent: None,
-        rendered: None,
-        values: Default::default(),
-        value_probes: Default::default(),
-        value_read_findings: Default::default(),
-        schema: Default::default(),
-    };
+    let ctx = Ctx::new(&config, &[], None, None);
     let mut sink = Sink::default();
     for rule in RULES.iter().filter(|r| r.meta.domain() == "prometheus") {
         if let (Some(check), Some(chart)) = (rule.chart, chart) {

@@ -83,16 +83,7 @@ pub fn render_findings(
                 let set = docs::RenderedSet::new(chart, &render);
                 rule_sources.extend(set.rule_expression_sources());
                 set.problems(&render, &mut found);
-                let ctx = Ctx {
-                    config,
-                    overrides,
-                    parent: None,
-                    rendered: Some(chart),
-                    values: Default::default(),
-                    value_probes: Default::default(),
-                    value_read_findings: Default::default(),
-                    schema: Default::default(),
-                };
+                let ctx = Ctx::new(config, overrides, None, Some(chart));
                 let mut rsink = Sink::default();
                 let docs = set.docs();
                 for rule in RULES

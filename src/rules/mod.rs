@@ -42,6 +42,25 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
+    /// A context with nothing computed yet.
+    pub fn new(
+        config: &'a Config,
+        overrides: &'a [YamlDoc],
+        parent: Option<&'a Chart>,
+        rendered: Option<&'a Chart>,
+    ) -> Ctx<'a> {
+        Ctx {
+            config,
+            overrides,
+            parent,
+            rendered,
+            values: Default::default(),
+            value_probes: Default::default(),
+            value_read_findings: Default::default(),
+            schema: Default::default(),
+        }
+    }
+
     /// Every value written in `chart`'s values.yaml ([`crate::chart::values::all`]), walked on
     /// the first call. A context serves one chart: `chart` is the chart being checked.
     pub fn values(&self, chart: &'a Chart) -> &[crate::chart::values::ValueAt<'a>] {
@@ -280,16 +299,7 @@ pub(crate) fn run_manifest_check(
 ) -> Vec<crate::diagnostic::Diagnostic> {
     let chart = Chart::default();
     let config = Config::default();
-    let ctx = Ctx {
-        config: &config,
-        overrides: &[],
-        parent: None,
-        rendered: rendered.then_some(&chart),
-        values: Default::default(),
-        value_probes: Default::default(),
-        value_read_findings: Default::default(),
-        schema: Default::default(),
-    };
+    let ctx = Ctx::new(&config, &[], None, rendered.then_some(&chart));
     let mut sink = Sink::default();
     check(docs, &ctx, &mut sink);
     sink.diagnostics

@@ -94,16 +94,7 @@ impl ChartBuilder {
 /// Runs one chart check on a chart (no parent).
 pub fn run(check: Option<ChartCheck>, chart: &Chart) -> Vec<Diagnostic> {
     let config = Config::default();
-    let ctx = Ctx {
-        config: &config,
-        overrides: &[],
-        parent: None,
-        rendered: None,
-        values: Default::default(),
-        value_probes: Default::default(),
-        value_read_findings: Default::default(),
-        schema: Default::default(),
-    };
+    let ctx = Ctx::new(&config, &[], None, None);
     let mut sink = Sink::default();
     if let Some(check) = check {
         check(chart, &ctx, &mut sink);
@@ -114,16 +105,7 @@ pub fn run(check: Option<ChartCheck>, chart: &Chart) -> Vec<Diagnostic> {
 /// Runs every registered chart check.
 pub fn run_all(chart: &Chart) -> Vec<Diagnostic> {
     let config = Config::default();
-    let ctx = Ctx {
-        config: &config,
-        overrides: &[],
-        parent: None,
-        rendered: None,
-        values: Default::default(),
-        value_probes: Default::default(),
-        value_read_findings: Default::default(),
-        schema: Default::default(),
-    };
+    let ctx = Ctx::new(&config, &[], None, None);
     let mut sink = Sink::default();
     for rule in RULES {
         if let Some(check) = rule.chart {

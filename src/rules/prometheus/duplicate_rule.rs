@@ -190,16 +190,7 @@ mod tests {
             })
             .collect();
         let config = crate::config::Config::default();
-        let ctx = crate::rules::Ctx {
-            overrides: &[],
-            config: &config,
-            parent: None,
-            rendered: None,
-            values: Default::default(),
-            value_probes: Default::default(),
-            value_read_findings: Default::default(),
-            schema: Default::default(),
-        };
+        let ctx = crate::rules::Ctx::new(&config, &[], None, None);
         let mut sink = crate::diagnostic::Sink::default();
         super::check(&sets, &ctx, &mut sink);
         sink.diagnostics

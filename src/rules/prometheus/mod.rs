@@ -115,16 +115,7 @@ pub(crate) mod testing {
             ..Chart::default()
         };
         let mut sink = crate::diagnostic::Sink::default();
-        let ctx = Ctx {
-            overrides: &[],
-            config,
-            parent: None,
-            rendered: None,
-            values: Default::default(),
-            value_probes: Default::default(),
-            value_read_findings: Default::default(),
-            schema: Default::default(),
-        };
+        let ctx = Ctx::new(config, &[], None, None);
         if let Some(check) = rule(meta).chart {
             check(&chart, &ctx, &mut sink);
         }
@@ -138,16 +129,7 @@ pub(crate) mod testing {
         ))];
         let config = Config::default();
         let mut sink = crate::diagnostic::Sink::default();
-        let ctx = Ctx {
-            overrides: &[],
-            config: &config,
-            parent: None,
-            rendered: None,
-            values: Default::default(),
-            value_probes: Default::default(),
-            value_read_findings: Default::default(),
-            schema: Default::default(),
-        };
+        let ctx = Ctx::new(&config, &[], None, None);
         if let Some(check) = rule(meta).manifests {
             check(&docs, &ctx, &mut sink);
         }
