@@ -226,6 +226,14 @@ pub enum Seg {
 }
 
 impl Seg {
+    fn borrowed(&self) -> SegRef<'_> {
+        match self {
+            Seg::Key(k) => SegRef::Key(k),
+            Seg::Index(i) => SegRef::Index(*i),
+            Seg::Any => SegRef::Any,
+        }
+    }
+
     fn matches(&self, other: &Seg) -> bool {
         match (self, other) {
             (Seg::Any, _) | (_, Seg::Any) => true,
@@ -939,42 +947,33 @@ fn bitnami_tag<'a>(rest: &'a str, tag: &str) -> Option<(&'a str, bool)> {
 /// match: they describe the items users provide; a key after a list (`providers.name`) is
 /// looked up in its items.
 pub fn exists(root: &Node, segs: &[Seg]) -> bool {
+    let segs: Vec<SegRef<'_>> = segs.iter().map(Seg::borrowed).collect();
+    exists_at(root, &segs)
+}
+
+fn exists_at(node: &Node, segs: &[SegRef<'_>]) -> bool {
     let Some((first, rest)) = segs.split_first() else {
         return true;
     };
-    if let Some(items) = root.as_seq() {
+    if let Some(items) = node.as_seq() {
         return match first {
-            Seg::Index(_) | Seg::Any => true,
+            SegRef::Index(_) | SegRef::Any => true,
             // `providers.name` for the `name` of each item of `providers`.
-            Seg::Key(_) => items.iter().any(|i| exists(i, segs)),
+            SegRef::Key(_) => items.iter().any(|i| exists_at(i, segs)),
         };
     }
     match first {
-        Seg::Key(k) => root.entry_json(k).is_some_and(|e| exists(&e.value, rest)),
-        Seg::Any => root.entries().any(|e| exists(&e.value, rest)),
-        Seg::Index(_) => false,
+        SegRef::Key(k) => node
+            .entry_json(k)
+            .is_some_and(|e| exists_at(&e.value, rest)),
+        SegRef::Any => node.entries().any(|e| exists_at(&e.value, rest)),
+        SegRef::Index(_) => false,
     }
 }
 
 /// [`exists`] for a documented path as written (`false` when it is malformed or empty),
 /// without building its segments.
 pub fn path_exists(root: &Node, path: &str) -> bool {
-    fn go(node: &Node, segs: &[SegRef<'_>]) -> bool {
-        let Some((first, rest)) = segs.split_first() else {
-            return true;
-        };
-        if let Some(items) = node.as_seq() {
-            return match first {
-                SegRef::Index(_) | SegRef::Any => true,
-                SegRef::Key(_) => items.iter().any(|i| go(i, segs)),
-            };
-        }
-        match first {
-            SegRef::Key(k) => node.entry_json(k).is_some_and(|e| go(&e.value, rest)),
-            SegRef::Any => node.entries().any(|e| go(&e.value, rest)),
-            SegRef::Index(_) => false,
-        }
-    }
     let mut segs = Vec::new();
     each_segment(path, |s| {
         segs.push(s);
@@ -982,7 +981,7 @@ pub fn path_exists(root: &Node, path: &str) -> bool {
     })
     .is_some()
         && !segs.is_empty()
-        && go(root, &segs)
+        && exists_at(root, &segs)
 }
 
 /// Documentation comments in values.yaml.
