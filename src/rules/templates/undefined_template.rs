@@ -1,9 +1,10 @@
-use crate::FastSet;
 use crate::chart::Chart;
 use crate::chart::templates::tree;
 use crate::diagnostic::{RuleMeta, Severity, Sink};
 use crate::rules::{ChartCheck, Ctx, ManifestCheck};
 use crate::template::TemplateRefKind;
+use crate::{FastMap, FastSet};
+use aho_corasick::AhoCorasick;
 
 pub static META: RuleMeta = RuleMeta {
     name: "templates/undefined-template",
@@ -70,7 +71,8 @@ fn check_chart(chart: &Chart, ctx: &Ctx, sink: &mut Sink) {
             }
         }
     }
-    let live = reachable(&charts);
+    // Which defines run matters only for a name nothing defines, which most charts never have.
+    let mut live: Option<Option<FastSet<&str>>> = None;
     // Names the READMEs show in a `define` are hooks for users to provide (in a parent chart).
     let hooks: Vec<&str> = charts
         .iter()
@@ -84,7 +86,7 @@ fn check_chart(chart: &Chart, ctx: &Ctx, sink: &mut Sink) {
                     continue;
                 }
                 // Never executed: a `define` nothing calls, or the top level of a partial.
-                if let Some(live) = &live {
+                if let Some(live) = live.get_or_insert_with(|| reachable(&charts)) {
                     let runs = match &r.define {
                         Some(d) => live.contains(d.as_str()),
                         None => !t.partial,
@@ -168,31 +170,33 @@ fn reachable<'a>(charts: &[(String, &'a Chart)]) -> Option<FastSet<&'a str>> {
             }
         }
     }
-    let mut live: FastSet<&'a str> = FastSet::default();
+    let mut by_from: FastMap<&str, Vec<&str>> = FastMap::default();
     let mut todo: Vec<&str> = Vec::new();
-    for (from, to) in &edges {
-        if from.is_none() {
-            todo.push(to);
+    for (from, to) in edges {
+        match from {
+            None => todo.push(to),
+            Some(f) => by_from.entry(f).or_default().push(to),
         }
     }
-    for (_, c) in charts {
-        if let Some(v) = &c.values {
-            for n in &names {
-                if v.file.text.contains(n) {
-                    todo.push(n);
+    // Names a values.yaml holds (for `tpl`), found in one pass over each text.
+    let list: Vec<&'a str> = names.iter().copied().collect();
+    if let Ok(finder) = AhoCorasick::new(&list) {
+        for (_, c) in charts {
+            if let Some(v) = &c.values {
+                for m in finder.find_overlapping_iter(v.file.text.as_str()) {
+                    todo.push(list[m.pattern().as_usize()]);
                 }
             }
         }
     }
+    let mut live: FastSet<&'a str> = FastSet::default();
     while let Some(n) = todo.pop() {
         let Some(&name) = names.get(n) else { continue };
         if !live.insert(name) {
             continue;
         }
-        for (from, to) in &edges {
-            if *from == Some(name) {
-                todo.push(to);
-            }
+        if let Some(next) = by_from.get(name) {
+            todo.extend(next);
         }
     }
     Some(live)
