@@ -564,11 +564,11 @@ fn needs_functions(c: &Case) -> Vec<String> {
 
 fn chart_values(v: Value) -> Value {
     match &v.kind {
-        Kind::Map(m) => Value::new(Kind::Map(Arc::new(Map {
-            elem: Elem::Any,
-            ty: MapType::ChartValues,
-            entries: m.entries.clone(),
-        }))),
+        Kind::Map(m) => Value::new(Kind::Map(Arc::new(Map::new(
+            Elem::Any,
+            MapType::ChartValues,
+            m.entries.clone(),
+        )))),
         _ => v,
     }
 }

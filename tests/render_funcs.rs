@@ -67,11 +67,11 @@ fn between_markers(s: &str) -> Option<String> {
 
 fn chart_values(v: Value) -> Value {
     match v.kind {
-        Kind::Map(m) => Value::new(Kind::Map(Arc::new(Map {
-            elem: Elem::Any,
-            ty: MapType::ChartValues,
-            entries: m.entries.clone(),
-        }))),
+        Kind::Map(m) => Value::new(Kind::Map(Arc::new(Map::new(
+            Elem::Any,
+            MapType::ChartValues,
+            m.entries.clone(),
+        )))),
         _ => v,
     }
 }

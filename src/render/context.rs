@@ -122,22 +122,22 @@ impl ReleaseOptions {
 
 /// A map typed `chartutil.Values` (methods `YAML`, `Table`, ... shadow its keys).
 pub fn chart_values(entries: BTreeMap<String, Value>) -> Value {
-    Value::new(Kind::Map(Arc::new(Map {
-        elem: Elem::Any,
-        ty: MapType::ChartValues,
+    Value::new(Kind::Map(Arc::new(Map::new(
+        Elem::Any,
+        MapType::ChartValues,
         entries,
-    })))
+    ))))
 }
 
 fn string_map(entries: &[(String, String)]) -> Value {
-    Value::new(Kind::Map(Arc::new(Map {
-        elem: Elem::String,
-        ty: MapType::Plain,
-        entries: entries
+    Value::new(Kind::Map(Arc::new(Map::new(
+        Elem::String,
+        MapType::Plain,
+        entries
             .iter()
             .map(|(k, v)| (k.clone(), Value::str(v.as_str())))
             .collect(),
-    })))
+    ))))
 }
 
 fn string_list(items: &[String]) -> Value {
@@ -572,11 +572,11 @@ impl Files {
             };
             m.insert(base, Value::str(text));
         }
-        let v = Value::new(Kind::Map(Arc::new(Map {
-            elem: Elem::String,
-            ty: MapType::Plain,
-            entries: m,
-        })));
+        let v = Value::new(Kind::Map(Arc::new(Map::new(
+            Elem::String,
+            MapType::Plain,
+            m,
+        ))));
         to_yaml(v)
     }
 

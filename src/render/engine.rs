@@ -175,6 +175,8 @@ pub struct Engine {
     pub(crate) table: FastMap<String, TRef>,
     /// Maps changed in place by earlier renders (Helm's files share their values).
     pub(crate) redirects: std::sync::Mutex<super::exec::shared::Redirects>,
+    /// `include` results kept between the files of a render (see `exec::memo`).
+    pub(crate) memo: std::sync::Mutex<super::exec::memo::Memo>,
     pub(crate) limits: Limits,
     pub(crate) lookup: fn(&str) -> Option<Func>,
 }
@@ -225,6 +227,7 @@ impl Engine {
         Ok(Engine {
             table,
             redirects: Default::default(),
+            memo: Default::default(),
             limits,
             lookup: funcs::lookup,
         })

@@ -66,6 +66,40 @@ pub struct Map {
     pub elem: Elem,
     pub ty: MapType,
     pub entries: BTreeMap<String, Value>,
+    /// When the Go map this value stands for was made ([`next_serial`]): a new version of a
+    /// map (after `set`, `merge`, or with its nested maps brought up to date) keeps the
+    /// serial of the map it replaces. The executor tells a map made inside an `include` from
+    /// one that existed before it by this number.
+    pub serial: u64,
+}
+
+static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// A number greater than every serial handed out before (in any thread).
+pub fn next_serial() -> u64 {
+    SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+impl Map {
+    /// A new map, made now.
+    pub fn new(elem: Elem, ty: MapType, entries: BTreeMap<String, Value>) -> Map {
+        Map {
+            elem,
+            ty,
+            entries,
+            serial: next_serial(),
+        }
+    }
+
+    /// A new version of this map holding `entries`: the same Go map, changed.
+    pub fn version(&self, entries: BTreeMap<String, Value>) -> Map {
+        Map {
+            elem: self.elem,
+            ty: self.ty,
+            entries,
+            serial: self.serial,
+        }
+    }
 }
 
 /// A Go struct or pointer-to-struct the render context exposes (`.Chart`, `.Capabilities`,
@@ -172,11 +206,11 @@ impl Value {
     }
 
     pub fn map(entries: BTreeMap<String, Value>) -> Value {
-        Value::new(Kind::Map(Arc::new(Map {
-            elem: Elem::Any,
-            ty: MapType::Plain,
+        Value::new(Kind::Map(Arc::new(Map::new(
+            Elem::Any,
+            MapType::Plain,
             entries,
-        })))
+        ))))
     }
 
     pub fn is_nil(&self) -> bool {
@@ -294,15 +328,14 @@ impl Value {
             return self.clone();
         }
         let kind = match &self.kind {
-            Kind::Map(m) => Kind::Map(Arc::new(Map {
-                elem: m.elem,
-                ty: m.ty,
-                entries: m
-                    .entries
+            Kind::Map(m) => Kind::Map(Arc::new(Map::new(
+                m.elem,
+                m.ty,
+                m.entries
                     .iter()
                     .map(|(k, v)| (k.clone(), v.deep_copy_at(depth + 1)))
                     .collect(),
-            })),
+            ))),
             Kind::List(l) => Kind::List(Arc::new(List {
                 elem: l.elem,
                 items: l.items.iter().map(|v| v.deep_copy_at(depth + 1)).collect(),

@@ -143,11 +143,7 @@ fn convert(node: &Node, file: Option<u32>, depth: &mut usize) -> Result<Value, S
                 let v = convert(&e.value, file, depth)?;
                 out.insert(key, v);
             }
-            Kind::Map(Arc::new(Map {
-                elem: Elem::Any,
-                ty: MapType::Plain,
-                entries: out,
-            }))
+            Kind::Map(Arc::new(Map::new(Elem::Any, MapType::Plain, out)))
         }
     };
     *depth -= 1;
@@ -203,15 +199,15 @@ fn fit(value: Value, target: Target) -> Result<Value, String> {
         Target::Any => Ok(value),
         Target::Map | Target::ChartValues => match value.kind {
             Kind::Nil => Ok(Value {
-                kind: Kind::Map(Arc::new(Map {
-                    elem: Elem::Any,
-                    ty: if target == Target::ChartValues {
+                kind: Kind::Map(Arc::new(Map::new(
+                    Elem::Any,
+                    if target == Target::ChartValues {
                         MapType::ChartValues
                     } else {
                         MapType::Plain
                     },
-                    entries: BTreeMap::new(),
-                })),
+                    BTreeMap::new(),
+                ))),
                 origin: value.origin,
             }),
             Kind::Map(m) if target == Target::ChartValues => {

@@ -18,6 +18,7 @@
 //! rejected one); a literal of the wrong type for a library function's typed parameter reads
 //! `wrong type for value; expected T; got U` (Go: `expected T; found LITERAL`).
 
+pub(crate) mod memo;
 mod nodefmt;
 pub(crate) mod provenance;
 pub(crate) mod shared;
@@ -169,6 +170,12 @@ pub(crate) struct Ctx<'e> {
     pub fctx: FuncCtx,
     /// Maps changed in place by `set`, `merge`, ... (see [`shared`]).
     pub redirects: Redirects,
+    /// Kept `include` results (see [`memo`]).
+    memo: memo::Memo,
+    /// The serial at which each of `overlays` was added.
+    overlay_starts: Vec<u64>,
+    /// The deepest `nesting` reached since the innermost `include` in progress started.
+    deepest: u32,
 }
 
 impl<'e> Ctx<'e> {
@@ -182,12 +189,16 @@ impl<'e> Ctx<'e> {
             nesting: 0,
             fctx: FuncCtx::default(),
             redirects: Redirects::default(),
+            memo: memo::Memo::default(),
+            overlay_starts: Vec::new(),
+            deepest: 0,
         }
     }
 
     /// Records the maps the last function call changed in place.
     fn take_replacements(&mut self) {
         for (old, new) in std::mem::take(&mut self.fctx.replaced) {
+            self.memo.changed(old.serial);
             self.redirects.add(old, new);
         }
     }
@@ -201,12 +212,34 @@ impl<'e> Ctx<'e> {
     }
 
     fn lookup(&self, name: &str) -> Option<TRef> {
-        for o in self.overlays.iter().rev() {
+        self.find(name).map(|(t, _)| t)
+    }
+
+    /// The template a name stands for, and the `tpl` overlay that holds it, if one does.
+    fn find(&self, name: &str) -> Option<(TRef, Option<usize>)> {
+        for (i, o) in self.overlays.iter().enumerate().rev() {
             if let Some(t) = o.get(name) {
-                return Some(t.clone());
+                return Some((t.clone(), Some(i)));
             }
         }
-        self.engine.table.get(name).cloned()
+        self.engine.table.get(name).map(|t| (t.clone(), None))
+    }
+
+    /// [`Ctx::lookup`] for a call: a call in progress that finds a template of a `tpl` text
+    /// started after that text was added depends on it, and is not kept.
+    fn resolve(&mut self, name: &str) -> Option<TRef> {
+        let (t, overlay) = self.find(name)?;
+        if let Some(i) = overlay {
+            self.memo.taint_after(self.overlay_starts[i]);
+        }
+        Some(t)
+    }
+
+    /// Whether `include` results may be used and kept: no template a `tpl` text defined can
+    /// shadow one of the chart's (each `tpl` overlay holds only its own text, `gotpl`).
+    fn memo_open(&self) -> bool {
+        self.overlays.iter().all(|o| o.len() == 1)
+            && (self.overlays.is_empty() || !self.engine.table.contains_key("gotpl"))
     }
 
     /// Executes a template in a new Go `state` (no variables but `$`).
@@ -225,6 +258,7 @@ impl<'e> Ctx<'e> {
             recent: Vec::new(),
         };
         self.nesting += 1;
+        self.deepest = self.deepest.max(self.nesting);
         let r = stacker::maybe_grow(RED_ZONE, STACK_CHUNK, || {
             frame.walk_list(self, &dot, body, out)
         });
@@ -240,9 +274,15 @@ pub(crate) fn render(engine: &Engine, name: &str, data: Value) -> Result<Output,
     if let Ok(mut r) = engine.redirects.lock() {
         cx.redirects = std::mem::take(&mut *r);
     }
+    if let Ok(mut m) = engine.memo.lock() {
+        cx.memo = std::mem::take(&mut *m);
+    }
     let result = render_with(&mut cx, name, data);
     if let Ok(mut r) = engine.redirects.lock() {
         *r = std::mem::take(&mut cx.redirects);
+    }
+    if let Ok(mut m) = engine.memo.lock() {
+        *m = std::mem::take(&mut cx.memo);
     }
     result
 }
@@ -611,7 +651,7 @@ impl<'u> Frame<'u> {
         out: &mut Buf,
     ) -> R<()> {
         self.at = At::Tmpl(t);
-        let Some(tref) = cx.lookup(&t.name) else {
+        let Some(tref) = cx.resolve(&t.name) else {
             return Err(self.errorf(format!("template {} not defined", go_quote(&t.name))));
         };
         if self.depth >= GO_MAX_EXEC_DEPTH || cx.nesting >= cx.engine.limits.max_nesting {
@@ -1237,12 +1277,35 @@ impl<'u> Frame<'u> {
         if cx.nesting >= cx.engine.limits.max_nesting {
             return Err(fail(self, nested()));
         }
-        let Some(t) = cx.lookup(name) else {
+        let Some(t) = cx.resolve(name) else {
             return Err(fail(
                 self,
                 format!("error calling include: {}", no_template(name)),
             ));
         };
+        let data = if data.is_nil() {
+            Value::invalid()
+        } else {
+            data
+        };
+        let key = cx.memo_open().then(|| cx.memo.key(&t, &data));
+        if let Some(key) = key
+            && let Some((recent, cost)) = cx.memo.get(key, &t, &data)
+        {
+            let limits = &cx.engine.limits;
+            if cx.nesting + cost.depth < limits.include_depth.min(limits.max_nesting)
+                && cx.steps + cost.steps <= limits.max_steps
+                && cx.written + cost.written <= limits.max_output
+            {
+                cx.steps += cost.steps;
+                cx.written += cost.written;
+                cx.deepest = cx.deepest.max(cx.nesting + cost.depth);
+                let recent = recent.clone();
+                let text = recent.text.clone();
+                self.remember(recent);
+                return Ok(V::new(Value::str(text)));
+            }
+        }
         match cx.included.get_mut(name) {
             Some(c) => *c += 1,
             None => {
@@ -1250,19 +1313,31 @@ impl<'u> Frame<'u> {
             }
         }
         let mut buf = Buf::default();
-        let dot = V::new(if data.is_nil() {
-            Value::invalid()
-        } else {
-            data
-        });
-        let r = cx.exec(&t, name, dot, &mut buf, 0);
+        let start = cx.memo.enter();
+        let (steps, written, rng) = (cx.steps, cx.written, cx.fctx.rng_state);
+        let deepest = std::mem::replace(&mut cx.deepest, cx.nesting);
+        let r = cx.exec(&t, name, V::new(data.clone()), &mut buf, 0);
+        let depth = cx.deepest - cx.nesting;
+        cx.deepest = cx.deepest.max(deepest);
+        let keep = cx.memo.leave() && cx.fctx.rng_state == rng;
         if let Some(c) = cx.included.get_mut(name) {
             *c -= 1;
         }
         match r {
             Ok(()) | Err(Flow::Break) | Err(Flow::Continue) => {
                 let text: Arc<str> = buf.text.into();
-                self.remember(Recent::new(text.clone(), buf.segs, None));
+                let recent = Recent::new(text.clone(), buf.segs, None);
+                if let Some(key) = key
+                    && keep
+                {
+                    let cost = memo::Cost {
+                        steps: cx.steps - steps,
+                        written: cx.written - written,
+                        depth,
+                    };
+                    cx.memo.keep(key, start, &t, data, recent.clone(), cost);
+                }
+                self.remember(recent);
                 Ok(V::new(Value::str(text)))
             }
             Err(Flow::Err(e)) => Err(fail(
@@ -1329,6 +1404,7 @@ impl<'u> Frame<'u> {
         // `gotpl` itself is always the text just parsed.
         overlay.insert("gotpl".to_string(), t.clone());
         cx.overlays.push(overlay);
+        cx.overlay_starts.push(crate::render::value::next_serial());
         let mut buf = Buf::default();
         let dot = V::new(if data.is_nil() {
             Value::invalid()
@@ -1337,6 +1413,7 @@ impl<'u> Frame<'u> {
         });
         let r = cx.exec(&t, "gotpl", dot, &mut buf, 0);
         cx.overlays.pop();
+        cx.overlay_starts.pop();
         match r {
             Ok(()) | Err(Flow::Break) | Err(Flow::Continue) => {
                 strip_no_value(&mut buf);

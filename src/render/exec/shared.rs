@@ -159,11 +159,7 @@ impl Redirects {
             changed = true;
         }
         let result = if let Some(entries) = entries {
-            let r = Arc::new(Map {
-                elem: head.elem,
-                ty: head.ty,
-                entries,
-            });
+            let r = Arc::new(head.version(entries));
             self.rebuilt.insert(key(&r), (r.clone(), head.clone()));
             r
         } else if changed {

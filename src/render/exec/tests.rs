@@ -27,11 +27,11 @@ pub(crate) fn values(j: serde_json::Value) -> Value {
 
 fn chart_values(v: Value) -> Value {
     match v.kind {
-        Kind::Map(m) => Value::new(Kind::Map(Arc::new(Map {
-            elem: Elem::Any,
-            ty: MapType::ChartValues,
-            entries: m.entries.clone(),
-        }))),
+        Kind::Map(m) => Value::new(Kind::Map(Arc::new(Map::new(
+            Elem::Any,
+            MapType::ChartValues,
+            m.entries.clone(),
+        )))),
         _ => v,
     }
 }
@@ -614,4 +614,93 @@ fn nested_loops_with_empty_bodies_meet_the_step_limit() {
         "{}",
         err.message
     );
+}
+
+// ---- kept `include` results (`memo`) ----
+
+#[test]
+fn an_include_repeated_after_its_argument_changed_runs_again() {
+    let helpers = r#"{{- define "t" }}{{ .a }}{{ end -}}{{- define "u" }}{{ .v.x }}{{ end -}}"#;
+    // The argument itself changed in place.
+    let tpl =
+        r#"{{ $d := dict "a" 1 }}{{ include "t" $d }}{{ $_ := set $d "a" 2 }}{{ include "t" $d }}"#;
+    assert_eq!(run_with(tpl, helpers, json!({})).unwrap(), "12");
+    // A map inside a new argument with the same items changed in place.
+    let tpl = r#"{{ $v := dict "x" 1 }}{{ include "u" (dict "v" $v) }}{{ $_ := set $v "x" 2 }}{{ include "u" (dict "v" $v) }}"#;
+    assert_eq!(run_with(tpl, helpers, json!({})).unwrap(), "12");
+    // `.Values` changed by `merge` between two calls with the top-level context.
+    let helpers = r#"{{- define "n" }}{{ .Values.n }}{{ end -}}"#;
+    let tpl = r#"{{ include "n" . }}{{ $_ := merge .Values (dict "m" 1) }}{{ $_ := set .Values "n" 2 }}{{ include "n" . }}"#;
+    assert_eq!(run_with(tpl, helpers, json!({"n": 1})).unwrap(), "12");
+}
+
+#[test]
+fn an_include_that_changes_its_argument_runs_each_time() {
+    let helpers = r#"{{- define "count" }}{{ $_ := set . "n" (add1 .n) }}{{ .n }}{{ end -}}"#;
+    let tpl = r#"{{ $c := dict "n" 0 }}{{ include "count" $c }}{{ include "count" $c }}{{ include "count" $c }}"#;
+    assert_eq!(run_with(tpl, helpers, json!({})).unwrap(), "123");
+}
+
+#[test]
+fn an_include_that_changes_only_its_own_maps_repeats_its_result() {
+    let helpers =
+        r#"{{- define "own" }}{{ $m := dict }}{{ $_ := set $m "k" .x }}{{ $m.k }}{{ end -}}"#;
+    let tpl = r#"{{ include "own" (dict "x" 1) }}{{ include "own" (dict "x" 1) }}{{ include "own" (dict "x" 2) }}"#;
+    assert_eq!(run_with(tpl, helpers, json!({})).unwrap(), "112");
+}
+
+#[test]
+fn an_include_that_draws_random_numbers_runs_each_time() {
+    let helpers = r#"{{- define "r" }}{{ randAlphaNum 12 }}{{ end -}}"#;
+    let tpl = r#"{{ include "r" . }} {{ include "r" . }}"#;
+    let out = run_with(tpl, helpers, json!({})).unwrap();
+    let (a, b) = out.split_once(' ').unwrap();
+    assert_eq!(a.len(), 12);
+    assert_ne!(a, b);
+}
+
+#[test]
+fn an_include_inside_tpl_sees_the_templates_tpl_defines() {
+    // Helm adds the `define`s of a `tpl` text to a copy of the set for that call only.
+    let helpers =
+        r#"{{- define "inner" }}A{{ end -}}{{- define "outer" }}{{ include "inner" . }}{{ end -}}"#;
+    let tpl = r#"{{ include "outer" . }}{{ tpl "{{ define \"inner\" }}B{{ end }}{{ include \"outer\" . }}" . }}{{ include "outer" . }}"#;
+    assert_eq!(run_with(tpl, helpers, json!({})).unwrap(), "ABA");
+}
+
+#[test]
+fn a_repeated_include_keeps_the_origin_of_the_values_it_prints() {
+    // The segments of a result given again point at the values they came from.
+    let e = engine(&[
+        (
+            "c/templates/t.yaml",
+            "a: {{ include \"v\" . }}\nb: {{ include \"v\" . }}\n",
+        ),
+        (
+            "c/templates/_h.tpl",
+            "{{- define \"v\" }}{{ .Values.x }}{{ end -}}",
+        ),
+    ]);
+    let mut x = Value::str("y");
+    x.origin = Some(crate::render::value::Origin {
+        file: 7,
+        span: crate::source::Span { start: 3, end: 4 },
+    });
+    let mut top = BTreeMap::new();
+    top.insert(
+        "Values".to_string(),
+        chart_values(Value::map(BTreeMap::from([("x".to_string(), x)]))),
+    );
+    let out = e
+        .render_file("c/templates/t.yaml", chart_values(Value::map(top)))
+        .unwrap();
+    check_segments(&out);
+    assert_eq!(out.text, "a: y\nb: y\n");
+    let with_value = |at: usize| {
+        out.segments.iter().any(|s| {
+            (s.out.start as usize..s.out.end as usize).contains(&at)
+                && s.value.is_some_and(|o| o.file == 7)
+        })
+    };
+    assert!(with_value(3) && with_value(8), "{:?}", out.segments);
 }

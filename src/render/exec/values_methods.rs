@@ -38,11 +38,11 @@ pub(super) fn call(
     };
     match name {
         "AsMap" => Ok(V::new(Value {
-            kind: Kind::Map(Arc::new(Map {
-                elem: m.elem,
-                ty: MapType::Plain,
-                entries: m.entries.clone(),
-            })),
+            kind: Kind::Map(Arc::new(Map::new(
+                m.elem,
+                MapType::Plain,
+                m.entries.clone(),
+            ))),
             origin: recv.origin,
         })),
         "YAML" => match crate::render::yaml_out::marshal(recv) {
@@ -90,11 +90,11 @@ pub(super) fn call(
 }
 
 fn values_map(entries: std::collections::BTreeMap<String, Value>) -> Value {
-    Value::new(Kind::Map(Arc::new(Map {
-        elem: Elem::Any,
-        ty: MapType::ChartValues,
+    Value::new(Kind::Map(Arc::new(Map::new(
+        Elem::Any,
+        MapType::ChartValues,
         entries,
-    })))
+    ))))
 }
 
 /// `Values.Table`: the table at a dotted path, or the key that is missing or not a table.

@@ -119,11 +119,11 @@ pub fn typed_list(elem: Elem, items: Vec<Value>) -> Value {
 }
 
 pub fn string_map(entries: BTreeMap<String, Value>) -> Value {
-    Value::new(Kind::Map(Arc::new(Map {
-        elem: Elem::String,
-        ty: MapType::Plain,
+    Value::new(Kind::Map(Arc::new(Map::new(
+        Elem::String,
+        MapType::Plain,
         entries,
-    })))
+    ))))
 }
 
 /// Sprig's `empty`: nil, false, zero numbers and zero-length strings, slices and maps.

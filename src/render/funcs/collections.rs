@@ -78,16 +78,12 @@ pub fn get(_: &mut FuncCtx, a: Vec<Value>) -> R {
 /// Replaces a map in place, as Go's maps are references: the new contents are recorded in
 /// [`FuncCtx::replaced`] so the executor can update every value sharing the old map.
 fn replace_map(ctx: &mut FuncCtx, old: &Value, new_entries: BTreeMap<String, Value>) -> Value {
-    let (elem, ty) = match &old.kind {
-        Kind::Map(m) => (m.elem, m.ty),
-        _ => (Elem::Any, MapType::Plain),
+    let map = match &old.kind {
+        Kind::Map(m) => m.version(new_entries),
+        _ => Map::new(Elem::Any, MapType::Plain, new_entries),
     };
     let new = Value {
-        kind: Kind::Map(Arc::new(Map {
-            elem,
-            ty,
-            entries: new_entries,
-        })),
+        kind: Kind::Map(Arc::new(map)),
         origin: old.origin,
     };
     if let (Kind::Map(o), Kind::Map(n)) = (&old.kind, &new.kind) {
@@ -219,11 +215,7 @@ fn merge_into(
         {
             let mut merged = dm.entries.clone();
             merge_into(ctx, &mut merged, &sm.entries, overwrite, depth + 1);
-            let new = Arc::new(Map {
-                elem: dm.elem,
-                ty: dm.ty,
-                entries: merged,
-            });
+            let new = Arc::new(dm.version(merged));
             ctx.replaced.push((dm.clone(), new.clone()));
             let v = Value {
                 kind: Kind::Map(new),
