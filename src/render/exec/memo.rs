@@ -23,6 +23,15 @@
 //! lists that are the same value, or (for the argument and the values directly inside it) a
 //! small map or list whose items are the same in this sense. The argument of
 //! `include "x" (dict "context" $)` is a new map on each call, with the same items.
+//!
+//! **The template file.** Each file gets its own top-level context, which differs from the
+//! other files' only in `.Template`. A call that never looks at the `.Template` of a context
+//! it was given is kept *blind*: used again for any context that differs from its own only
+//! there, so a helper called from every file of a chart runs once. A call looks when it
+//! reads the field `Template` of a context, prints or ranges over a context or a map or list
+//! holding one, calls a method of one, or hands one to a function other than those that only
+//! hold or test their arguments ([`HOLDERS`]); the results of those are remembered as holding
+//! the context.
 
 use super::Unit;
 use crate::FastMap;
@@ -44,6 +53,16 @@ const MAX_ITEMS: [usize; SHALLOW as usize] = [64, 8];
 const MAX_ENTRIES: usize = 20_000;
 const MAX_BYTES: usize = 16 << 20;
 
+/// Functions that only hold their arguments in their result (or test their kind, or a key's
+/// presence): given a context they do not look at its `.Template`.
+pub(crate) const HOLDERS: &[&str] = &[
+    "dict", "list", "set", "append", "prepend", "default", "ternary", "coalesce", "hasKey",
+    "kindIs", "kindOf", "typeOf", "typeIs", "empty",
+];
+
+/// Past this many values remembered as holding a context, no call is kept blind any more.
+const MAX_CARRIERS: usize = 100_000;
+
 /// What one kept call cost, charged again when its result is used.
 pub(crate) struct Cost {
     pub steps: u64,
@@ -59,12 +78,15 @@ struct Entry {
     dot: Value,
     recent: Recent,
     cost: Cost,
+    /// The call never looked at the `.Template` of a context.
+    blind: bool,
 }
 
 /// A call in progress.
 struct Active {
     start: u64,
     keep: bool,
+    blind: bool,
 }
 
 #[derive(Default)]
@@ -75,6 +97,10 @@ pub(crate) struct Memo {
     active: Vec<Active>,
     bytes: usize,
     hasher: foldhash::fast::RandomState,
+    /// Maps and lists (by address) made holding a top-level context.
+    carriers: crate::FastSet<usize>,
+    /// Too many carriers: calls are no longer kept blind.
+    sighted: bool,
 }
 
 impl Memo {
@@ -90,7 +116,7 @@ impl Memo {
     /// The kept result of a call of `t` with `dot`.
     pub fn get(&self, key: u64, t: &TRef, dot: &Value) -> Option<(&Recent, &Cost)> {
         self.entries.get(&key)?.iter().find_map(|e| {
-            (Arc::ptr_eq(&e.unit, &t.unit) && e.define == t.define && same(&e.dot, dot, 0))
+            (Arc::ptr_eq(&e.unit, &t.unit) && e.define == t.define && same(&e.dot, dot, 0, e.blind))
                 .then_some((&e.recent, &e.cost))
         })
     }
@@ -98,13 +124,55 @@ impl Memo {
     /// A call starts: returns its start serial.
     pub fn enter(&mut self) -> u64 {
         let start = crate::render::value::next_serial();
-        self.active.push(Active { start, keep: true });
+        self.active.push(Active {
+            start,
+            keep: true,
+            blind: !self.sighted,
+        });
         start
     }
 
-    /// The call that started last ends: whether its result may be kept.
-    pub fn leave(&mut self) -> bool {
-        self.active.pop().is_some_and(|a| a.keep)
+    /// The call that started last ends: whether its result may be kept, and whether blind.
+    pub fn leave(&mut self) -> (bool, bool) {
+        self.active
+            .pop()
+            .map_or((false, false), |a| (a.keep, a.blind))
+    }
+
+    /// The calls in progress look at the `.Template` of a context.
+    pub fn observe(&mut self) {
+        for a in self.active.iter_mut().rev() {
+            if !a.blind {
+                break;
+            }
+            a.blind = false;
+        }
+    }
+
+    /// Whether `v` is a top-level context or holds one.
+    pub fn touches(&self, v: &Value) -> bool {
+        match &v.kind {
+            Kind::Map(m) => is_context(m) || self.carriers.contains(&(Arc::as_ptr(m) as usize)),
+            Kind::List(l) => self.carriers.contains(&(Arc::as_ptr(l) as usize)),
+            _ => false,
+        }
+    }
+
+    /// `v` was made holding a top-level context.
+    pub fn carry(&mut self, v: &Value) {
+        let key = match &v.kind {
+            Kind::Map(m) => Arc::as_ptr(m) as usize,
+            Kind::List(l) => Arc::as_ptr(l) as usize,
+            _ => return,
+        };
+        if self.carriers.len() >= MAX_CARRIERS {
+            self.sighted = true;
+            for a in &mut self.active {
+                a.blind = false;
+            }
+            return;
+        }
+        self.carriers.insert(key);
     }
 
     /// Calls in progress that started after `serial` are not kept.
@@ -141,7 +209,16 @@ impl Memo {
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub fn keep(&mut self, key: u64, start: u64, t: &TRef, dot: Value, recent: Recent, cost: Cost) {
+    pub fn keep(
+        &mut self,
+        key: u64,
+        start: u64,
+        t: &TRef,
+        dot: Value,
+        recent: Recent,
+        cost: Cost,
+        blind: bool,
+    ) {
         if self.get(key, t, &dot).is_some() {
             return;
         }
@@ -160,8 +237,26 @@ impl Memo {
             dot,
             recent,
             cost,
+            blind,
         });
     }
+}
+
+/// A top-level context: `chartutil.Values` with a `Template` (a values map with such a key
+/// counts too, which only makes calls less often blind).
+pub(crate) fn is_context(m: &crate::render::value::Map) -> bool {
+    m.ty == crate::render::value::MapType::ChartValues && m.entries.contains_key("Template")
+}
+
+/// The entries compared and hashed: a context's without `Template` when `blind`.
+fn entries_of(
+    m: &crate::render::value::Map,
+    blind: bool,
+) -> impl Iterator<Item = (&String, &Value)> {
+    let skip = blind && is_context(m);
+    m.entries
+        .iter()
+        .filter(move |(k, _)| !(skip && k.as_str() == "Template"))
 }
 
 fn size(r: &Recent) -> usize {
@@ -190,8 +285,8 @@ fn hash_value(v: &Value, depth: u8, h: &mut impl Hasher) {
             }
         }
         Kind::Map(m) if items_compared(depth, m.entries.len()) => {
-            m.entries.len().hash(h);
-            for (k, x) in &m.entries {
+            // Blind and sighted calls alike are found without the context's `Template`.
+            for (k, x) in entries_of(m, true) {
                 k.hash(h);
                 hash_value(x, depth + 1, h);
             }
@@ -202,8 +297,9 @@ fn hash_value(v: &Value, depth: u8, h: &mut impl Hasher) {
     }
 }
 
-/// Whether a call with `b` prints what a call with `a` printed (see the module notes).
-fn same(a: &Value, b: &Value, depth: u8) -> bool {
+/// Whether a call with `b` prints what a call with `a` printed (see the module notes);
+/// `blind`: the call with `a` never looked at a context's `Template`.
+fn same(a: &Value, b: &Value, depth: u8, blind: bool) -> bool {
     if a.origin != b.origin {
         return false;
     }
@@ -222,7 +318,7 @@ fn same(a: &Value, b: &Value, depth: u8) -> bool {
                     && x.items
                         .iter()
                         .zip(&y.items)
-                        .all(|(p, q)| same(p, q, depth + 1)))
+                        .all(|(p, q)| same(p, q, depth + 1, blind)))
         }
         (Kind::Map(x), Kind::Map(y)) => {
             Arc::ptr_eq(x, y)
@@ -230,10 +326,10 @@ fn same(a: &Value, b: &Value, depth: u8) -> bool {
                     && x.elem == y.elem
                     && x.ty == y.ty
                     && x.entries.len() == y.entries.len()
-                    && x.entries
-                        .iter()
-                        .zip(&y.entries)
-                        .all(|((k, p), (l, q))| k == l && same(p, q, depth + 1)))
+                    && is_context(x) == is_context(y)
+                    && entries_of(x, blind)
+                        .zip(entries_of(y, blind))
+                        .all(|((k, p), (l, q))| k == l && same(p, q, depth + 1, blind)))
         }
         (Kind::Object(x), Kind::Object(y)) => Arc::ptr_eq(x, y),
         _ => false,

@@ -495,6 +495,9 @@ impl<'u> Frame<'u> {
 
     /// Go's `printValue`: no value prints `<no value>`, everything else `fmt.Fprint`.
     fn print(&mut self, cx: &mut Ctx, val: &V, span: Span, mapped: bool, out: &mut Buf) -> R<()> {
+        if cx.memo.touches(&val.v) {
+            cx.memo.observe();
+        }
         let text = print_text(&cx.redirects.deep(&val.v));
         self.count_output(cx, text.len())?;
         let recent: &[Recent] = if mapped { &self.recent } else { &[] };
@@ -541,7 +544,13 @@ impl<'u> Frame<'u> {
 
     fn walk_range_inner(&mut self, cx: &mut Ctx, dot: &V, b: &'u Branch, out: &mut Buf) -> R<()> {
         let mut val = self.eval_pipeline(cx, dot, &b.pipe)?;
+        if cx.memo.touches(&val.v) {
+            cx.memo.observe();
+        }
         val.v = cx.redirects.shallow_value(&val.v);
+        if cx.memo.touches(&val.v) {
+            cx.memo.observe();
+        }
         let mark = self.vars.len();
         let mut ran = false;
         match &val.v.kind {
@@ -914,6 +923,9 @@ impl<'u> Frame<'u> {
         let has_args = args.len() > 1 || fin.is_some();
         match &recv.v.kind {
             Kind::Map(m) if m.ty == MapType::ChartValues && values_methods::is_method(name) => {
+                if memo::is_context(m) {
+                    cx.memo.observe();
+                }
                 let argv = self.eval_method_args(cx, dot, args, fin)?;
                 self.at = At::Op(node);
                 let recv = cx.redirects.deep(&recv.v);
@@ -922,6 +934,9 @@ impl<'u> Frame<'u> {
             Kind::Map(m) => {
                 if has_args {
                     return Err(self.errorf(format!("{name} is not a method but has arguments")));
+                }
+                if name == "Template" && memo::is_context(m) {
+                    cx.memo.observe();
                 }
                 let boxed = m.elem == Elem::Any;
                 Ok(match m.entries.get(name) {
@@ -1117,6 +1132,7 @@ impl<'u> Frame<'u> {
                     );
                 };
                 let argv = self.eval_args(cx, dot, rest, fin)?;
+                let mut touching = argv.iter().any(|v| cx.memo.touches(&v.v));
                 // Functions that read a value's nested maps get every map resolved; the others
                 // only the maps they are given (nested ones resolve when read later).
                 let deep = DEEP_READERS.contains(&name);
@@ -1130,6 +1146,11 @@ impl<'u> Frame<'u> {
                         }
                     })
                     .collect();
+                touching |= argv.iter().any(|v| cx.memo.touches(v));
+                let holder = memo::HOLDERS.contains(&name);
+                if touching && !holder {
+                    cx.memo.observe();
+                }
                 let shares_arg =
                     |r: &Value, a: &[Value]| match (&r.kind, a.first().map(|a| &a.kind)) {
                         (Kind::Map(x), Some(Kind::Map(y))) => Arc::ptr_eq(x, y),
@@ -1181,6 +1202,12 @@ impl<'u> Frame<'u> {
                     && shares_arg(r, std::slice::from_ref(&a))
                 {
                     *r = r.deep_copy();
+                }
+                if touching
+                    && holder
+                    && let Ok(r) = &result
+                {
+                    cx.memo.carry(r);
                 }
                 match result {
                     Ok(v) => Ok(V::new(v)),
@@ -1319,7 +1346,8 @@ impl<'u> Frame<'u> {
         let r = cx.exec(&t, name, V::new(data.clone()), &mut buf, 0);
         let depth = cx.deepest - cx.nesting;
         cx.deepest = cx.deepest.max(deepest);
-        let keep = cx.memo.leave() && cx.fctx.rng_state == rng;
+        let (keep, blind) = cx.memo.leave();
+        let keep = keep && cx.fctx.rng_state == rng;
         if let Some(c) = cx.included.get_mut(name) {
             *c -= 1;
         }
@@ -1335,7 +1363,8 @@ impl<'u> Frame<'u> {
                         written: cx.written - written,
                         depth,
                     };
-                    cx.memo.keep(key, start, &t, data, recent.clone(), cost);
+                    cx.memo
+                        .keep(key, start, &t, data, recent.clone(), cost, blind);
                 }
                 self.remember(recent);
                 Ok(V::new(Value::str(text)))

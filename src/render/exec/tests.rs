@@ -704,3 +704,84 @@ fn a_repeated_include_keeps_the_origin_of_the_values_it_prints() {
     };
     assert!(with_value(3) && with_value(8), "{:?}", out.segments);
 }
+
+/// Renders `a.yaml` then `b.yaml` (both `tpl`) with contexts that differ only in `.Template`,
+/// as a chart's files do.
+fn two_files(tpl: &str, helpers: &str) -> (String, String) {
+    let e = engine(&[
+        ("c/templates/a.yaml", tpl),
+        ("c/templates/b.yaml", tpl),
+        ("c/templates/_h.tpl", helpers),
+    ]);
+    let base = match ctx(json!({"x": 1})).kind {
+        Kind::Map(m) => m.entries.clone(),
+        _ => unreachable!(),
+    };
+    let render = |name: &str| {
+        let mut top = base.clone();
+        let mut t = BTreeMap::new();
+        t.insert("Name".to_string(), Value::str(name));
+        t.insert("BasePath".to_string(), Value::str("c/templates"));
+        top.insert("Template".to_string(), chart_values(Value::map(t)));
+        e.render_file(name, chart_values(Value::map(top)))
+            .map(|o| o.text)
+            .unwrap_or_else(|e| e.message)
+    };
+    (render("c/templates/a.yaml"), render("c/templates/b.yaml"))
+}
+
+#[test]
+fn a_helper_that_reads_the_template_name_runs_for_each_file() {
+    let helpers = r#"{{- define "field" }}{{ .Template.Name }}{{ end -}}
+{{- define "nested" }}{{ .context.Template.Name }}{{ end -}}
+{{- define "index" }}{{ (index .context "Template").Name }}{{ end -}}
+{{- define "held" }}{{ $d := dict }}{{ $_ := set $d "c" (list .context) }}{{ (first $d.c).Template.Name }}{{ end -}}
+{{- define "range" }}{{ range $k, $v := .context }}{{ if eq $k "Template" }}{{ $v.Name }}{{ end }}{{ end }}{{ end -}}
+{{- define "printed" }}{{ regexFind "[ab][.]yaml" (toString (list "x" .context)) }}{{ end -}}
+{{- define "outer" }}{{ include "field" .context }}{{ end -}}
+{{- define "blind" }}{{ .context.Values.x }}{{ end -}}"#;
+    for (call, a, b) in [
+        (
+            r#"{{ include "field" . }}"#,
+            "c/templates/a.yaml",
+            "c/templates/b.yaml",
+        ),
+        (
+            r#"{{ include "nested" (dict "context" $) }}"#,
+            "c/templates/a.yaml",
+            "c/templates/b.yaml",
+        ),
+        (
+            r#"{{ include "index" (dict "context" $) }}"#,
+            "c/templates/a.yaml",
+            "c/templates/b.yaml",
+        ),
+        (
+            r#"{{ include "held" (dict "context" $) }}"#,
+            "c/templates/a.yaml",
+            "c/templates/b.yaml",
+        ),
+        (
+            r#"{{ include "range" (dict "context" $) }}"#,
+            "c/templates/a.yaml",
+            "c/templates/b.yaml",
+        ),
+        (
+            r#"{{ include "printed" (dict "context" $) }}"#,
+            "a.yaml",
+            "b.yaml",
+        ),
+        (
+            r#"{{ include "outer" (dict "context" $) }}"#,
+            "c/templates/a.yaml",
+            "c/templates/b.yaml",
+        ),
+        (r#"{{ include "blind" (dict "context" $) }}"#, "1", "1"),
+    ] {
+        assert_eq!(
+            two_files(call, helpers),
+            (a.to_string(), b.to_string()),
+            "{call}"
+        );
+    }
+}
