@@ -70,20 +70,51 @@ impl Tok {
     }
 }
 
-fn keyword(word: &str) -> Option<Tok> {
-    Some(match word {
-        "." => Tok::Dot,
-        "block" => Tok::Block,
-        "break" => Tok::Break,
-        "continue" => Tok::Continue,
-        "define" => Tok::Define,
-        "else" => Tok::Else,
-        "end" => Tok::End,
-        "if" => Tok::If,
-        "range" => Tok::Range,
-        "nil" => Tok::Nil,
-        "template" => Tok::Template,
-        "with" => Tok::With,
+/// Up to eight bytes as one little-endian integer, zero-padded: a word compared in one step.
+const fn pack(w: &[u8]) -> u64 {
+    let mut v = 0u64;
+    let mut i = 0;
+    while i < w.len() {
+        v |= (w[i] as u64) << (8 * i);
+        i += 1;
+    }
+    v
+}
+
+/// The keyword (or `true`/`false`, as [`Tok::Bool`]) spelled by an identifier, if any.
+/// Identifiers hold no NUL byte, so zero padding cannot make two words equal.
+fn keyword(word: &[u8]) -> Option<Tok> {
+    const DOT: u64 = pack(b".");
+    const BLOCK: u64 = pack(b"block");
+    const BREAK: u64 = pack(b"break");
+    const CONTINUE: u64 = pack(b"continue");
+    const DEFINE: u64 = pack(b"define");
+    const ELSE: u64 = pack(b"else");
+    const END: u64 = pack(b"end");
+    const IF: u64 = pack(b"if");
+    const RANGE: u64 = pack(b"range");
+    const NIL: u64 = pack(b"nil");
+    const TEMPLATE: u64 = pack(b"template");
+    const WITH: u64 = pack(b"with");
+    const TRUE: u64 = pack(b"true");
+    const FALSE: u64 = pack(b"false");
+    if word.is_empty() || word.len() > 8 || word.contains(&0) {
+        return None;
+    }
+    Some(match pack(word) {
+        DOT => Tok::Dot,
+        BLOCK => Tok::Block,
+        BREAK => Tok::Break,
+        CONTINUE => Tok::Continue,
+        DEFINE => Tok::Define,
+        ELSE => Tok::Else,
+        END => Tok::End,
+        IF => Tok::If,
+        RANGE => Tok::Range,
+        NIL => Tok::Nil,
+        TEMPLATE => Tok::Template,
+        WITH => Tok::With,
+        TRUE | FALSE => Tok::Bool,
         _ => return None,
     })
 }
@@ -246,6 +277,13 @@ impl<'a> Lexer<'a> {
     }
 
     fn next(&mut self) -> Option<char> {
+        if let Some(&b) = self.input.as_bytes().get(self.pos)
+            && b.is_ascii()
+        {
+            self.width = 1;
+            self.pos += 1;
+            return Some(b as char);
+        }
         match self.input.get(self.pos..).and_then(|s| s.chars().next()) {
             Some(c) => {
                 self.width = c.len_utf8();
@@ -270,26 +308,50 @@ impl<'a> Lexer<'a> {
         self.width = 0;
     }
 
-    fn accept(&mut self, valid: &str) -> bool {
-        match self.next() {
-            Some(c) if valid.contains(c) => true,
+    /// Consumes the next character if it is one of the ASCII characters `valid`.
+    fn accept(&mut self, valid: &[u8]) -> bool {
+        match self.input.as_bytes().get(self.pos) {
+            Some(b) if valid.contains(b) => {
+                self.pos += 1;
+                self.width = 1;
+                true
+            }
             _ => {
-                self.backup();
+                self.width = 0;
                 false
             }
         }
     }
 
-    fn accept_run(&mut self, valid: &str) {
-        loop {
-            match self.next() {
-                Some(c) if valid.contains(c) => {}
-                _ => {
-                    self.backup();
-                    return;
+    fn accept_run(&mut self, valid: &[u8]) {
+        while self.accept(valid) {}
+        self.width = 0;
+    }
+
+    /// Consumes letters, digits and `_`; returns the character that stopped the run (not
+    /// consumed), as Go's loop of `next` and `backup` leaves it.
+    fn scan_alphanumeric(&mut self) -> Option<char> {
+        let bytes = self.input.as_bytes();
+        let mut i = self.pos;
+        let stop = loop {
+            match bytes.get(i) {
+                None => break None,
+                Some(&b) if b.is_ascii() => {
+                    if b.is_ascii_alphanumeric() || b == b'_' {
+                        i += 1;
+                    } else {
+                        break Some(b as char);
+                    }
                 }
+                Some(_) => match self.input.get(i..).and_then(|s| s.chars().next()) {
+                    Some(c) if is_alphanumeric(c) => i += c.len_utf8(),
+                    c => break c,
+                },
             }
-        }
+        };
+        self.pos = i;
+        self.width = 0;
+        stop
     }
 
     fn emit(&mut self, kind: Tok) -> Token {
@@ -391,14 +453,15 @@ impl<'a> Lexer<'a> {
 
     fn at_right_delim(&self) -> (bool, bool) {
         let rest = self.rest();
+        let rd = self.right_delim.as_bytes();
         if has_right_trim_marker(rest)
             && rest
                 .get(TRIM_MARKER_LEN..)
-                .is_some_and(|r| r.starts_with(self.right_delim.as_bytes()))
+                .is_some_and(|r| starts_with(r, rd))
         {
             return (true, true);
         }
-        if rest.starts_with(self.right_delim.as_bytes()) {
+        if starts_with(rest, rd) {
             return (true, false);
         }
         (false, false)
@@ -560,14 +623,9 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_space(&mut self) -> Option<Token> {
-        let mut num_spaces = 0;
-        while let Some(c) = self.peek() {
-            if !is_space(c) {
-                break;
-            }
-            self.next();
-            num_spaces += 1;
-        }
+        let num_spaces = leading_space_len(self.rest());
+        self.pos += num_spaces;
+        self.width = 0;
         self.state = State::InsideAction;
         let before = self.pos.saturating_sub(1);
         if has_right_trim_marker(self.rest_at(before))
@@ -586,27 +644,19 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_identifier(&mut self) -> Option<Token> {
-        loop {
-            match self.next() {
-                Some(r) if is_alphanumeric(r) => {}
-                r => {
-                    self.backup();
-                    let word = &self.input[self.start..self.pos];
-                    if !self.at_terminator() {
-                        return Some(self.bad_character(r));
-                    }
-                    let kind = match keyword(word) {
-                        Some(Tok::Break) if !self.break_ok => Tok::Identifier,
-                        Some(Tok::Continue) if !self.continue_ok => Tok::Identifier,
-                        Some(k) => k,
-                        None if word == "true" || word == "false" => Tok::Bool,
-                        None => Tok::Identifier,
-                    };
-                    self.state = State::InsideAction;
-                    return Some(self.emit(kind));
-                }
-            }
+        let r = self.scan_alphanumeric();
+        if !self.at_terminator() {
+            return Some(self.bad_character(r));
         }
+        let word = &self.input.as_bytes()[self.start..self.pos];
+        let kind = match keyword(word) {
+            Some(Tok::Break) if !self.break_ok => Tok::Identifier,
+            Some(Tok::Continue) if !self.continue_ok => Tok::Identifier,
+            Some(k) => k,
+            None => Tok::Identifier,
+        };
+        self.state = State::InsideAction;
+        Some(self.emit(kind))
     }
 
     fn bad_character(&mut self, r: Option<char>) -> Token {
@@ -631,17 +681,7 @@ impl<'a> Lexer<'a> {
                 Tok::Dot
             }));
         }
-        let mut r;
-        loop {
-            r = self.next();
-            match r {
-                Some(c) if is_alphanumeric(c) => {}
-                _ => {
-                    self.backup();
-                    break;
-                }
-            }
-        }
+        let r = self.scan_alphanumeric();
         if !self.at_terminator() {
             return Some(self.bad_character(r));
         }
@@ -650,32 +690,68 @@ impl<'a> Lexer<'a> {
     }
 
     fn at_terminator(&mut self) -> bool {
-        let Some(r) = self.peek() else {
+        self.width = 0;
+        let Some(&b) = self.input.as_bytes().get(self.pos) else {
             return true;
         };
-        if is_space(r) {
-            return true;
+        if b.is_ascii() {
+            return is_space_byte(b)
+                || matches!(b, b'.' | b',' | b'|' | b':' | b')' | b'(')
+                || self.right_delim.as_bytes().first() == Some(&b);
         }
-        if matches!(r, '.' | ',' | '|' | ':' | ')' | '(') {
-            return true;
+        match self.input.get(self.pos..).and_then(|s| s.chars().next()) {
+            Some(r) => self.right_delim.starts_with(r),
+            None => true,
         }
-        self.right_delim.starts_with(r)
     }
 
     fn lex_char(&mut self) -> Option<Token> {
-        loop {
-            match self.next() {
-                Some('\\') => match self.next() {
-                    Some(c) if c != '\n' => {}
-                    _ => return Some(self.unterminated_char()),
-                },
-                None | Some('\n') => return Some(self.unterminated_char()),
-                Some('\'') => break,
-                _ => {}
-            }
+        if !self.scan_quoted(b'\'') {
+            return Some(self.unterminated_char());
         }
         self.state = State::InsideAction;
         Some(self.emit(Tok::CharConstant))
+    }
+
+    /// Scans the rest of a quoted string or character constant up to its closing `quote`:
+    /// false, with the position where Go's character loop stops, if a newline or the end of
+    /// the input comes first. Escapes are not checked here, only skipped. Multi-byte
+    /// characters need no decoding: their bytes are never ASCII.
+    fn scan_quoted(&mut self, quote: u8) -> bool {
+        let bytes = self.input.as_bytes();
+        let mut i = self.pos;
+        let ok = loop {
+            let Some(at) = memchr::memchr3(quote, b'\\', b'\n', bytes.get(i..).unwrap_or(&[]))
+            else {
+                i = bytes.len();
+                break false;
+            };
+            i += at;
+            match bytes[i] {
+                b'\\' => match bytes.get(i + 1) {
+                    None => {
+                        i += 1;
+                        break false;
+                    }
+                    Some(b'\n') => {
+                        i += 2;
+                        break false;
+                    }
+                    Some(_) => i += 2,
+                },
+                b'\n' => {
+                    i += 1;
+                    break false;
+                }
+                _ => {
+                    i += 1;
+                    break true;
+                }
+            }
+        };
+        self.pos = i;
+        self.width = 0;
+        ok
     }
 
     fn unterminated_char(&mut self) -> Token {
@@ -709,30 +785,30 @@ impl<'a> Lexer<'a> {
     }
 
     fn scan_number(&mut self) -> bool {
-        self.accept("+-");
-        let mut digits = "0123456789_";
-        if self.accept("0") {
-            if self.accept("xX") {
-                digits = "0123456789abcdefABCDEF_";
-            } else if self.accept("oO") {
-                digits = "01234567_";
-            } else if self.accept("bB") {
-                digits = "01_";
+        self.accept(b"+-");
+        let mut digits: &[u8] = b"0123456789_";
+        if self.accept(b"0") {
+            if self.accept(b"xX") {
+                digits = b"0123456789abcdefABCDEF_";
+            } else if self.accept(b"oO") {
+                digits = b"01234567_";
+            } else if self.accept(b"bB") {
+                digits = b"01_";
             }
         }
         self.accept_run(digits);
-        if self.accept(".") {
+        if self.accept(b".") {
             self.accept_run(digits);
         }
-        if digits.len() == 10 + 1 && self.accept("eE") {
-            self.accept("+-");
-            self.accept_run("0123456789_");
+        if digits.len() == 10 + 1 && self.accept(b"eE") {
+            self.accept(b"+-");
+            self.accept_run(b"0123456789_");
         }
-        if digits.len() == 16 + 6 + 1 && self.accept("pP") {
-            self.accept("+-");
-            self.accept_run("0123456789_");
+        if digits.len() == 16 + 6 + 1 && self.accept(b"pP") {
+            self.accept(b"+-");
+            self.accept_run(b"0123456789_");
         }
-        self.accept("i");
+        self.accept(b"i");
         if self.peek().is_some_and(is_alphanumeric) {
             self.next();
             return false;
@@ -741,16 +817,8 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_quote(&mut self) -> Option<Token> {
-        loop {
-            match self.next() {
-                Some('\\') => match self.next() {
-                    Some(c) if c != '\n' => {}
-                    _ => return Some(self.unterminated_quote()),
-                },
-                None | Some('\n') => return Some(self.unterminated_quote()),
-                Some('"') => break,
-                _ => {}
-            }
+        if !self.scan_quoted(b'"') {
+            return Some(self.unterminated_quote());
         }
         self.state = State::InsideAction;
         Some(self.emit(Tok::String))
@@ -764,8 +832,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_raw_quote(&mut self) -> Option<Token> {
-        let rest = self.input.get(self.pos..).unwrap_or("");
-        match rest.find('`') {
+        match memchr::memchr(b'`', self.rest()) {
             Some(i) => {
                 self.pos += i + 1;
                 self.state = State::InsideAction;
@@ -822,14 +889,24 @@ fn find_str(hay: &str, needle: &str) -> Option<usize> {
     };
     let h = hay.as_bytes();
     let mut from = 0;
-    while let Some(i) = h[from..].iter().position(|&b| b == first) {
+    while let Some(i) = memchr::memchr(first, &h[from..]) {
         let at = from + i;
-        if h[at..].starts_with(n) {
+        if starts_with(&h[at..], n) {
             return Some(at);
         }
         from = at + 1;
     }
     None
+}
+
+/// `s.starts_with(prefix)`, with the two-byte delimiters compared without a call to `memcmp`.
+#[inline]
+fn starts_with(s: &[u8], prefix: &[u8]) -> bool {
+    match (prefix, s) {
+        ([a, b], [x, y, ..]) => a == x && b == y,
+        ([_, _], _) => false,
+        _ => s.starts_with(prefix),
+    }
 }
 
 #[cfg(test)]
