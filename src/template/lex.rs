@@ -150,16 +150,9 @@ enum State {
     Text,
     LeftDelim,
     Comment,
-    RightDelim,
+    /// Inside an action; the lexing of each token kind (Go's `lexQuote`, `lexSpace`…) is
+    /// called from here directly rather than through a state of its own.
     InsideAction,
-    Space,
-    Quote,
-    RawQuote,
-    Variable,
-    Field,
-    Char,
-    Number,
-    Identifier,
     Done,
 }
 
@@ -190,6 +183,17 @@ pub(crate) struct Lexer<'a> {
 fn is_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\r' | '\n')
 }
+
+/// ASCII letters, digits and `_`: the ASCII part of [`is_alphanumeric`].
+static WORD_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    t
+};
 
 fn is_space_byte(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
@@ -276,6 +280,7 @@ impl<'a> Lexer<'a> {
         self.input.as_bytes().get(at..).unwrap_or(&[])
     }
 
+    #[inline]
     fn next(&mut self) -> Option<char> {
         if let Some(&b) = self.input.as_bytes().get(self.pos)
             && b.is_ascii()
@@ -334,15 +339,14 @@ impl<'a> Lexer<'a> {
         let bytes = self.input.as_bytes();
         let mut i = self.pos;
         let stop = loop {
+            while let Some(&b) = bytes.get(i)
+                && WORD_BYTE[b as usize]
+            {
+                i += 1;
+            }
             match bytes.get(i) {
                 None => break None,
-                Some(&b) if b.is_ascii() => {
-                    if b.is_ascii_alphanumeric() || b == b'_' {
-                        i += 1;
-                    } else {
-                        break Some(b as char);
-                    }
-                }
+                Some(&b) if b.is_ascii() => break Some(b as char),
                 Some(_) => match self.input.get(i..).and_then(|s| s.chars().next()) {
                     Some(c) if is_alphanumeric(c) => i += c.len_utf8(),
                     c => break c,
@@ -391,16 +395,7 @@ impl<'a> Lexer<'a> {
                 State::Text => self.lex_text(),
                 State::LeftDelim => self.lex_left_delim(),
                 State::Comment => self.lex_comment(),
-                State::RightDelim => self.lex_right_delim(),
                 State::InsideAction => self.lex_inside_action(),
-                State::Space => self.lex_space(),
-                State::Quote => self.lex_quote(),
-                State::RawQuote => self.lex_raw_quote(),
-                State::Variable => self.lex_variable(),
-                State::Field => self.lex_field_or_variable(Tok::Field),
-                State::Char => self.lex_char(),
-                State::Number => self.lex_number(),
-                State::Identifier => self.lex_identifier(),
                 State::Done => {
                     let at = self.input.len() as u32;
                     return Token {
@@ -451,20 +446,25 @@ impl<'a> Lexer<'a> {
         Some(t)
     }
 
+    /// Whether the input continues with the right delimiter, and whether with a trim marker
+    /// before it.
+    #[inline]
     fn at_right_delim(&self) -> (bool, bool) {
         let rest = self.rest();
         let rd = self.right_delim.as_bytes();
-        if has_right_trim_marker(rest)
-            && rest
-                .get(TRIM_MARKER_LEN..)
-                .is_some_and(|r| starts_with(r, rd))
+        let Some(&first) = rest.first() else {
+            return (rd.is_empty(), false);
+        };
+        if is_space_byte(first)
+            && rest.get(1) == Some(&b'-')
+            && starts_with(&rest[TRIM_MARKER_LEN..], rd)
         {
             return (true, true);
         }
-        if starts_with(rest, rd) {
+        if rd.first() == Some(&first) && starts_with(rest, rd) {
             return (true, false);
         }
-        (false, false)
+        (rd.is_empty(), false)
     }
 
     fn lex_left_delim(&mut self) -> Option<Token> {
@@ -541,11 +541,17 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_inside_action(&mut self) -> Option<Token> {
-        let (delim, _) = self.at_right_delim();
+        // Only white space (a trim marker) or the delimiter's first byte can start the right
+        // delimiter, which is never empty.
+        let delim = match self.input.as_bytes().get(self.pos) {
+            Some(&b) if is_space_byte(b) || self.right_delim.as_bytes().first() == Some(&b) => {
+                self.at_right_delim().0
+            }
+            _ => false,
+        };
         if delim {
             if self.paren_depth == 0 {
-                self.state = State::RightDelim;
-                return None;
+                return self.lex_right_delim();
             }
             return Some(self.errorf(ErrorKind::UnclosedParen, "unclosed left paren".into()));
         }
@@ -555,8 +561,7 @@ impl<'a> Lexer<'a> {
         match r {
             _ if is_space(r) => {
                 self.backup();
-                self.state = State::Space;
-                None
+                self.lex_space()
             }
             '=' => Some(self.emit(Tok::Assign)),
             ':' => {
@@ -566,40 +571,25 @@ impl<'a> Lexer<'a> {
                 Some(self.emit(Tok::Declare))
             }
             '|' => Some(self.emit(Tok::Pipe)),
-            '"' => {
-                self.state = State::Quote;
-                None
-            }
-            '`' => {
-                self.state = State::RawQuote;
-                None
-            }
-            '$' => {
-                self.state = State::Variable;
-                None
-            }
-            '\'' => {
-                self.state = State::Char;
-                None
-            }
+            '"' => self.lex_quote(),
+            '`' => self.lex_raw_quote(),
+            '$' => self.lex_variable(),
+            '\'' => self.lex_char(),
             '.' if self
                 .input
                 .as_bytes()
                 .get(self.pos)
                 .is_some_and(|b| !b.is_ascii_digit()) =>
             {
-                self.state = State::Field;
-                None
+                self.lex_field_or_variable(Tok::Field)
             }
             '.' | '+' | '-' | '0'..='9' => {
                 self.backup();
-                self.state = State::Number;
-                None
+                self.lex_number()
             }
             _ if is_alphanumeric(r) => {
                 self.backup();
-                self.state = State::Identifier;
-                None
+                self.lex_identifier()
             }
             '(' => {
                 self.paren_depth += 1;
@@ -636,8 +626,7 @@ impl<'a> Lexer<'a> {
             // Put the last space back: it belongs to the " -}}" marker.
             self.pos = before;
             if num_spaces == 1 {
-                self.state = State::RightDelim;
-                return None;
+                return self.lex_right_delim();
             }
         }
         Some(self.emit(Tok::Space))

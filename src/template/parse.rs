@@ -979,3 +979,24 @@ impl<'a> Parser<'a> {
         Ok(Some(op))
     }
 }
+#[cfg(test)]
+mod size_probe {
+    #[test]
+    fn sizes() {
+        use super::*;
+        eprintln!(
+            "Operand {} Node {} Pipe {} Command {} ParseError {} ROO {} Ident {} Number {} Branch {} Token {} Item {}",
+            size_of::<Operand>(),
+            size_of::<Node>(),
+            size_of::<Pipe>(),
+            size_of::<Command>(),
+            size_of::<ParseError>(),
+            size_of::<PResult<Option<Operand>>>(),
+            size_of::<Ident>(),
+            size_of::<Number>(),
+            size_of::<Branch>(),
+            size_of::<Token>(),
+            size_of::<PResult<Item>>()
+        );
+    }
+}
