@@ -984,6 +984,281 @@ mod tests {
         assert_eq!(last("{{ a:b }}"), "expected :=");
     }
 
+    fn lex_with(src: &str, ld: &str, rd: &str, break_ok: bool) -> Vec<(Tok, String)> {
+        let mut l = Lexer::new(src, ld, rd, break_ok, break_ok);
+        let mut out = Vec::new();
+        loop {
+            let t = l.next_token();
+            let text = match t.kind {
+                Tok::Error => l.error.clone().map(|e| e.1).unwrap_or_default(),
+                _ => src[t.pos as usize..t.end as usize].to_string(),
+            };
+            out.push((t.kind, text));
+            if matches!(t.kind, Tok::Eof | Tok::Error) {
+                return out;
+            }
+        }
+    }
+
+    /// The tokens inside the first action (between the delimiters, spaces left out).
+    fn inside(src: &str) -> Vec<(Tok, String)> {
+        kinds(src)
+            .into_iter()
+            .skip_while(|t| t.0 != Tok::LeftDelim)
+            .skip(1)
+            .take_while(|t| t.0 != Tok::RightDelim)
+            .filter(|t| t.0 != Tok::Space)
+            .collect()
+    }
+
+    fn tok(kind: Tok, text: &str) -> (Tok, String) {
+        (kind, text.to_string())
+    }
+
+    #[test]
+    fn keywords_and_identifiers_sharing_a_prefix() {
+        let words = [
+            ("if", Tok::If),
+            ("iff", Tok::Identifier),
+            ("i", Tok::Identifier),
+            ("end", Tok::End),
+            ("ends", Tok::Identifier),
+            ("en", Tok::Identifier),
+            ("else", Tok::Else),
+            ("elseif", Tok::Identifier),
+            ("range", Tok::Range),
+            ("range1", Tok::Identifier),
+            ("with", Tok::With),
+            ("with_", Tok::Identifier),
+            ("nil", Tok::Nil),
+            ("nils", Tok::Identifier),
+            ("true", Tok::Bool),
+            ("truely", Tok::Identifier),
+            ("false", Tok::Bool),
+            ("False", Tok::Identifier),
+            ("define", Tok::Define),
+            ("defined", Tok::Identifier),
+            ("template", Tok::Template),
+            ("templates", Tok::Identifier),
+            ("block", Tok::Block),
+            ("blocks", Tok::Identifier),
+            ("continue", Tok::Continue),
+            ("continuer", Tok::Identifier),
+            ("break", Tok::Break),
+            ("brea", Tok::Identifier),
+            ("withé", Tok::Identifier),
+            ("élse", Tok::Identifier),
+            ("toYaml", Tok::Identifier),
+            ("include", Tok::Identifier),
+        ];
+        for (w, kind) in words {
+            assert_eq!(inside(&format!("{{{{{w}}}}}")), vec![tok(kind, w)], "{w}");
+            assert_eq!(inside(&format!("{{{{ {w} }}}}")), vec![tok(kind, w)], "{w}");
+        }
+        // `break` and `continue` defined as functions are identifiers.
+        let k = lex_with("{{break}}{{continue}}", "", "", false);
+        assert_eq!(k[1], tok(Tok::Identifier, "break"));
+        assert_eq!(k[4], tok(Tok::Identifier, "continue"));
+    }
+
+    #[test]
+    fn fields_variables_and_terminators() {
+        assert_eq!(
+            inside("{{ .Values.a_b.c1 | quote }}"),
+            vec![
+                tok(Tok::Field, ".Values"),
+                tok(Tok::Field, ".a_b"),
+                tok(Tok::Field, ".c1"),
+                tok(Tok::Pipe, "|"),
+                tok(Tok::Identifier, "quote"),
+            ]
+        );
+        assert_eq!(
+            inside("{{ $x.naïve (len $) $.y }}"),
+            vec![
+                tok(Tok::Variable, "$x"),
+                tok(Tok::Field, ".naïve"),
+                tok(Tok::LeftParen, "("),
+                tok(Tok::Identifier, "len"),
+                tok(Tok::Variable, "$"),
+                tok(Tok::RightParen, ")"),
+                tok(Tok::Variable, "$"),
+                tok(Tok::Field, ".y"),
+            ]
+        );
+        assert_eq!(inside("{{.}}"), vec![tok(Tok::Dot, ".")]);
+        assert_eq!(
+            inside("{{ . }}{{.a,.b}}"),
+            vec![tok(Tok::Dot, ".")],
+            "the first action only"
+        );
+        let k = kinds("{{.a,.b}}");
+        assert_eq!(k[2], tok(Tok::Char, ","));
+        // A letter outside ASCII continues a name; other characters end it badly.
+        assert_eq!(
+            kinds("{{ .aé€ }}").pop().unwrap().1,
+            "bad character U+20AC '€'"
+        );
+        assert_eq!(
+            kinds("{{ x€ }}").pop().unwrap().1,
+            "bad character U+20AC '€'"
+        );
+        assert_eq!(
+            kinds("{{ $v€ }}").pop().unwrap().1,
+            "bad character U+20AC '€'"
+        );
+        assert_eq!(kinds("{{ x").pop().unwrap().1, "unclosed action");
+        assert_eq!(
+            kinds("{{ €").pop().unwrap().1,
+            "unrecognized character in action: U+20AC '€'"
+        );
+    }
+
+    #[test]
+    fn multibyte_text_and_strings() {
+        let k = kinds("héllo {{ \"naïve\\\"é\" }} wörld ✓");
+        assert_eq!(
+            k,
+            vec![
+                tok(Tok::Text, "héllo "),
+                tok(Tok::LeftDelim, "{{"),
+                tok(Tok::Space, " "),
+                tok(Tok::String, "\"naïve\\\"é\""),
+                tok(Tok::Space, " "),
+                tok(Tok::RightDelim, "}}"),
+                tok(Tok::Text, " wörld ✓"),
+                tok(Tok::Eof, ""),
+            ]
+        );
+        // A backslash before a multi-byte character is skipped whole.
+        assert_eq!(inside("{{ \"a\\é\" }}"), vec![tok(Tok::String, "\"a\\é\"")]);
+        assert_eq!(inside("{{ 'é' }}"), vec![tok(Tok::CharConstant, "'é'")]);
+        assert_eq!(inside("{{ '\\'' }}"), vec![tok(Tok::CharConstant, "'\\''")]);
+        let last = |s: &str| kinds(s).pop().unwrap();
+        assert_eq!(
+            last("{{ \"ab\\"),
+            tok(Tok::Error, "unterminated quoted string")
+        );
+        assert_eq!(
+            last("{{ \"a\\\nb\" }}"),
+            tok(Tok::Error, "unterminated quoted string")
+        );
+        assert_eq!(
+            last("{{ \"a\nb\" }}"),
+            tok(Tok::Error, "unterminated quoted string")
+        );
+        assert_eq!(
+            last("{{ 'a\n' }}"),
+            tok(Tok::Error, "unterminated character constant")
+        );
+        // Where the error token ends (its span is the error's position).
+        let mut l = Lexer::new("{{ \"a\\\nb\" }}", "", "", true, true);
+        let t = std::iter::from_fn(|| Some(l.next_token()))
+            .find(|t| t.kind == Tok::Error)
+            .unwrap();
+        assert_eq!((t.pos, t.end), (3, 7));
+    }
+
+    #[test]
+    fn raw_strings_comments_and_trim_markers() {
+        assert_eq!(
+            inside("{{ `a\\n\"é\n` }}"),
+            vec![tok(Tok::RawString, "`a\\n\"é\n`")]
+        );
+        let k = kinds("a \n{{- /* c\n é */ -}} \n b{{/**/}}c");
+        assert_eq!(
+            k,
+            vec![
+                tok(Tok::Text, "a"),
+                tok(Tok::Text, "b"),
+                tok(Tok::Text, "c"),
+                tok(Tok::Eof, "")
+            ]
+        );
+        let mut l = Lexer::new("x {{- /* c */ -}} y", "", "", true, true);
+        while l.next_token().kind != Tok::Eof {}
+        assert_eq!(l.comments.len(), 1);
+        assert!(l.comments[0].trim_left && l.comments[0].trim_right);
+        assert_eq!(
+            kinds("{{- .a -}}\n x"),
+            vec![
+                tok(Tok::LeftDelim, "{{"),
+                tok(Tok::Field, ".a"),
+                tok(Tok::RightDelim, "}}"),
+                tok(Tok::Text, "x"),
+                tok(Tok::Eof, ""),
+            ]
+        );
+        // No space after the dash: no trim marker.
+        assert_eq!(
+            kinds("{{-.b}}").pop().unwrap().1,
+            "bad number syntax: \"-.b\""
+        );
+        // Two spaces before a trim marker: one is a space token, the other the marker's.
+        assert_eq!(
+            kinds("{{ 1  -}}"),
+            vec![
+                tok(Tok::LeftDelim, "{{"),
+                tok(Tok::Space, " "),
+                tok(Tok::Number, "1"),
+                tok(Tok::Space, " "),
+                tok(Tok::RightDelim, "}}"),
+                tok(Tok::Eof, ""),
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers() {
+        for n in [
+            "0", "-1", "+2", "0x1F", "0o17", "0b101", "1_000", "1.5e-3", "0x1p-2", "2i", "'a'",
+        ] {
+            let kind = if n.starts_with('\'') {
+                Tok::CharConstant
+            } else {
+                Tok::Number
+            };
+            assert_eq!(inside(&format!("{{{{ {n} }}}}")), vec![tok(kind, n)], "{n}");
+        }
+        assert_eq!(inside("{{ 1+2i }}"), vec![tok(Tok::Complex, "1+2i")]);
+        assert_eq!(
+            kinds("{{ 0x1g }}").pop().unwrap().1,
+            "bad number syntax: \"0x1g\""
+        );
+    }
+
+    #[test]
+    fn other_delimiters() {
+        let k = lex_with("a [[ .x ]] «.y» b", "[[", "]]", true);
+        assert_eq!(k[3], tok(Tok::Field, ".x"));
+        assert_eq!(k[5], tok(Tok::RightDelim, "]]"));
+        assert_eq!(k[6], tok(Tok::Text, " «.y» b"));
+        let k = lex_with("a «.y -»b«- `x`»", "«", "»", true);
+        assert_eq!(
+            k,
+            vec![
+                tok(Tok::Text, "a "),
+                tok(Tok::LeftDelim, "«"),
+                tok(Tok::Field, ".y"),
+                tok(Tok::RightDelim, "»"),
+                tok(Tok::Text, "b"),
+                tok(Tok::LeftDelim, "«"),
+                tok(Tok::RawString, "`x`"),
+                tok(Tok::RightDelim, "»"),
+                tok(Tok::Eof, ""),
+            ]
+        );
+        // A field ends where the right delimiter starts, even a multi-byte one.
+        let k = lex_with("«.y»", "«", "»", true);
+        assert_eq!(k[1], tok(Tok::Field, ".y"));
+        // One-byte and three-byte delimiters.
+        let k = lex_with("<.a>x", "<", ">", true);
+        assert_eq!(k[1], tok(Tok::Field, ".a"));
+        assert_eq!(k[3], tok(Tok::Text, "x"));
+        let k = lex_with("<%= .a %>", "<%=", "%>", true);
+        assert_eq!(k[2], tok(Tok::Field, ".a"));
+    }
+
     #[test]
     fn go_quote_matches_go() {
         assert_eq!(go_quote("a\"b\n\u{1}é"), "\"a\\\"b\\n\\x01é\"");

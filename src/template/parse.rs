@@ -1008,24 +1008,134 @@ impl<'a> Parser<'a> {
         Ok(Some(op))
     }
 }
+
 #[cfg(test)]
-mod size_probe {
+mod tests {
+    use super::super::{ParseOptions, parse};
+    use super::*;
+
+    fn tree(src: &str) -> Template {
+        parse(src, &ParseOptions::unchecked("t")).unwrap()
+    }
+
+    fn err(src: &str) -> String {
+        parse(src, &ParseOptions::unchecked("t"))
+            .unwrap_err()
+            .message
+    }
+
+    fn action_pipe(t: &Template, i: usize) -> &Pipe {
+        match &t.root.nodes[i] {
+            Node::Action(a) => &a.pipe,
+            other => panic!("not an action: {other:?}"),
+        }
+    }
+
+    fn names(fields: &[Ident]) -> Vec<&str> {
+        fields.iter().map(|f| f.name.as_str()).collect()
+    }
+
     #[test]
-    fn sizes() {
-        use super::*;
-        eprintln!(
-            "Operand {} Node {} Pipe {} Command {} ParseError {} ROO {} Ident {} Number {} Branch {} Token {} Item {}",
-            size_of::<Operand>(),
-            size_of::<Node>(),
-            size_of::<Pipe>(),
-            size_of::<Command>(),
-            size_of::<ParseError>(),
-            size_of::<PResult<Option<Operand>>>(),
-            size_of::<Ident>(),
-            size_of::<Number>(),
-            size_of::<Branch>(),
-            size_of::<Token>(),
-            size_of::<PResult<Item>>()
+    fn chains_of_fields_on_every_kind_of_term() {
+        let src = "{{ .a.b.c }}{{ $.x.y }}{{ (.p).q.r }}{{ . }}{{ .s }}";
+        let t = tree(src);
+        let Operand::Field { span, fields } = &action_pipe(&t, 0).cmds[0].args[0] else {
+            panic!()
+        };
+        assert_eq!(names(fields), ["a", "b", "c"]);
+        assert_eq!(&src[span.range()], ".a.b.c");
+        assert_eq!(&src[fields[2].span.range()], ".c");
+        let Operand::Variable {
+            name, fields, span, ..
+        } = &action_pipe(&t, 1).cmds[0].args[0]
+        else {
+            panic!()
+        };
+        assert_eq!((name.as_str(), names(fields)), ("$", vec!["x", "y"]));
+        assert_eq!(&src[span.range()], "$.x.y");
+        let Operand::Chain { node, fields, span } = &action_pipe(&t, 2).cmds[0].args[0] else {
+            panic!()
+        };
+        assert!(matches!(**node, Operand::Paren { .. }));
+        assert_eq!(names(fields), ["q", "r"]);
+        assert_eq!(&src[span.range()], "(.p).q.r");
+        assert!(matches!(
+            action_pipe(&t, 3).cmds[0].args[0],
+            Operand::Dot(_)
+        ));
+        let Operand::Field { fields, .. } = &action_pipe(&t, 4).cmds[0].args[0] else {
+            panic!()
+        };
+        assert_eq!(names(fields), ["s"]);
+        assert_eq!(
+            err("{{ \"s\".a }}"),
+            "unexpected . after term \"\\\"s\\\"\""
         );
+    }
+
+    #[test]
+    fn nested_pipelines_keep_their_own_commands_and_operands() {
+        let t = tree("{{ .a.b | f (g .c.d (h 1 2) | i) .e | j }}");
+        let p = action_pipe(&t, 0);
+        assert_eq!(p.cmds.len(), 3);
+        assert_eq!(p.cmds[0].args.len(), 1);
+        let args = &p.cmds[1].args;
+        assert_eq!(args.len(), 3);
+        assert!(matches!(&args[0], Operand::Function { name, .. } if name == "f"));
+        let Operand::Paren { pipe, .. } = &args[1] else {
+            panic!()
+        };
+        assert_eq!(pipe.cmds.len(), 2);
+        assert_eq!(pipe.cmds[0].args.len(), 3);
+        let Operand::Paren { pipe: inner, .. } = &pipe.cmds[0].args[2] else {
+            panic!()
+        };
+        assert_eq!(inner.cmds[0].args.len(), 3);
+        assert!(matches!(&pipe.cmds[1].args[..], [Operand::Function { name, .. }] if name == "i"));
+        assert!(matches!(&args[2], Operand::Field { fields, .. } if names(fields) == ["e"]));
+        assert!(matches!(&p.cmds[2].args[..], [Operand::Function { name, .. }] if name == "j"));
+    }
+
+    #[test]
+    fn nested_lists_keep_their_own_nodes() {
+        let t = tree(
+            "a{{if .x}}b{{.y}}{{else}}c{{range .z}}d{{end}}e{{end}}f{{define \"q\"}}g{{.h}}{{end}}i",
+        );
+        assert_eq!(t.root.nodes.len(), 4);
+        let Node::If(b) = &t.root.nodes[1] else {
+            panic!()
+        };
+        assert_eq!(b.list.nodes.len(), 2);
+        let else_list = b.else_list.as_ref().unwrap();
+        assert_eq!(else_list.nodes.len(), 3);
+        let Node::Range(r) = &else_list.nodes[1] else {
+            panic!()
+        };
+        assert_eq!(r.list.nodes.len(), 1);
+        assert_eq!(t.defines.len(), 1);
+        assert_eq!(t.defines[0].body.nodes.len(), 2);
+    }
+
+    #[test]
+    fn variables_are_scoped_as_go_scopes_them() {
+        let undefined = "undefined variable \"$x\"";
+        // A define or block body is a tree of its own: it sees only its `$`.
+        assert_eq!(err("{{$x := 1}}{{define \"d\"}}{{$x}}{{end}}"), undefined);
+        assert_eq!(err("{{$x := 1}}{{block \"b\" .}}{{$x}}{{end}}"), undefined);
+        // Variables declared in a body do not outlive it.
+        assert_eq!(err("{{define \"d\"}}{{$x := 1}}{{end}}{{$x}}"), undefined);
+        assert_eq!(err("{{block \"b\" .}}{{$x := 1}}{{end}}{{$x}}"), undefined);
+        assert_eq!(err("{{range $x := .l}}{{end}}{{$x}}"), undefined);
+        assert_eq!(err("{{if true}}{{$x := 1}}{{end}}{{$x}}"), undefined);
+        // In scope: declared before, in the enclosing list, or by the range itself.
+        let ok = [
+            "{{$x := 1}}{{if .}}{{$x}}{{end}}{{$x}}",
+            "{{range $i, $x := .l}}{{$i}}{{$x}}{{end}}",
+            "{{define \"d\"}}{{$x := 1}}{{$x}}{{$}}{{end}}{{$x := 2}}{{$x}}",
+            "{{block \"b\" .}}{{$x := 1}}{{with $x}}{{$x}}{{end}}{{end}}",
+        ];
+        for src in ok {
+            assert!(parse(src, &ParseOptions::unchecked("t")).is_ok(), "{src}");
+        }
     }
 }
