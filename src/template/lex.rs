@@ -70,20 +70,51 @@ impl Tok {
     }
 }
 
-fn keyword(word: &str) -> Option<Tok> {
-    Some(match word {
-        "." => Tok::Dot,
-        "block" => Tok::Block,
-        "break" => Tok::Break,
-        "continue" => Tok::Continue,
-        "define" => Tok::Define,
-        "else" => Tok::Else,
-        "end" => Tok::End,
-        "if" => Tok::If,
-        "range" => Tok::Range,
-        "nil" => Tok::Nil,
-        "template" => Tok::Template,
-        "with" => Tok::With,
+/// Up to eight bytes as one little-endian integer, zero-padded: a word compared in one step.
+const fn pack(w: &[u8]) -> u64 {
+    let mut v = 0u64;
+    let mut i = 0;
+    while i < w.len() {
+        v |= (w[i] as u64) << (8 * i);
+        i += 1;
+    }
+    v
+}
+
+/// The keyword (or `true`/`false`, as [`Tok::Bool`]) spelled by an identifier, if any.
+/// Identifiers hold no NUL byte, so zero padding cannot make two words equal.
+fn keyword(word: &[u8]) -> Option<Tok> {
+    const DOT: u64 = pack(b".");
+    const BLOCK: u64 = pack(b"block");
+    const BREAK: u64 = pack(b"break");
+    const CONTINUE: u64 = pack(b"continue");
+    const DEFINE: u64 = pack(b"define");
+    const ELSE: u64 = pack(b"else");
+    const END: u64 = pack(b"end");
+    const IF: u64 = pack(b"if");
+    const RANGE: u64 = pack(b"range");
+    const NIL: u64 = pack(b"nil");
+    const TEMPLATE: u64 = pack(b"template");
+    const WITH: u64 = pack(b"with");
+    const TRUE: u64 = pack(b"true");
+    const FALSE: u64 = pack(b"false");
+    if word.is_empty() || word.len() > 8 || word.contains(&0) {
+        return None;
+    }
+    Some(match pack(word) {
+        DOT => Tok::Dot,
+        BLOCK => Tok::Block,
+        BREAK => Tok::Break,
+        CONTINUE => Tok::Continue,
+        DEFINE => Tok::Define,
+        ELSE => Tok::Else,
+        END => Tok::End,
+        IF => Tok::If,
+        RANGE => Tok::Range,
+        NIL => Tok::Nil,
+        TEMPLATE => Tok::Template,
+        WITH => Tok::With,
+        TRUE | FALSE => Tok::Bool,
         _ => return None,
     })
 }
@@ -119,16 +150,9 @@ enum State {
     Text,
     LeftDelim,
     Comment,
-    RightDelim,
+    /// Inside an action; the lexing of each token kind (Go's `lexQuote`, `lexSpace`…) is
+    /// called from here directly rather than through a state of its own.
     InsideAction,
-    Space,
-    Quote,
-    RawQuote,
-    Variable,
-    Field,
-    Char,
-    Number,
-    Identifier,
     Done,
 }
 
@@ -159,6 +183,17 @@ pub(crate) struct Lexer<'a> {
 fn is_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\r' | '\n')
 }
+
+/// ASCII letters, digits and `_`: the ASCII part of [`is_alphanumeric`].
+static WORD_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    t
+};
 
 fn is_space_byte(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
@@ -245,7 +280,15 @@ impl<'a> Lexer<'a> {
         self.input.as_bytes().get(at..).unwrap_or(&[])
     }
 
+    #[inline]
     fn next(&mut self) -> Option<char> {
+        if let Some(&b) = self.input.as_bytes().get(self.pos)
+            && b.is_ascii()
+        {
+            self.width = 1;
+            self.pos += 1;
+            return Some(b as char);
+        }
         match self.input.get(self.pos..).and_then(|s| s.chars().next()) {
             Some(c) => {
                 self.width = c.len_utf8();
@@ -270,26 +313,49 @@ impl<'a> Lexer<'a> {
         self.width = 0;
     }
 
-    fn accept(&mut self, valid: &str) -> bool {
-        match self.next() {
-            Some(c) if valid.contains(c) => true,
+    /// Consumes the next character if it is one of the ASCII characters `valid`.
+    fn accept(&mut self, valid: &[u8]) -> bool {
+        match self.input.as_bytes().get(self.pos) {
+            Some(b) if valid.contains(b) => {
+                self.pos += 1;
+                self.width = 1;
+                true
+            }
             _ => {
-                self.backup();
+                self.width = 0;
                 false
             }
         }
     }
 
-    fn accept_run(&mut self, valid: &str) {
-        loop {
-            match self.next() {
-                Some(c) if valid.contains(c) => {}
-                _ => {
-                    self.backup();
-                    return;
-                }
+    fn accept_run(&mut self, valid: &[u8]) {
+        while self.accept(valid) {}
+        self.width = 0;
+    }
+
+    /// Consumes letters, digits and `_`; returns the character that stopped the run (not
+    /// consumed), as Go's loop of `next` and `backup` leaves it.
+    fn scan_alphanumeric(&mut self) -> Option<char> {
+        let bytes = self.input.as_bytes();
+        let mut i = self.pos;
+        let stop = loop {
+            while let Some(&b) = bytes.get(i)
+                && WORD_BYTE[b as usize]
+            {
+                i += 1;
             }
-        }
+            match bytes.get(i) {
+                None => break None,
+                Some(&b) if b.is_ascii() => break Some(b as char),
+                Some(_) => match self.input.get(i..).and_then(|s| s.chars().next()) {
+                    Some(c) if is_alphanumeric(c) => i += c.len_utf8(),
+                    c => break c,
+                },
+            }
+        };
+        self.pos = i;
+        self.width = 0;
+        stop
     }
 
     fn emit(&mut self, kind: Tok) -> Token {
@@ -329,16 +395,7 @@ impl<'a> Lexer<'a> {
                 State::Text => self.lex_text(),
                 State::LeftDelim => self.lex_left_delim(),
                 State::Comment => self.lex_comment(),
-                State::RightDelim => self.lex_right_delim(),
                 State::InsideAction => self.lex_inside_action(),
-                State::Space => self.lex_space(),
-                State::Quote => self.lex_quote(),
-                State::RawQuote => self.lex_raw_quote(),
-                State::Variable => self.lex_variable(),
-                State::Field => self.lex_field_or_variable(Tok::Field),
-                State::Char => self.lex_char(),
-                State::Number => self.lex_number(),
-                State::Identifier => self.lex_identifier(),
                 State::Done => {
                     let at = self.input.len() as u32;
                     return Token {
@@ -389,19 +446,25 @@ impl<'a> Lexer<'a> {
         Some(t)
     }
 
+    /// Whether the input continues with the right delimiter, and whether with a trim marker
+    /// before it.
+    #[inline]
     fn at_right_delim(&self) -> (bool, bool) {
         let rest = self.rest();
-        if has_right_trim_marker(rest)
-            && rest
-                .get(TRIM_MARKER_LEN..)
-                .is_some_and(|r| r.starts_with(self.right_delim.as_bytes()))
+        let rd = self.right_delim.as_bytes();
+        let Some(&first) = rest.first() else {
+            return (rd.is_empty(), false);
+        };
+        if is_space_byte(first)
+            && rest.get(1) == Some(&b'-')
+            && starts_with(&rest[TRIM_MARKER_LEN..], rd)
         {
             return (true, true);
         }
-        if rest.starts_with(self.right_delim.as_bytes()) {
+        if rd.first() == Some(&first) && starts_with(rest, rd) {
             return (true, false);
         }
-        (false, false)
+        (rd.is_empty(), false)
     }
 
     fn lex_left_delim(&mut self) -> Option<Token> {
@@ -478,11 +541,17 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_inside_action(&mut self) -> Option<Token> {
-        let (delim, _) = self.at_right_delim();
+        // Only white space (a trim marker) or the delimiter's first byte can start the right
+        // delimiter, which is never empty.
+        let delim = match self.input.as_bytes().get(self.pos) {
+            Some(&b) if is_space_byte(b) || self.right_delim.as_bytes().first() == Some(&b) => {
+                self.at_right_delim().0
+            }
+            _ => false,
+        };
         if delim {
             if self.paren_depth == 0 {
-                self.state = State::RightDelim;
-                return None;
+                return self.lex_right_delim();
             }
             return Some(self.errorf(ErrorKind::UnclosedParen, "unclosed left paren".into()));
         }
@@ -492,8 +561,7 @@ impl<'a> Lexer<'a> {
         match r {
             _ if is_space(r) => {
                 self.backup();
-                self.state = State::Space;
-                None
+                self.lex_space()
             }
             '=' => Some(self.emit(Tok::Assign)),
             ':' => {
@@ -503,40 +571,25 @@ impl<'a> Lexer<'a> {
                 Some(self.emit(Tok::Declare))
             }
             '|' => Some(self.emit(Tok::Pipe)),
-            '"' => {
-                self.state = State::Quote;
-                None
-            }
-            '`' => {
-                self.state = State::RawQuote;
-                None
-            }
-            '$' => {
-                self.state = State::Variable;
-                None
-            }
-            '\'' => {
-                self.state = State::Char;
-                None
-            }
+            '"' => self.lex_quote(),
+            '`' => self.lex_raw_quote(),
+            '$' => self.lex_variable(),
+            '\'' => self.lex_char(),
             '.' if self
                 .input
                 .as_bytes()
                 .get(self.pos)
                 .is_some_and(|b| !b.is_ascii_digit()) =>
             {
-                self.state = State::Field;
-                None
+                self.lex_field_or_variable(Tok::Field)
             }
             '.' | '+' | '-' | '0'..='9' => {
                 self.backup();
-                self.state = State::Number;
-                None
+                self.lex_number()
             }
             _ if is_alphanumeric(r) => {
                 self.backup();
-                self.state = State::Identifier;
-                None
+                self.lex_identifier()
             }
             '(' => {
                 self.paren_depth += 1;
@@ -560,14 +613,9 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_space(&mut self) -> Option<Token> {
-        let mut num_spaces = 0;
-        while let Some(c) = self.peek() {
-            if !is_space(c) {
-                break;
-            }
-            self.next();
-            num_spaces += 1;
-        }
+        let num_spaces = leading_space_len(self.rest());
+        self.pos += num_spaces;
+        self.width = 0;
         self.state = State::InsideAction;
         let before = self.pos.saturating_sub(1);
         if has_right_trim_marker(self.rest_at(before))
@@ -578,35 +626,26 @@ impl<'a> Lexer<'a> {
             // Put the last space back: it belongs to the " -}}" marker.
             self.pos = before;
             if num_spaces == 1 {
-                self.state = State::RightDelim;
-                return None;
+                return self.lex_right_delim();
             }
         }
         Some(self.emit(Tok::Space))
     }
 
     fn lex_identifier(&mut self) -> Option<Token> {
-        loop {
-            match self.next() {
-                Some(r) if is_alphanumeric(r) => {}
-                r => {
-                    self.backup();
-                    let word = &self.input[self.start..self.pos];
-                    if !self.at_terminator() {
-                        return Some(self.bad_character(r));
-                    }
-                    let kind = match keyword(word) {
-                        Some(Tok::Break) if !self.break_ok => Tok::Identifier,
-                        Some(Tok::Continue) if !self.continue_ok => Tok::Identifier,
-                        Some(k) => k,
-                        None if word == "true" || word == "false" => Tok::Bool,
-                        None => Tok::Identifier,
-                    };
-                    self.state = State::InsideAction;
-                    return Some(self.emit(kind));
-                }
-            }
+        let r = self.scan_alphanumeric();
+        if !self.at_terminator() {
+            return Some(self.bad_character(r));
         }
+        let word = &self.input.as_bytes()[self.start..self.pos];
+        let kind = match keyword(word) {
+            Some(Tok::Break) if !self.break_ok => Tok::Identifier,
+            Some(Tok::Continue) if !self.continue_ok => Tok::Identifier,
+            Some(k) => k,
+            None => Tok::Identifier,
+        };
+        self.state = State::InsideAction;
+        Some(self.emit(kind))
     }
 
     fn bad_character(&mut self, r: Option<char>) -> Token {
@@ -631,17 +670,7 @@ impl<'a> Lexer<'a> {
                 Tok::Dot
             }));
         }
-        let mut r;
-        loop {
-            r = self.next();
-            match r {
-                Some(c) if is_alphanumeric(c) => {}
-                _ => {
-                    self.backup();
-                    break;
-                }
-            }
-        }
+        let r = self.scan_alphanumeric();
         if !self.at_terminator() {
             return Some(self.bad_character(r));
         }
@@ -650,32 +679,68 @@ impl<'a> Lexer<'a> {
     }
 
     fn at_terminator(&mut self) -> bool {
-        let Some(r) = self.peek() else {
+        self.width = 0;
+        let Some(&b) = self.input.as_bytes().get(self.pos) else {
             return true;
         };
-        if is_space(r) {
-            return true;
+        if b.is_ascii() {
+            return is_space_byte(b)
+                || matches!(b, b'.' | b',' | b'|' | b':' | b')' | b'(')
+                || self.right_delim.as_bytes().first() == Some(&b);
         }
-        if matches!(r, '.' | ',' | '|' | ':' | ')' | '(') {
-            return true;
+        match self.input.get(self.pos..).and_then(|s| s.chars().next()) {
+            Some(r) => self.right_delim.starts_with(r),
+            None => true,
         }
-        self.right_delim.starts_with(r)
     }
 
     fn lex_char(&mut self) -> Option<Token> {
-        loop {
-            match self.next() {
-                Some('\\') => match self.next() {
-                    Some(c) if c != '\n' => {}
-                    _ => return Some(self.unterminated_char()),
-                },
-                None | Some('\n') => return Some(self.unterminated_char()),
-                Some('\'') => break,
-                _ => {}
-            }
+        if !self.scan_quoted(b'\'') {
+            return Some(self.unterminated_char());
         }
         self.state = State::InsideAction;
         Some(self.emit(Tok::CharConstant))
+    }
+
+    /// Scans the rest of a quoted string or character constant up to its closing `quote`:
+    /// false, with the position where Go's character loop stops, if a newline or the end of
+    /// the input comes first. Escapes are not checked here, only skipped. Multi-byte
+    /// characters need no decoding: their bytes are never ASCII.
+    fn scan_quoted(&mut self, quote: u8) -> bool {
+        let bytes = self.input.as_bytes();
+        let mut i = self.pos;
+        let ok = loop {
+            let Some(at) = memchr::memchr3(quote, b'\\', b'\n', bytes.get(i..).unwrap_or(&[]))
+            else {
+                i = bytes.len();
+                break false;
+            };
+            i += at;
+            match bytes[i] {
+                b'\\' => match bytes.get(i + 1) {
+                    None => {
+                        i += 1;
+                        break false;
+                    }
+                    Some(b'\n') => {
+                        i += 2;
+                        break false;
+                    }
+                    Some(_) => i += 2,
+                },
+                b'\n' => {
+                    i += 1;
+                    break false;
+                }
+                _ => {
+                    i += 1;
+                    break true;
+                }
+            }
+        };
+        self.pos = i;
+        self.width = 0;
+        ok
     }
 
     fn unterminated_char(&mut self) -> Token {
@@ -709,30 +774,30 @@ impl<'a> Lexer<'a> {
     }
 
     fn scan_number(&mut self) -> bool {
-        self.accept("+-");
-        let mut digits = "0123456789_";
-        if self.accept("0") {
-            if self.accept("xX") {
-                digits = "0123456789abcdefABCDEF_";
-            } else if self.accept("oO") {
-                digits = "01234567_";
-            } else if self.accept("bB") {
-                digits = "01_";
+        self.accept(b"+-");
+        let mut digits: &[u8] = b"0123456789_";
+        if self.accept(b"0") {
+            if self.accept(b"xX") {
+                digits = b"0123456789abcdefABCDEF_";
+            } else if self.accept(b"oO") {
+                digits = b"01234567_";
+            } else if self.accept(b"bB") {
+                digits = b"01_";
             }
         }
         self.accept_run(digits);
-        if self.accept(".") {
+        if self.accept(b".") {
             self.accept_run(digits);
         }
-        if digits.len() == 10 + 1 && self.accept("eE") {
-            self.accept("+-");
-            self.accept_run("0123456789_");
+        if digits.len() == 10 + 1 && self.accept(b"eE") {
+            self.accept(b"+-");
+            self.accept_run(b"0123456789_");
         }
-        if digits.len() == 16 + 6 + 1 && self.accept("pP") {
-            self.accept("+-");
-            self.accept_run("0123456789_");
+        if digits.len() == 16 + 6 + 1 && self.accept(b"pP") {
+            self.accept(b"+-");
+            self.accept_run(b"0123456789_");
         }
-        self.accept("i");
+        self.accept(b"i");
         if self.peek().is_some_and(is_alphanumeric) {
             self.next();
             return false;
@@ -741,16 +806,8 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_quote(&mut self) -> Option<Token> {
-        loop {
-            match self.next() {
-                Some('\\') => match self.next() {
-                    Some(c) if c != '\n' => {}
-                    _ => return Some(self.unterminated_quote()),
-                },
-                None | Some('\n') => return Some(self.unterminated_quote()),
-                Some('"') => break,
-                _ => {}
-            }
+        if !self.scan_quoted(b'"') {
+            return Some(self.unterminated_quote());
         }
         self.state = State::InsideAction;
         Some(self.emit(Tok::String))
@@ -764,8 +821,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_raw_quote(&mut self) -> Option<Token> {
-        let rest = self.input.get(self.pos..).unwrap_or("");
-        match rest.find('`') {
+        match memchr::memchr(b'`', self.rest()) {
             Some(i) => {
                 self.pos += i + 1;
                 self.state = State::InsideAction;
@@ -822,14 +878,24 @@ fn find_str(hay: &str, needle: &str) -> Option<usize> {
     };
     let h = hay.as_bytes();
     let mut from = 0;
-    while let Some(i) = h[from..].iter().position(|&b| b == first) {
+    while let Some(i) = memchr::memchr(first, &h[from..]) {
         let at = from + i;
-        if h[at..].starts_with(n) {
+        if starts_with(&h[at..], n) {
             return Some(at);
         }
         from = at + 1;
     }
     None
+}
+
+/// `s.starts_with(prefix)`, with the two-byte delimiters compared without a call to `memcmp`.
+#[inline]
+fn starts_with(s: &[u8], prefix: &[u8]) -> bool {
+    match (prefix, s) {
+        ([a, b], [x, y, ..]) => a == x && b == y,
+        ([_, _], _) => false,
+        _ => s.starts_with(prefix),
+    }
 }
 
 #[cfg(test)]
@@ -916,6 +982,281 @@ mod tests {
         assert_eq!(last("{{ 1) }}"), "unexpected right paren");
         assert_eq!(last("{{ 'a }}"), "unterminated character constant");
         assert_eq!(last("{{ a:b }}"), "expected :=");
+    }
+
+    fn lex_with(src: &str, ld: &str, rd: &str, break_ok: bool) -> Vec<(Tok, String)> {
+        let mut l = Lexer::new(src, ld, rd, break_ok, break_ok);
+        let mut out = Vec::new();
+        loop {
+            let t = l.next_token();
+            let text = match t.kind {
+                Tok::Error => l.error.clone().map(|e| e.1).unwrap_or_default(),
+                _ => src[t.pos as usize..t.end as usize].to_string(),
+            };
+            out.push((t.kind, text));
+            if matches!(t.kind, Tok::Eof | Tok::Error) {
+                return out;
+            }
+        }
+    }
+
+    /// The tokens inside the first action (between the delimiters, spaces left out).
+    fn inside(src: &str) -> Vec<(Tok, String)> {
+        kinds(src)
+            .into_iter()
+            .skip_while(|t| t.0 != Tok::LeftDelim)
+            .skip(1)
+            .take_while(|t| t.0 != Tok::RightDelim)
+            .filter(|t| t.0 != Tok::Space)
+            .collect()
+    }
+
+    fn tok(kind: Tok, text: &str) -> (Tok, String) {
+        (kind, text.to_string())
+    }
+
+    #[test]
+    fn keywords_and_identifiers_sharing_a_prefix() {
+        let words = [
+            ("if", Tok::If),
+            ("iff", Tok::Identifier),
+            ("i", Tok::Identifier),
+            ("end", Tok::End),
+            ("ends", Tok::Identifier),
+            ("en", Tok::Identifier),
+            ("else", Tok::Else),
+            ("elseif", Tok::Identifier),
+            ("range", Tok::Range),
+            ("range1", Tok::Identifier),
+            ("with", Tok::With),
+            ("with_", Tok::Identifier),
+            ("nil", Tok::Nil),
+            ("nils", Tok::Identifier),
+            ("true", Tok::Bool),
+            ("truely", Tok::Identifier),
+            ("false", Tok::Bool),
+            ("False", Tok::Identifier),
+            ("define", Tok::Define),
+            ("defined", Tok::Identifier),
+            ("template", Tok::Template),
+            ("templates", Tok::Identifier),
+            ("block", Tok::Block),
+            ("blocks", Tok::Identifier),
+            ("continue", Tok::Continue),
+            ("continuer", Tok::Identifier),
+            ("break", Tok::Break),
+            ("brea", Tok::Identifier),
+            ("withé", Tok::Identifier),
+            ("élse", Tok::Identifier),
+            ("toYaml", Tok::Identifier),
+            ("include", Tok::Identifier),
+        ];
+        for (w, kind) in words {
+            assert_eq!(inside(&format!("{{{{{w}}}}}")), vec![tok(kind, w)], "{w}");
+            assert_eq!(inside(&format!("{{{{ {w} }}}}")), vec![tok(kind, w)], "{w}");
+        }
+        // `break` and `continue` defined as functions are identifiers.
+        let k = lex_with("{{break}}{{continue}}", "", "", false);
+        assert_eq!(k[1], tok(Tok::Identifier, "break"));
+        assert_eq!(k[4], tok(Tok::Identifier, "continue"));
+    }
+
+    #[test]
+    fn fields_variables_and_terminators() {
+        assert_eq!(
+            inside("{{ .Values.a_b.c1 | quote }}"),
+            vec![
+                tok(Tok::Field, ".Values"),
+                tok(Tok::Field, ".a_b"),
+                tok(Tok::Field, ".c1"),
+                tok(Tok::Pipe, "|"),
+                tok(Tok::Identifier, "quote"),
+            ]
+        );
+        assert_eq!(
+            inside("{{ $x.naïve (len $) $.y }}"),
+            vec![
+                tok(Tok::Variable, "$x"),
+                tok(Tok::Field, ".naïve"),
+                tok(Tok::LeftParen, "("),
+                tok(Tok::Identifier, "len"),
+                tok(Tok::Variable, "$"),
+                tok(Tok::RightParen, ")"),
+                tok(Tok::Variable, "$"),
+                tok(Tok::Field, ".y"),
+            ]
+        );
+        assert_eq!(inside("{{.}}"), vec![tok(Tok::Dot, ".")]);
+        assert_eq!(
+            inside("{{ . }}{{.a,.b}}"),
+            vec![tok(Tok::Dot, ".")],
+            "the first action only"
+        );
+        let k = kinds("{{.a,.b}}");
+        assert_eq!(k[2], tok(Tok::Char, ","));
+        // A letter outside ASCII continues a name; other characters end it badly.
+        assert_eq!(
+            kinds("{{ .aé€ }}").pop().unwrap().1,
+            "bad character U+20AC '€'"
+        );
+        assert_eq!(
+            kinds("{{ x€ }}").pop().unwrap().1,
+            "bad character U+20AC '€'"
+        );
+        assert_eq!(
+            kinds("{{ $v€ }}").pop().unwrap().1,
+            "bad character U+20AC '€'"
+        );
+        assert_eq!(kinds("{{ x").pop().unwrap().1, "unclosed action");
+        assert_eq!(
+            kinds("{{ €").pop().unwrap().1,
+            "unrecognized character in action: U+20AC '€'"
+        );
+    }
+
+    #[test]
+    fn multibyte_text_and_strings() {
+        let k = kinds("héllo {{ \"naïve\\\"é\" }} wörld ✓");
+        assert_eq!(
+            k,
+            vec![
+                tok(Tok::Text, "héllo "),
+                tok(Tok::LeftDelim, "{{"),
+                tok(Tok::Space, " "),
+                tok(Tok::String, "\"naïve\\\"é\""),
+                tok(Tok::Space, " "),
+                tok(Tok::RightDelim, "}}"),
+                tok(Tok::Text, " wörld ✓"),
+                tok(Tok::Eof, ""),
+            ]
+        );
+        // A backslash before a multi-byte character is skipped whole.
+        assert_eq!(inside("{{ \"a\\é\" }}"), vec![tok(Tok::String, "\"a\\é\"")]);
+        assert_eq!(inside("{{ 'é' }}"), vec![tok(Tok::CharConstant, "'é'")]);
+        assert_eq!(inside("{{ '\\'' }}"), vec![tok(Tok::CharConstant, "'\\''")]);
+        let last = |s: &str| kinds(s).pop().unwrap();
+        assert_eq!(
+            last("{{ \"ab\\"),
+            tok(Tok::Error, "unterminated quoted string")
+        );
+        assert_eq!(
+            last("{{ \"a\\\nb\" }}"),
+            tok(Tok::Error, "unterminated quoted string")
+        );
+        assert_eq!(
+            last("{{ \"a\nb\" }}"),
+            tok(Tok::Error, "unterminated quoted string")
+        );
+        assert_eq!(
+            last("{{ 'a\n' }}"),
+            tok(Tok::Error, "unterminated character constant")
+        );
+        // Where the error token ends (its span is the error's position).
+        let mut l = Lexer::new("{{ \"a\\\nb\" }}", "", "", true, true);
+        let t = std::iter::from_fn(|| Some(l.next_token()))
+            .find(|t| t.kind == Tok::Error)
+            .unwrap();
+        assert_eq!((t.pos, t.end), (3, 7));
+    }
+
+    #[test]
+    fn raw_strings_comments_and_trim_markers() {
+        assert_eq!(
+            inside("{{ `a\\n\"é\n` }}"),
+            vec![tok(Tok::RawString, "`a\\n\"é\n`")]
+        );
+        let k = kinds("a \n{{- /* c\n é */ -}} \n b{{/**/}}c");
+        assert_eq!(
+            k,
+            vec![
+                tok(Tok::Text, "a"),
+                tok(Tok::Text, "b"),
+                tok(Tok::Text, "c"),
+                tok(Tok::Eof, "")
+            ]
+        );
+        let mut l = Lexer::new("x {{- /* c */ -}} y", "", "", true, true);
+        while l.next_token().kind != Tok::Eof {}
+        assert_eq!(l.comments.len(), 1);
+        assert!(l.comments[0].trim_left && l.comments[0].trim_right);
+        assert_eq!(
+            kinds("{{- .a -}}\n x"),
+            vec![
+                tok(Tok::LeftDelim, "{{"),
+                tok(Tok::Field, ".a"),
+                tok(Tok::RightDelim, "}}"),
+                tok(Tok::Text, "x"),
+                tok(Tok::Eof, ""),
+            ]
+        );
+        // No space after the dash: no trim marker.
+        assert_eq!(
+            kinds("{{-.b}}").pop().unwrap().1,
+            "bad number syntax: \"-.b\""
+        );
+        // Two spaces before a trim marker: one is a space token, the other the marker's.
+        assert_eq!(
+            kinds("{{ 1  -}}"),
+            vec![
+                tok(Tok::LeftDelim, "{{"),
+                tok(Tok::Space, " "),
+                tok(Tok::Number, "1"),
+                tok(Tok::Space, " "),
+                tok(Tok::RightDelim, "}}"),
+                tok(Tok::Eof, ""),
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers() {
+        for n in [
+            "0", "-1", "+2", "0x1F", "0o17", "0b101", "1_000", "1.5e-3", "0x1p-2", "2i", "'a'",
+        ] {
+            let kind = if n.starts_with('\'') {
+                Tok::CharConstant
+            } else {
+                Tok::Number
+            };
+            assert_eq!(inside(&format!("{{{{ {n} }}}}")), vec![tok(kind, n)], "{n}");
+        }
+        assert_eq!(inside("{{ 1+2i }}"), vec![tok(Tok::Complex, "1+2i")]);
+        assert_eq!(
+            kinds("{{ 0x1g }}").pop().unwrap().1,
+            "bad number syntax: \"0x1g\""
+        );
+    }
+
+    #[test]
+    fn other_delimiters() {
+        let k = lex_with("a [[ .x ]] «.y» b", "[[", "]]", true);
+        assert_eq!(k[3], tok(Tok::Field, ".x"));
+        assert_eq!(k[5], tok(Tok::RightDelim, "]]"));
+        assert_eq!(k[6], tok(Tok::Text, " «.y» b"));
+        let k = lex_with("a «.y -»b«- `x`»", "«", "»", true);
+        assert_eq!(
+            k,
+            vec![
+                tok(Tok::Text, "a "),
+                tok(Tok::LeftDelim, "«"),
+                tok(Tok::Field, ".y"),
+                tok(Tok::RightDelim, "»"),
+                tok(Tok::Text, "b"),
+                tok(Tok::LeftDelim, "«"),
+                tok(Tok::RawString, "`x`"),
+                tok(Tok::RightDelim, "»"),
+                tok(Tok::Eof, ""),
+            ]
+        );
+        // A field ends where the right delimiter starts, even a multi-byte one.
+        let k = lex_with("«.y»", "«", "»", true);
+        assert_eq!(k[1], tok(Tok::Field, ".y"));
+        // One-byte and three-byte delimiters.
+        let k = lex_with("<.a>x", "<", ">", true);
+        assert_eq!(k[1], tok(Tok::Field, ".a"));
+        assert_eq!(k[3], tok(Tok::Text, "x"));
+        let k = lex_with("<%= .a %>", "<%=", "%>", true);
+        assert_eq!(k[2], tok(Tok::Field, ".a"));
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub(crate) fn unquote(s: &str) -> Option<String> {
         }
         b'"' => {
             // Most literals have no escapes: the text between the quotes is the value.
-            if !inner.bytes().any(|b| matches!(b, b'\\' | b'"' | b'\n')) {
+            if memchr::memchr3(b'\\', b'"', b'\n', inner.as_bytes()).is_none() {
                 return Some(inner.to_string());
             }
             let mut out: Vec<u8> = Vec::with_capacity(inner.len());

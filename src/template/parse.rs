@@ -36,16 +36,17 @@ enum Item {
 struct TreeState {
     token: [Token; 3],
     peek_count: usize,
-    vars: Vec<String>,
+    /// Where this tree's variables start in [`Parser::vars`] (its `$` first).
+    vars_start: usize,
     range_depth: usize,
 }
 
 impl TreeState {
-    fn new() -> TreeState {
+    fn new(vars_start: usize) -> TreeState {
         TreeState {
             token: [Token::EMPTY; 3],
             peek_count: 0,
-            vars: vec!["$".to_string()],
+            vars_start,
             range_depth: 0,
         }
     }
@@ -56,6 +57,16 @@ pub(crate) struct Parser<'a> {
     lex: Lexer<'a>,
     opts: &'a ParseOptions<'a>,
     t: TreeState,
+    /// The variables in scope, of this tree and of the trees whose parse encloses it (a
+    /// `define` or `block` body sees only its own, from `t.vars_start`).
+    vars: Vec<&'a str>,
+    /// Work stacks: the nodes, commands, operands and fields of the lists, pipelines,
+    /// commands and chains being parsed. Each level collects from the length it found, and
+    /// moves its items into a vector of exactly their number when it completes.
+    node_stack: Vec<Node>,
+    cmd_stack: Vec<Command>,
+    arg_stack: Vec<Operand>,
+    field_stack: Vec<Ident>,
     /// Current recursion depth (blocks and parentheses).
     depth: usize,
     /// Left delimiter of the action being parsed (Go's `actionLine`).
@@ -69,6 +80,12 @@ pub(crate) struct Parser<'a> {
     tree_set: FastMap<String, bool>,
     /// Open blocks, innermost last: opening tag and keyword.
     open: Vec<(Span, &'static str)>,
+}
+
+/// The items of `stack` from `base` on, moved into a vector of exactly their number.
+/// (`split_off` allocates exactly that, even from 0, and copies the items in one move.)
+fn take_from<T>(stack: &mut Vec<T>, base: usize) -> Vec<T> {
+    stack.split_off(base)
 }
 
 fn tag(ld: Token, rd: Token) -> Tag {
@@ -95,7 +112,12 @@ impl<'a> Parser<'a> {
             src,
             lex,
             opts,
-            t: TreeState::new(),
+            t: TreeState::new(0),
+            vars: vec!["$"],
+            node_stack: Vec::with_capacity(64),
+            cmd_stack: Vec::with_capacity(16),
+            arg_stack: Vec::with_capacity(16),
+            field_stack: Vec::with_capacity(16),
             depth: 0,
             action_start: None,
             cur_ldelim: Token::EMPTY,
@@ -318,7 +340,7 @@ impl<'a> Parser<'a> {
 
     pub(crate) fn parse_template(mut self) -> PResult<Template> {
         let start = self.peek().pos;
-        let mut nodes = Vec::new();
+        let base = self.node_stack.len();
         while self.peek().kind != Tok::Eof {
             if self.peek().kind == Tok::LeftDelim {
                 let delim = self.next();
@@ -329,7 +351,7 @@ impl<'a> Parser<'a> {
                 self.backup2(delim);
             }
             match self.text_or_action()? {
-                Item::Node(n) => nodes.push(n),
+                Item::Node(n) => self.node_stack.push(n),
                 Item::End(_) => {
                     let m = format!("unexpected {}", self.delimited("end"));
                     return Err(self.errorf(ErrorKind::UnexpectedEnd, m));
@@ -340,6 +362,7 @@ impl<'a> Parser<'a> {
                 }
             }
         }
+        let nodes = take_from(&mut self.node_stack, base);
         let end = nodes.last().map_or(start, |n| n.span().end);
         let root = List {
             span: Span { start, end },
@@ -357,9 +380,12 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_definition(&mut self, delim: Token) -> PResult<()> {
-        let saved = std::mem::replace(&mut self.t, TreeState::new());
+        let vars_start = self.vars.len();
+        self.vars.push("$");
+        let saved = std::mem::replace(&mut self.t, TreeState::new(vars_start));
         let r = self.parse_definition_inner(delim);
         self.t = saved;
+        self.vars.truncate(vars_start);
         r
     }
 
@@ -399,11 +425,12 @@ impl<'a> Parser<'a> {
     /// `textOrAction*`, up to `{{end}}` or `{{else}}` (returned separately).
     fn item_list(&mut self) -> PResult<(List, Item)> {
         let start = self.peek_non_space().pos;
-        let mut nodes = Vec::new();
+        let base = self.node_stack.len();
         while self.peek_non_space().kind != Tok::Eof {
             match self.text_or_action()? {
-                Item::Node(n) => nodes.push(n),
+                Item::Node(n) => self.node_stack.push(n),
                 other => {
+                    let nodes = take_from(&mut self.node_stack, base);
                     let end = nodes.last().map_or(start, |n| n.span().end);
                     return Ok((
                         List {
@@ -518,7 +545,7 @@ impl<'a> Parser<'a> {
         };
         self.enter("block")?;
         let ld = self.cur_ldelim;
-        let vars_len = self.t.vars.len();
+        let vars_len = self.vars.len();
         let pipe = self.pipeline(context, Tok::RightDelim)?;
         let open = tag(ld, self.last);
         let is_range = context == "range";
@@ -567,7 +594,7 @@ impl<'a> Parser<'a> {
             Item::Node(_) => open,
         };
         self.open.pop();
-        self.t.vars.truncate(vars_len);
+        self.vars.truncate(vars_len);
         self.leave();
         let b = Branch {
             span: open.span.cover(end.span),
@@ -594,11 +621,14 @@ impl<'a> Parser<'a> {
         let pipe = self.pipeline(CONTEXT, Tok::RightDelim)?;
         let open = tag(ld, self.last);
         self.enter("block")?;
-        let saved = std::mem::replace(&mut self.t, TreeState::new());
+        let vars_start = self.vars.len();
+        self.vars.push("$");
+        let saved = std::mem::replace(&mut self.t, TreeState::new(vars_start));
         self.open.push((open.span, "block"));
         let r = stacker::maybe_grow(RED_ZONE, STACK_CHUNK, || self.item_list());
         self.open.pop();
         let block_state = std::mem::replace(&mut self.t, saved);
+        self.vars.truncate(vars_start);
         self.leave();
         let (body, end) = r?;
         let end = match end {
@@ -674,22 +704,22 @@ impl<'a> Parser<'a> {
             self.next();
             let token_after = self.peek();
             let next = self.peek_non_space();
-            let name = self.val(v).to_string();
+            let name = self.val(v);
             if next.kind == Tok::Assign || next.kind == Tok::Declare {
                 is_assign = next.kind == Tok::Assign;
                 self.next_non_space();
                 decl.push(VarDecl {
-                    name: name.clone(),
+                    name: name.to_string(),
                     span: v.span(),
                 });
-                self.t.vars.push(name);
+                self.vars.push(name);
             } else if next.kind == Tok::Char && self.val(next) == "," {
                 self.next_non_space();
                 decl.push(VarDecl {
-                    name: name.clone(),
+                    name: name.to_string(),
                     span: v.span(),
                 });
-                self.t.vars.push(name);
+                self.vars.push(name);
                 if context == "range" && decl.len() < 2 {
                     match self.peek_non_space().kind {
                         Tok::Variable | Tok::RightDelim | Tok::RightParen => continue,
@@ -712,10 +742,11 @@ impl<'a> Parser<'a> {
             }
             break;
         }
-        let mut cmds: Vec<Command> = Vec::new();
+        let base = self.cmd_stack.len();
         loop {
             let token = self.next_non_space();
             if token.kind == end {
+                let cmds = take_from(&mut self.cmd_stack, base);
                 let last_end = cmds
                     .last()
                     .map(|c| c.span.end)
@@ -748,8 +779,8 @@ impl<'a> Parser<'a> {
                 | Tok::LeftParen => {
                     self.backup();
                     let cmd = self.command()?;
-                    cmds.push(cmd);
-                    if cmds.len() > MAX_PIPELINE_CMDS {
+                    self.cmd_stack.push(cmd);
+                    if self.cmd_stack.len() - base > MAX_PIPELINE_CMDS {
                         return Err(self.errorf(ErrorKind::TooDeep, "pipeline too long".into()));
                     }
                 }
@@ -779,11 +810,11 @@ impl<'a> Parser<'a> {
     /// `operand (space operand)*`, up to `|`, `}}` or `)`.
     fn command(&mut self) -> PResult<Command> {
         let start = self.peek_non_space().pos;
-        let mut args = Vec::new();
+        let base = self.arg_stack.len();
         loop {
             self.peek_non_space();
             if let Some(op) = self.operand()? {
-                args.push(op);
+                self.arg_stack.push(op);
             }
             let token = self.next();
             match token.kind {
@@ -794,6 +825,7 @@ impl<'a> Parser<'a> {
             }
             break;
         }
+        let args = take_from(&mut self.arg_stack, base);
         if args.is_empty() {
             return Err(self.errorf(ErrorKind::Unexpected, "empty command".into()));
         }
@@ -806,52 +838,46 @@ impl<'a> Parser<'a> {
 
     /// `term .Field*`
     fn operand(&mut self) -> PResult<Option<Operand>> {
+        // A field term leaves its name on the field stack, for the chain to follow it.
+        let base = self.field_stack.len();
         let Some(node) = self.term()? else {
             return Ok(None);
         };
-        if self.peek().kind != Tok::Field {
-            return Ok(Some(node));
-        }
-        let mut fields = Vec::new();
+        let first_extra = self.field_stack.len();
         while self.peek().kind == Tok::Field {
             let t = self.next();
-            fields.push(Ident {
+            self.field_stack.push(Ident {
                 name: self.val(t).get(1..).unwrap_or("").to_string(),
                 span: t.span(),
             });
         }
+        if self.field_stack.len() == first_extra && !matches!(node, Operand::Field { .. }) {
+            return Ok(Some(node));
+        }
+        let fields = take_from(&mut self.field_stack, base);
         let end = fields.last().map_or(node.span().end, |f| f.span.end);
         Ok(Some(match node {
-            Operand::Field {
-                span,
-                fields: mut f0,
-            } => {
-                f0.extend(fields);
-                Operand::Field {
-                    span: Span {
-                        start: span.start,
-                        end,
-                    },
-                    fields: f0,
-                }
-            }
+            Operand::Field { span, .. } => Operand::Field {
+                span: Span {
+                    start: span.start,
+                    end,
+                },
+                fields,
+            },
             Operand::Variable {
                 name,
                 span,
                 name_span,
-                fields: mut f0,
-            } => {
-                f0.extend(fields);
-                Operand::Variable {
-                    name,
-                    span: Span {
-                        start: span.start,
-                        end,
-                    },
-                    name_span,
-                    fields: f0,
-                }
-            }
+                ..
+            } => Operand::Variable {
+                name,
+                span: Span {
+                    start: span.start,
+                    end,
+                },
+                name_span,
+                fields,
+            },
             Operand::Bool { .. }
             | Operand::String(_)
             | Operand::Number(_)
@@ -903,7 +929,7 @@ impl<'a> Parser<'a> {
             Tok::Nil => Operand::Nil(span),
             Tok::Variable => {
                 let name = self.val(token);
-                if !self.t.vars.iter().any(|v| v == name) {
+                if !self.vars[self.t.vars_start..].contains(&name) {
                     let mut err = self.errorf(
                         ErrorKind::UndefinedVariable,
                         format!("undefined variable {}", go_quote(name)),
@@ -918,13 +944,16 @@ impl<'a> Parser<'a> {
                     fields: Vec::new(),
                 }
             }
-            Tok::Field => Operand::Field {
-                span,
-                fields: vec![Ident {
+            Tok::Field => {
+                self.field_stack.push(Ident {
                     name: self.val(token).get(1..).unwrap_or("").to_string(),
                     span,
-                }],
-            },
+                });
+                Operand::Field {
+                    span,
+                    fields: Vec::new(),
+                }
+            }
             Tok::Bool => Operand::Bool {
                 value: self.val(token) == "true",
                 span,
@@ -977,5 +1006,136 @@ impl<'a> Parser<'a> {
             }
         };
         Ok(Some(op))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{ParseOptions, parse};
+    use super::*;
+
+    fn tree(src: &str) -> Template {
+        parse(src, &ParseOptions::unchecked("t")).unwrap()
+    }
+
+    fn err(src: &str) -> String {
+        parse(src, &ParseOptions::unchecked("t"))
+            .unwrap_err()
+            .message
+    }
+
+    fn action_pipe(t: &Template, i: usize) -> &Pipe {
+        match &t.root.nodes[i] {
+            Node::Action(a) => &a.pipe,
+            other => panic!("not an action: {other:?}"),
+        }
+    }
+
+    fn names(fields: &[Ident]) -> Vec<&str> {
+        fields.iter().map(|f| f.name.as_str()).collect()
+    }
+
+    #[test]
+    fn chains_of_fields_on_every_kind_of_term() {
+        let src = "{{ .a.b.c }}{{ $.x.y }}{{ (.p).q.r }}{{ . }}{{ .s }}";
+        let t = tree(src);
+        let Operand::Field { span, fields } = &action_pipe(&t, 0).cmds[0].args[0] else {
+            panic!()
+        };
+        assert_eq!(names(fields), ["a", "b", "c"]);
+        assert_eq!(&src[span.range()], ".a.b.c");
+        assert_eq!(&src[fields[2].span.range()], ".c");
+        let Operand::Variable {
+            name, fields, span, ..
+        } = &action_pipe(&t, 1).cmds[0].args[0]
+        else {
+            panic!()
+        };
+        assert_eq!((name.as_str(), names(fields)), ("$", vec!["x", "y"]));
+        assert_eq!(&src[span.range()], "$.x.y");
+        let Operand::Chain { node, fields, span } = &action_pipe(&t, 2).cmds[0].args[0] else {
+            panic!()
+        };
+        assert!(matches!(**node, Operand::Paren { .. }));
+        assert_eq!(names(fields), ["q", "r"]);
+        assert_eq!(&src[span.range()], "(.p).q.r");
+        assert!(matches!(
+            action_pipe(&t, 3).cmds[0].args[0],
+            Operand::Dot(_)
+        ));
+        let Operand::Field { fields, .. } = &action_pipe(&t, 4).cmds[0].args[0] else {
+            panic!()
+        };
+        assert_eq!(names(fields), ["s"]);
+        assert_eq!(
+            err("{{ \"s\".a }}"),
+            "unexpected . after term \"\\\"s\\\"\""
+        );
+    }
+
+    #[test]
+    fn nested_pipelines_keep_their_own_commands_and_operands() {
+        let t = tree("{{ .a.b | f (g .c.d (h 1 2) | i) .e | j }}");
+        let p = action_pipe(&t, 0);
+        assert_eq!(p.cmds.len(), 3);
+        assert_eq!(p.cmds[0].args.len(), 1);
+        let args = &p.cmds[1].args;
+        assert_eq!(args.len(), 3);
+        assert!(matches!(&args[0], Operand::Function { name, .. } if name == "f"));
+        let Operand::Paren { pipe, .. } = &args[1] else {
+            panic!()
+        };
+        assert_eq!(pipe.cmds.len(), 2);
+        assert_eq!(pipe.cmds[0].args.len(), 3);
+        let Operand::Paren { pipe: inner, .. } = &pipe.cmds[0].args[2] else {
+            panic!()
+        };
+        assert_eq!(inner.cmds[0].args.len(), 3);
+        assert!(matches!(&pipe.cmds[1].args[..], [Operand::Function { name, .. }] if name == "i"));
+        assert!(matches!(&args[2], Operand::Field { fields, .. } if names(fields) == ["e"]));
+        assert!(matches!(&p.cmds[2].args[..], [Operand::Function { name, .. }] if name == "j"));
+    }
+
+    #[test]
+    fn nested_lists_keep_their_own_nodes() {
+        let t = tree(
+            "a{{if .x}}b{{.y}}{{else}}c{{range .z}}d{{end}}e{{end}}f{{define \"q\"}}g{{.h}}{{end}}i",
+        );
+        assert_eq!(t.root.nodes.len(), 4);
+        let Node::If(b) = &t.root.nodes[1] else {
+            panic!()
+        };
+        assert_eq!(b.list.nodes.len(), 2);
+        let else_list = b.else_list.as_ref().unwrap();
+        assert_eq!(else_list.nodes.len(), 3);
+        let Node::Range(r) = &else_list.nodes[1] else {
+            panic!()
+        };
+        assert_eq!(r.list.nodes.len(), 1);
+        assert_eq!(t.defines.len(), 1);
+        assert_eq!(t.defines[0].body.nodes.len(), 2);
+    }
+
+    #[test]
+    fn variables_are_scoped_as_go_scopes_them() {
+        let undefined = "undefined variable \"$x\"";
+        // A define or block body is a tree of its own: it sees only its `$`.
+        assert_eq!(err("{{$x := 1}}{{define \"d\"}}{{$x}}{{end}}"), undefined);
+        assert_eq!(err("{{$x := 1}}{{block \"b\" .}}{{$x}}{{end}}"), undefined);
+        // Variables declared in a body do not outlive it.
+        assert_eq!(err("{{define \"d\"}}{{$x := 1}}{{end}}{{$x}}"), undefined);
+        assert_eq!(err("{{block \"b\" .}}{{$x := 1}}{{end}}{{$x}}"), undefined);
+        assert_eq!(err("{{range $x := .l}}{{end}}{{$x}}"), undefined);
+        assert_eq!(err("{{if true}}{{$x := 1}}{{end}}{{$x}}"), undefined);
+        // In scope: declared before, in the enclosing list, or by the range itself.
+        let ok = [
+            "{{$x := 1}}{{if .}}{{$x}}{{end}}{{$x}}",
+            "{{range $i, $x := .l}}{{$i}}{{$x}}{{end}}",
+            "{{define \"d\"}}{{$x := 1}}{{$x}}{{$}}{{end}}{{$x := 2}}{{$x}}",
+            "{{block \"b\" .}}{{$x := 1}}{{with $x}}{{$x}}{{end}}{{end}}",
+        ];
+        for src in ok {
+            assert!(parse(src, &ParseOptions::unchecked("t")).is_ok(), "{src}");
+        }
     }
 }
