@@ -27,32 +27,18 @@ pub struct ParsedTemplate {
     pub partial: bool,
     /// Shared with the renderer, which executes the same tree (see [`ParsedTemplate::helm_tree`]).
     pub tree: Result<std::sync::Arc<Template>, ParseError>,
-    /// [`ParsedTemplate::function_calls`], collected once for every rule that reads them.
-    calls: OnceLock<Vec<FuncCall>>,
-    /// [`ParsedTemplate::include_refs`], likewise.
-    refs: OnceLock<Vec<TemplateRef>>,
 }
 
 impl ParsedTemplate {
     /// Every function identifier of the tree, in walk order (none when it did not parse).
     pub fn function_calls(&self) -> &[FuncCall] {
-        self.calls.get_or_init(|| {
-            self.tree
-                .as_ref()
-                .map(|t| t.function_calls())
-                .unwrap_or_default()
-        })
+        self.tree.as_ref().map_or(&[], |t| t.calls())
     }
 
     /// The tree's `template` and `block` references and `include` calls with a literal name
     /// (none when it did not parse).
     pub fn include_refs(&self) -> &[TemplateRef] {
-        self.refs.get_or_init(|| {
-            self.tree
-                .as_ref()
-                .map(|t| t.template_refs(&["include"]))
-                .unwrap_or_default()
-        })
+        self.tree.as_ref().map_or(&[], |t| t.include_refs())
     }
 
     /// The tree as Helm's parser builds it, when it is that tree: it parsed, and every
@@ -148,8 +134,6 @@ impl Chart {
                         name,
                         partial,
                         tree,
-                        calls: OnceLock::new(),
-                        refs: OnceLock::new(),
                     })
                 })
                 .collect()

@@ -13,6 +13,34 @@ pub struct Template {
     pub root: List,
     pub defines: Vec<Define>,
     pub comments: Vec<Comment>,
+    /// What rules collect from the tree, collected once for every holder of a shared tree.
+    pub(crate) walked: Walked,
+}
+
+/// [`Template::calls`] and [`Template::include_refs`], computed on first use. Not part of the
+/// tree: a clone starts empty, and it never makes two trees differ.
+#[derive(Default)]
+pub(crate) struct Walked {
+    pub calls: std::sync::OnceLock<Vec<crate::template::walk::FuncCall>>,
+    pub includes: std::sync::OnceLock<Vec<crate::template::walk::TemplateRef>>,
+}
+
+impl Clone for Walked {
+    fn clone(&self) -> Walked {
+        Walked::default()
+    }
+}
+
+impl std::fmt::Debug for Walked {
+    fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Ok(())
+    }
+}
+
+impl PartialEq for Walked {
+    fn eq(&self, _: &Walked) -> bool {
+        true
+    }
 }
 
 /// `{{define "name"}}…{{end}}`, or the body of `{{block "name" pipeline}}…{{end}}`.

@@ -376,6 +376,7 @@ impl<'a> Parser<'a> {
             root,
             defines: self.defines,
             comments: std::mem::take(&mut self.lex.comments),
+            walked: Default::default(),
         })
     }
 

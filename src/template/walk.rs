@@ -331,8 +331,45 @@ impl Template {
         self.collect(Want::Refs, functions).refs
     }
 
+    /// [`Template::function_calls`], collected once per tree (a tree shared between repeated
+    /// files is walked once).
+    pub fn calls(&self) -> &[FuncCall] {
+        self.walked.calls.get_or_init(|| self.function_calls())
+    }
+
+    /// `template_refs(&["include"])`, collected once per tree.
+    pub fn include_refs(&self) -> &[TemplateRef] {
+        self.walked
+            .includes
+            .get_or_init(|| self.template_refs(&["include"]))
+    }
+
     /// The names of `define`d and `block` templates, in source order.
     pub fn define_names(&self) -> Vec<&str> {
         self.defines.iter().map(|d| d.name.as_str()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::template::{ParseOptions, parse};
+
+    #[test]
+    fn collections_kept_on_the_tree_match_a_fresh_walk_and_never_make_trees_differ() {
+        let src = r#"{{ define "a" }}{{ include "b" . | upper }}{{ end }}{{ template "a" . }}{{ default "x" .Values.y }}"#;
+        let t = parse(src, &ParseOptions::helm("t")).expect("parses");
+        let fresh = parse(src, &ParseOptions::helm("t")).expect("parses");
+        let names = |c: &[super::FuncCall]| c.iter().map(|f| f.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(t.calls()), names(&t.function_calls()));
+        assert_eq!(names(t.calls()), ["default", "include", "upper"]);
+        let refs: Vec<&str> = t.include_refs().iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(refs, ["a", "b"]);
+        // Collected once: the same slice on a second call.
+        assert!(std::ptr::eq(t.calls(), t.calls()));
+        // A tree that walked equals one that did not; a clone starts without the collections.
+        assert_eq!(t, fresh);
+        let c = t.clone();
+        assert!(c.walked.calls.get().is_none());
+        assert_eq!(c, t);
     }
 }
