@@ -17,9 +17,22 @@ thread_local! {
     static BUDGET: Cell<u64> = const { Cell::new(UNIT_BUDGET) };
 }
 
+/// The budget each unit gets: [`UNIT_BUDGET`], or the number in `PLIMSOLL_SUGGEST_BUDGET`
+/// when that is set (the linear-work tests spend a small budget, so that inputs past it are
+/// small enough to count the instructions of their run).
+fn unit_budget() -> u64 {
+    static BUDGET_SET: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *BUDGET_SET.get_or_init(|| {
+        std::env::var("PLIMSOLL_SUGGEST_BUDGET")
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(UNIT_BUDGET)
+    })
+}
+
 /// Gives the current thread a fresh suggestion budget; called before each unit is linted.
 pub fn reset_budget() {
-    BUDGET.with(|b| b.set(UNIT_BUDGET));
+    BUDGET.with(|b| b.set(unit_budget()));
 }
 
 /// The candidate closest to `word`, if it is close enough to be a plausible typo.
@@ -51,6 +64,29 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     }
     BUDGET.with(|b| b.set(budget));
     best.map(|(_, c)| c)
+}
+
+/// The candidate equal to `word` but for ASCII case, searched within the unit's budget (a step
+/// a candidate, so that thousands of unknown names against thousands of keys stay linear once
+/// it is spent): a search past the budget finds nothing.
+pub fn same_but_case<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let mut budget = BUDGET.with(Cell::get);
+    let mut found = None;
+    for c in candidates {
+        if budget == 0 {
+            break;
+        }
+        budget -= 1;
+        if c.eq_ignore_ascii_case(word) {
+            found = Some(c);
+            break;
+        }
+    }
+    BUDGET.with(|b| b.set(budget));
+    found
 }
 
 /// Levenshtein distance over chars, with adjacent transpositions counting as one edit.
@@ -122,6 +158,18 @@ mod tests {
             closest("replicas", ["replicaz", "replicas2"]),
             Some("replicas2")
         );
+    }
+
+    #[test]
+    fn same_but_case_searches_within_the_budget() {
+        reset_budget();
+        assert_eq!(same_but_case("CPU", ["mem", "cpu"]), Some("cpu"));
+        assert_eq!(same_but_case("CPU", ["mem", "cpus"]), None);
+        // One step left: the first candidate is compared, the second is not.
+        BUDGET.with(|b| b.set(1));
+        assert_eq!(same_but_case("CPU", ["mem", "cpu"]), None);
+        assert_eq!(same_but_case("CPU", ["cpu"]), None);
+        reset_budget();
     }
 
     /// The bounded search agrees with the plain one: every candidate's full distance, the

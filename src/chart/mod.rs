@@ -93,20 +93,32 @@ pub struct Chart {
     /// not be loaded (binary, too large, unreadable, links leaving the chart). The loader has
     /// reported them; rules must not report them as missing.
     pub unloaded: Vec<String>,
-    /// The files of `crds/` read as YAML, on first use (see [`Chart::crd_docs`]).
-    pub crd_cache: std::sync::OnceLock<Vec<YamlDoc>>,
+    /// The custom resource types of the CRDs in `crds/` of this chart and its subcharts, on
+    /// first use (see [`Chart::crd_set`]).
+    pub crd_cache: std::sync::OnceLock<std::sync::Arc<crate::k8s::schema::crd::CrdSet>>,
 }
 
 impl Chart {
-    /// The files of `crds/` (the CustomResourceDefinitions Helm installs before the
-    /// templates), parsed on the first call.
-    pub fn crd_docs(&self) -> &[YamlDoc] {
-        self.crd_cache.get_or_init(|| {
-            self.crds
-                .iter()
-                .map(|f| YamlDoc::parse(f.clone()))
-                .collect()
-        })
+    /// The custom resource types of the CustomResourceDefinitions Helm installs before the
+    /// templates (`crds/` of this chart, then of each subchart in turn), made on the first
+    /// call. Each file's YAML tree is dropped once its types are read (a CRD file of 1 MB
+    /// parses to tens of MB; its types take a fraction of that).
+    pub fn crd_set(&self) -> std::sync::Arc<crate::k8s::schema::crd::CrdSet> {
+        fn add(chart: &Chart, set: &mut crate::k8s::schema::crd::CrdSet) {
+            for f in &chart.crds {
+                set.add_docs(std::slice::from_ref(&YamlDoc::parse(f.clone())));
+            }
+            for sub in &chart.subcharts {
+                add(sub, set);
+            }
+        }
+        self.crd_cache
+            .get_or_init(|| {
+                let mut set = crate::k8s::schema::crd::CrdSet::default();
+                add(self, &mut set);
+                std::sync::Arc::new(set)
+            })
+            .clone()
     }
 
     /// The chart's name from Chart.yaml, or its folder name.

@@ -556,11 +556,7 @@ fn collect_crds(cx: &mut Ctx, node: &ChartNode, full_path: &str) {
     for (rel, f) in &l.crds {
         cx.crds.push(CrdFile {
             name: format!("{full_path}/{rel}"),
-            text: f
-                .text
-                .strip_prefix('\u{feff}')
-                .unwrap_or(&f.text)
-                .to_string(),
+            file: f.clone(),
         });
     }
     for child in &node.charts {

@@ -655,6 +655,10 @@ impl Object for Files {
         self.note_all_read();
         self.printed.get_or_init(|| self.print_uncached()).clone()
     }
+    fn with_print(&self, f: &mut dyn FnMut(&str)) {
+        self.note_all_read();
+        f(self.printed.get_or_init(|| self.print_uncached()));
+    }
     fn len(&self) -> Option<usize> {
         Some(self.files.len())
     }

@@ -399,8 +399,7 @@ impl Printer {
             }
             Kind::Object(o) => match verb {
                 'v' | 's' | 'q' | 'x' | 'X' => {
-                    let s = o.print();
-                    self.fmt_string_verb(&s, verb, v);
+                    o.with_print(&mut |s| self.fmt_string_verb(s, verb, v));
                 }
                 _ => self.bad_verb(v, verb),
             },
@@ -458,10 +457,10 @@ impl Printer {
         self.pad_str(&s);
     }
 
-    fn truncate(&self, s: &str) -> String {
+    fn truncate<'s>(&self, s: &'s str) -> std::borrow::Cow<'s, str> {
         match self.f.prec {
             Some(p) => s.chars().take(p).collect(),
-            None => s.to_string(),
+            None => s.into(),
         }
     }
 

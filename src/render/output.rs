@@ -310,7 +310,16 @@ fn sort_by_kind(ms: &mut [Manifest]) {
 pub struct CrdFile {
     /// `chart/crds/x.yaml`.
     pub name: String,
-    pub text: String,
+    /// The chart's file, shared rather than copied (CRD files run to megabytes).
+    pub file: crate::source::File,
+}
+
+impl CrdFile {
+    /// The file's text without a byte order mark.
+    pub fn text(&self) -> &str {
+        let t = &self.file.text;
+        t.strip_prefix('\u{feff}').unwrap_or(t)
+    }
 }
 
 /// The whole `helm template` output for rendered files.
@@ -326,7 +335,7 @@ pub fn assemble(
     let mut b = String::new();
     if opts.include_crds {
         for c in crds {
-            b.push_str(&format!("---\n# Source: {}\n{}\n", c.name, c.text));
+            b.push_str(&format!("---\n# Source: {}\n{}\n", c.name, c.text()));
         }
     }
     for m in &manifests {
@@ -540,7 +549,10 @@ mod tests {
         ];
         let crds = vec![CrdFile {
             name: "c/crds/x.yaml".into(),
-            text: "kind: CustomResourceDefinition\n".into(),
+            file: crate::source::SourceFile::new(
+                "c/crds/x.yaml",
+                "\u{feff}kind: CustomResourceDefinition\n".into(),
+            ),
         }];
         let opts = OutputOptions {
             include_crds: true,

@@ -119,6 +119,12 @@ pub trait Object: std::fmt::Debug + Send + Sync {
     /// How `{{ x }}` prints it (a `String()` method where Go finds one, else `%v` of the
     /// struct).
     fn print(&self) -> String;
+    /// Calls `f` with what [`Object::print`] gives, without a copy when the object keeps that
+    /// text (`engine.files` keeps its print of every file's bytes, megabytes for a chart with
+    /// large files).
+    fn with_print(&self, f: &mut dyn FnMut(&str)) {
+        f(&self.print());
+    }
     /// Whether this is a map-like object (`engine.files`): truthiness and `len` follow.
     fn len(&self) -> Option<usize> {
         None

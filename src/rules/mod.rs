@@ -76,13 +76,7 @@ impl<'a> Ctx<'a> {
                 docs,
                 // A rendered chart's CRDs (`crds/` of the chart and its subcharts) describe
                 // its custom resources.
-                || {
-                    let mut crd_files = Vec::new();
-                    if let Some(chart) = self.rendered {
-                        chart_crds(chart, &mut crd_files);
-                    }
-                    crd_files
-                },
+                || self.rendered.map(Chart::crd_set),
                 catalog.as_deref(),
                 self.config.kubernetes_version(),
                 self.rendered.is_some(),
@@ -95,14 +89,6 @@ impl<'a> Ctx<'a> {
     pub fn value_probes(&self, chart: &'a Chart) -> &[crate::k8s::probes::ProbeGroup<'a>] {
         self.value_probes
             .get_or_init(|| crate::k8s::probes::in_values(chart))
-    }
-}
-
-/// The CRD files of `chart` and its subcharts, parsed.
-fn chart_crds<'c>(chart: &'c Chart, out: &mut Vec<&'c YamlDoc>) {
-    out.extend(chart.crd_docs());
-    for sub in &chart.subcharts {
-        chart_crds(sub, out);
     }
 }
 

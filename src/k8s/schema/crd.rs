@@ -9,12 +9,28 @@ use crate::yaml::Node;
 const MAX_DEPTH: usize = 64;
 
 /// Custom resource types: `"<group>/<version> <Kind>"` → schema.
-#[derive(Default)]
+#[derive(Default, Debug)]
 pub struct CrdSet {
+    /// Types known before this set's own (a chart's `crds/`, kept for all its renders): they
+    /// come first, as if added first.
+    base: Option<std::sync::Arc<CrdSet>>,
     entries: Vec<(String, Schema)>,
 }
 
 impl CrdSet {
+    /// A set that starts with the types of `base`.
+    pub fn with_base(base: std::sync::Arc<CrdSet>) -> CrdSet {
+        CrdSet {
+            base: Some(base),
+            entries: Vec::new(),
+        }
+    }
+
+    fn has_key(&self, key: &str) -> bool {
+        self.base.as_ref().is_some_and(|b| b.has_key(key))
+            || self.entries.iter().any(|(k, _)| k == key)
+    }
+
     /// Adds the served versions of the CustomResourceDefinition `root` (apiextensions v1, or
     /// v1beta1 with its one `validation` schema).
     pub fn add(&mut self, root: &Node) {
@@ -42,7 +58,7 @@ impl CrdSet {
         }
         for (version, schema) in versions {
             let key = format!("{group}/{version} {kind}");
-            if self.entries.iter().any(|(k, _)| *k == key) {
+            if self.has_key(&key) {
                 continue;
             }
             let schema = match schema {
@@ -56,6 +72,9 @@ impl CrdSet {
 
     /// The schema of objects of this apiVersion and kind, when a CRD defines it.
     pub fn get(&self, api_version: &str, kind: &str) -> Option<&Schema> {
+        if let Some(found) = self.base.as_ref().and_then(|b| b.get(api_version, kind)) {
+            return Some(found);
+        }
         self.entries.iter().find_map(|(k, s)| {
             let (av, kd) = k.split_once(' ')?;
             (av == api_version && kd.eq_ignore_ascii_case(kind)).then_some(s)
@@ -64,6 +83,9 @@ impl CrdSet {
 
     /// Whether a CRD of this group and kind is known (in any version).
     pub fn has_kind(&self, group: &str, kind: &str) -> bool {
+        if self.base.as_ref().is_some_and(|b| b.has_kind(group, kind)) {
+            return true;
+        }
         self.entries.iter().any(|(k, _)| {
             k.split_once(' ').is_some_and(|(av, kd)| {
                 kd == kind && av.rsplit_once('/').is_some_and(|(g, _)| g == group)
@@ -72,7 +94,18 @@ impl CrdSet {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.base.as_ref().is_none_or(|b| b.is_empty()) && self.entries.is_empty()
+    }
+
+    /// Adds the CustomResourceDefinitions among `docs`.
+    pub fn add_docs(&mut self, docs: &[crate::chart::YamlDoc]) {
+        for obj in crate::k8s::objects(docs) {
+            if obj.kind == "CustomResourceDefinition"
+                && obj.api_version.starts_with("apiextensions.k8s.io/")
+            {
+                self.add(obj.root);
+            }
+        }
     }
 
     /// Adds a JSON schema of the kubeconform layout: `<kind>_<version>.json` (the kind in

@@ -86,9 +86,9 @@ pub struct Validation {
 /// against the configured `catalog`.
 /// Plain manifest files holding template text (`{{ … }}`) are not validated: their values are
 /// not known until they are rendered.
-pub fn documents<'c>(
+pub fn documents(
     docs: &[crate::chart::YamlDoc],
-    crd_files: impl FnOnce() -> Vec<&'c crate::chart::YamlDoc>,
+    crd_files: impl FnOnce() -> Option<std::sync::Arc<super::crd::CrdSet>>,
     catalog: Option<&super::crd::CrdSet>,
     target: (u32, u32),
     rendered: bool,
@@ -110,19 +110,11 @@ pub fn documents<'c>(
                 continue;
             }
             let crds = crds.get_or_insert_with(|| {
-                let mut set = super::crd::CrdSet::default();
-                let files = crd_files.take().map(|f| f()).unwrap_or_default();
-                for obj in files
-                    .iter()
-                    .flat_map(|d| crate::k8s::objects(std::slice::from_ref(*d)))
-                    .chain(crate::k8s::objects(docs))
-                {
-                    if obj.kind == "CustomResourceDefinition"
-                        && obj.api_version.starts_with("apiextensions.k8s.io/")
-                    {
-                        set.add(obj.root);
-                    }
-                }
+                let mut set = match crd_files.take().and_then(|f| f()) {
+                    Some(base) => super::crd::CrdSet::with_base(base),
+                    None => super::crd::CrdSet::default(),
+                };
+                set.add_docs(docs);
                 set
             });
             if let Some(schema) = crds

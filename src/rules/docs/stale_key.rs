@@ -57,10 +57,7 @@ fn open(node: &Node, segs: &[Seg]) -> bool {
         return true;
     }
     match first {
-        Seg::Key(k) => node
-            .entries()
-            .find(|e| e.key_json_is(k))
-            .is_some_and(|e| open(&e.value, rest)),
+        Seg::Key(k) => node.entry_json(k).is_some_and(|e| open(&e.value, rest)),
         Seg::Any => node.entries().any(|e| open(&e.value, rest)),
         Seg::Index(_) => false,
     }

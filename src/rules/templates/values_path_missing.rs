@@ -408,10 +408,6 @@ fn documented(chart: &Chart, path: &[String]) -> bool {
 
 fn closest(word: &str, m: &serde_json::Map<String, Value>) -> Option<String> {
     crate::suggest::closest(word, m.keys().map(String::as_str))
-        .or_else(|| {
-            m.keys()
-                .find(|k| k.eq_ignore_ascii_case(word))
-                .map(String::as_str)
-        })
+        .or_else(|| crate::suggest::same_but_case(word, m.keys().map(String::as_str)))
         .map(str::to_string)
 }
