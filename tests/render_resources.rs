@@ -6,8 +6,11 @@
 
 #![cfg(target_os = "linux")]
 
+mod work_count;
+
 use std::path::Path;
 use std::process::{Command, Stdio};
+use work_count::LINEAR;
 
 fn write(dir: &Path, rel: &str, text: &str) {
     let p = dir.join(rel);
@@ -86,42 +89,13 @@ fn measure(dir: &Path) -> (f64, f64, String) {
     (cpu, mib, out)
 }
 
-/// Instructions of one lint of the chart in `dir`, counted by valgrind (cachegrind without
-/// its cache simulation) on one thread: the same input gives the same count whatever else the
-/// machine is doing, so a bound on it cannot flake under load as a bound on CPU time does.
+/// Instructions of one lint of the chart in `dir` (see [`work_count::instructions`]).
 fn instructions(dir: &Path) -> u64 {
-    let out = Command::new("valgrind")
-        .args([
-            "--tool=cachegrind",
-            "--cache-sim=no",
-            "--cachegrind-out-file=/dev/null",
-        ])
-        .arg(env!("CARGO_BIN_EXE_plimsoll"))
-        .args(["lint", "demo", "--format", "compact", "--fail-on", "never"])
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("RAYON_NUM_THREADS", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .output()
-        .unwrap_or_else(|e| {
-            panic!(
-                "valgrind could not be run ({e}): the linear-work tests count instructions \
-                 under valgrind; install it (Debian package `valgrind`, which .ci/run installs)"
-            )
-        });
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "the run under valgrind failed: {stderr}"
-    );
-    // `==PID== I   refs:      2,320,024,720`, printed when the program ends.
-    stderr
-        .lines()
-        .find_map(|l| l.split_once("I   refs:"))
-        .and_then(|(_, n)| n.trim().replace(',', "").parse().ok())
-        .unwrap_or_else(|| panic!("valgrind printed no instruction count: {stderr}"))
+    work_count::instructions(
+        &["lint", "demo", "--format", "compact", "--fail-on", "never"],
+        dir,
+        &[],
+    )
 }
 
 /// Lints a chart made by `make(dir, n)` at sizes `n` and `2n`; returns the ratio of the
@@ -141,9 +115,6 @@ fn doubling(make: impl Fn(&Path, usize), n: usize) -> (f64, f64, String) {
 /// Memory bound for every run here: the limits keep a render to a few times the 64 MiB
 /// output limit.
 const MEMORY_MIB: f64 = 768.0;
-
-/// The bound on instructions per doubling: linear work with its fixed cost stays below 2.0.
-const LINEAR: f64 = 2.3;
 
 fn check(what: &str, (ratio, mib, out): &(f64, f64, String)) {
     assert!(

@@ -33,7 +33,6 @@
 //! hold or test their arguments ([`HOLDERS`]); the results of those are remembered as holding
 //! the context.
 
-use super::Unit;
 use crate::FastMap;
 use crate::render::engine::TRef;
 use crate::render::value::{Kind, Value};
@@ -73,8 +72,7 @@ pub(crate) struct Cost {
 
 struct Entry {
     start: u64,
-    unit: Arc<Unit>,
-    define: Option<usize>,
+    t: TRef,
     dot: Value,
     recent: Recent,
     cost: Cost,
@@ -116,8 +114,10 @@ impl Memo {
     /// The kept result of a call of `t` with `dot`.
     pub fn get(&self, key: u64, t: &TRef, dot: &Value) -> Option<(&Recent, &Cost)> {
         self.entries.get(&key)?.iter().find_map(|e| {
-            (Arc::ptr_eq(&e.unit, &t.unit) && e.define == t.define && same(&e.dot, dot, 0, e.blind))
-                .then_some((&e.recent, &e.cost))
+            (Arc::ptr_eq(&e.t.unit, &t.unit)
+                && e.t.define == t.define
+                && same(&e.dot, dot, 0, e.blind))
+            .then_some((&e.recent, &e.cost))
         })
     }
 
@@ -152,8 +152,14 @@ impl Memo {
     /// Whether `v` is a top-level context or holds one.
     pub fn touches(&self, v: &Value) -> bool {
         match &v.kind {
-            Kind::Map(m) => is_context(m) || self.carriers.contains(&(Arc::as_ptr(m) as usize)),
-            Kind::List(l) => self.carriers.contains(&(Arc::as_ptr(l) as usize)),
+            Kind::Map(m) => {
+                is_context(m)
+                    || (!self.carriers.is_empty()
+                        && self.carriers.contains(&(Arc::as_ptr(m) as usize)))
+            }
+            Kind::List(l) => {
+                !self.carriers.is_empty() && self.carriers.contains(&(Arc::as_ptr(l) as usize))
+            }
             _ => false,
         }
     }
@@ -232,8 +238,7 @@ impl Memo {
         self.by_start.insert(start, key);
         self.entries.entry(key).or_default().push(Entry {
             start,
-            unit: t.unit.clone(),
-            define: t.define,
+            t: t.clone(),
             dot,
             recent,
             cost,

@@ -1146,7 +1146,8 @@ impl<'u> Frame<'u> {
                         }
                     })
                     .collect();
-                touching |= argv.iter().any(|v| cx.memo.touches(v));
+                // A map brought up to date may be a new version that holds a context.
+                touching |= !cx.redirects.is_empty() && argv.iter().any(|v| cx.memo.touches(v));
                 let holder = memo::HOLDERS.contains(&name);
                 if touching && !holder {
                     cx.memo.observe();
