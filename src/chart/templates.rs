@@ -46,27 +46,16 @@ impl ParsedTemplate {
     /// parses such a file itself for Helm's error). A file starting with a byte order mark is
     /// rendered without it, at other offsets, so it is parsed again too.
     pub fn helm_tree(&self) -> Option<std::sync::Arc<Template>> {
-        struct Known(bool);
-        impl crate::template::Visitor for Known {
-            fn operand(
-                &mut self,
-                op: &crate::template::Operand,
-                _: &crate::template::Command,
-                _: bool,
-                _: usize,
-            ) {
-                if let crate::template::Operand::Function { name, .. } = op {
-                    self.0 &= FuncSet::helm().contains(name);
-                }
-            }
-        }
         let tree = self.tree.as_ref().ok()?;
         if self.file.text.starts_with('\u{feff}') {
             return None;
         }
-        let mut known = Known(true);
-        tree.walk(&mut known);
-        known.0.then(|| tree.clone())
+        let helm = FuncSet::helm();
+        // The tree's function calls are collected once per tree, which repeated files share.
+        tree.calls()
+            .iter()
+            .all(|c| helm.contains(&c.name))
+            .then(|| tree.clone())
     }
 }
 

@@ -68,6 +68,21 @@ fn check_chart(chart: &Chart, _: &Ctx, sink: &mut Sink) {
     let Some(root) = values.yaml.root() else {
         return;
     };
+    // Only a string that does not parse can be reported, and most values hold none: the
+    // `tpl` paths of the chart and its subcharts are looked for only when one does.
+    let mut all = Vec::new();
+    template_strings(root, &mut Vec::new(), &mut all);
+    let broken: std::collections::HashSet<crate::source::Span> = all
+        .iter()
+        .filter(|(_, n)| {
+            n.as_str()
+                .is_some_and(|t| crate::template::parse(t, &ParseOptions::helm("tpl")).is_err())
+        })
+        .map(|(_, n)| n.span)
+        .collect();
+    if broken.is_empty() {
+        return;
+    }
     let mut strings = Vec::new();
     for path in tpl_paths(chart, 0) {
         let keys: Vec<&str> = path.iter().map(String::as_str).collect();
@@ -79,7 +94,7 @@ fn check_chart(chart: &Chart, _: &Ctx, sink: &mut Sink) {
     // One finding per string, even when several `tpl` calls reach it.
     let mut seen = std::collections::HashSet::new();
     for (path, node) in strings {
-        if seen.insert(node.span) {
+        if broken.contains(&node.span) && seen.insert(node.span) {
             check_string(values, &path, node, sink);
         }
     }
