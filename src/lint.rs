@@ -169,10 +169,16 @@ pub fn lint(paths: &[PathBuf], options: &LintOptions) -> Result<LintResult, Stri
         .filter(|(u, _)| !matches!(u, UnitSource::ManifestFiles(_)))
         .count();
 
-    let per_unit: Vec<(Vec<PathBuf>, Vec<Diagnostic>)> = work
-        .par_iter()
-        .map(|(src, config)| lint_unit_files(src, config, &overrides, &cli_packs))
-        .collect();
+    let lint_one = |(src, config): &(UnitSource, Arc<Config>)| {
+        lint_unit_files(src, config, &overrides, &cli_packs)
+    };
+    // One unit (a pre-commit hook's chart, an editor's save) is linted on this thread: starting
+    // a thread pool would cost more than it could share.
+    let per_unit: Vec<(Vec<PathBuf>, Vec<Diagnostic>)> = if work.len() == 1 {
+        work.iter().map(lint_one).collect()
+    } else {
+        work.par_iter().map(lint_one).collect()
+    };
     for (mut files, mut diags) in per_unit {
         result.files += files.len();
         result.checked.append(&mut files);

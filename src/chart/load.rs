@@ -60,7 +60,19 @@ impl Loader {
 
     /// Reads a file from disk with the size limit; reports and returns `None` on failure.
     pub fn read(&mut self, path: &Path) -> Option<Vec<u8>> {
-        match read_limited(path) {
+        self.read_checked(path, false)
+    }
+
+    /// [`Loader::read`] of a path the directory walk found to be a regular file (after
+    /// following links): it is opened without asking its type first, since the type of what
+    /// was opened is checked anyway.
+    fn read_checked(&mut self, path: &Path, regular: bool) -> Option<Vec<u8>> {
+        let read = if regular {
+            read_opened(path)
+        } else {
+            read_limited(path)
+        };
+        match read {
             Ok(bytes) => Some(bytes),
             Err(msg) => {
                 self.report_path(&unreadable::META, path, msg);
@@ -182,23 +194,38 @@ pub fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
     }
     // The file may have been replaced by a FIFO since the check above: open without blocking
     // and check what was opened.
+    read_opened(path)
+}
+
+/// Opens `path` without blocking and reads it when what was opened is a regular file within
+/// the size limit. The read stops at the size the open file reported: no further call to
+/// learn that the end was reached.
+fn read_opened(path: &Path) -> Result<Vec<u8>, String> {
+    if let Some(text) = crate::overlay::get(path) {
+        return Ok(text.to_vec());
+    }
     let f = open_nonblocking(path).map_err(|e| describe_io(path, &e))?;
     let opened = f.metadata().map_err(|e| describe_io(path, &e))?;
+    if opened.is_dir() {
+        return Err("is a folder where a file is expected".into());
+    }
     if !opened.is_file() {
         return Err(
             "is not a regular file (a FIFO, socket or device); Helm refuses to load it".into(),
         );
     }
-    let mut buf = Vec::with_capacity(opened.len().min(MAX_FILE_SIZE) as usize);
-    f.take(MAX_FILE_SIZE + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| describe_io(path, &e))?;
-    if buf.len() as u64 > MAX_FILE_SIZE {
+    if opened.len() > MAX_FILE_SIZE {
         return Err(format!(
-            "file is larger than the limit of {}; not read",
-            human_size(MAX_FILE_SIZE)
+            "file is larger than the limit of {} ({} bytes); not read",
+            human_size(MAX_FILE_SIZE),
+            opened.len()
         ));
     }
+    // Reading through `take` ends at that size without a read that finds the end.
+    let mut buf = Vec::with_capacity(opened.len() as usize);
+    f.take(opened.len())
+        .read_to_end(&mut buf)
+        .map_err(|e| describe_io(path, &e))?;
     Ok(buf)
 }
 
@@ -561,7 +588,7 @@ impl DirWalk<'_> {
                 }
                 continue;
             }
-            match loader.read(path) {
+            match loader.read_checked(path, entry.file_type().is_file()) {
                 Some(bytes) => add_file(loader, &mut chart, &local, path.to_path_buf(), bytes),
                 None => chart.unloaded.push(local),
             }

@@ -124,6 +124,16 @@ fn decode(text: &'static str) -> Option<Catalog> {
     for end in ends {
         let line = &text[start..end];
         start = end + 1;
+        // A type line ends in its JSON, which holds no tab: it is taken whole, not searched.
+        if let Some(rest) = line.strip_prefix("T\t") {
+            let (name, json) = rest.split_once('\t')?;
+            types.push(TypeEntry {
+                name,
+                json,
+                schema: OnceLock::new(),
+            });
+            continue;
+        }
         let mut fields = line.split('\t');
         match fields.next() {
             Some("T") => {
