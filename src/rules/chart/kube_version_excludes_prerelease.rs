@@ -6,8 +6,6 @@ use crate::chart::semver;
 use crate::diagnostic::{RuleMeta, Severity, Sink};
 use crate::rules::{ChartCheck, Ctx, ManifestCheck};
 use crate::source::Span;
-use regex::Regex;
-use std::sync::OnceLock;
 
 pub static META: RuleMeta = RuleMeta {
     name: "chart/kube-version-excludes-prerelease",
@@ -41,12 +39,79 @@ pub const MANIFESTS: Option<ManifestCheck> = None;
 /// Clusters that matched still match; only pre-release builds of the same versions are added.
 pub const FIXABLE: crate::fix::Applicability = crate::fix::Applicability::Safe;
 
-fn versions() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?")
-            .expect("valid regex")
-    })
+/// One version in a constraint, as the pattern
+/// `v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?` finds it (leftmost,
+/// each part as long as it goes): byte ranges of the whole and of its parts.
+#[derive(Debug, PartialEq, Eq)]
+struct Version {
+    whole: std::ops::Range<usize>,
+    minor: Option<std::ops::Range<usize>>,
+    patch: Option<std::ops::Range<usize>>,
+    major_end: usize,
+    prerelease: bool,
+}
+
+/// The versions in `text`, left to right, without overlap. Scanned by hand: compiling the
+/// pattern cost more than the rest of a one-chart lint's chart rules.
+fn versions(text: &str) -> Vec<Version> {
+    let b = text.as_bytes();
+    let digits = |mut i: usize| {
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        i
+    };
+    let ident = |mut i: usize| {
+        while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'.' || b[i] == b'-') {
+            i += 1;
+        }
+        i
+    };
+    // `\.[0-9]+` or `<sep>[0-9A-Za-z.-]+` at `i`: where it ends.
+    let dotted = |i: usize| {
+        (i + 1 < b.len() && b[i] == b'.' && b[i + 1].is_ascii_digit()).then(|| digits(i + 1))
+    };
+    let tagged = |i: usize, sep: u8| {
+        (i + 1 < b.len() && b[i] == sep && ident(i + 1) > i + 1).then(|| ident(i + 1))
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        let first = if b[i] == b'v' && i + 1 < b.len() && b[i + 1].is_ascii_digit() {
+            i + 1
+        } else if b[i].is_ascii_digit() {
+            i
+        } else {
+            i += 1;
+            continue;
+        };
+        let major_end = digits(first);
+        let mut end = major_end;
+        let minor = dotted(end).map(|e| {
+            let r = end..e;
+            end = e;
+            r
+        });
+        let patch = dotted(end).map(|e| {
+            let r = end..e;
+            end = e;
+            r
+        });
+        let prerelease = tagged(end, b'-').map(|e| end = e).is_some();
+        if let Some(e) = tagged(end, b'+') {
+            end = e;
+        }
+        out.push(Version {
+            whole: start..end,
+            minor,
+            patch,
+            major_end,
+            prerelease,
+        });
+        i = end;
+    }
+    out
 }
 
 fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
@@ -78,24 +143,21 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
     }
     let base = node.span.start as usize + (src.len() - inner.len()) / 2;
     let mut bare = Vec::new();
-    for caps in versions().captures_iter(inner) {
-        let (Some(whole), Some(_)) = (caps.get(0), caps.get(1)) else {
-            continue;
-        };
-        if caps.get(4).is_some() {
+    for v in versions(inner) {
+        if v.prerelease {
             continue;
         }
-        let core_end = caps
-            .get(3)
-            .or_else(|| caps.get(2))
-            .or_else(|| caps.get(1))
-            .map_or(whole.end(), |c| c.end());
-        let missing = match (caps.get(2), caps.get(3)) {
+        let core_end = v
+            .patch
+            .as_ref()
+            .or(v.minor.as_ref())
+            .map_or(v.major_end, |r| r.end);
+        let missing = match (&v.minor, &v.patch) {
             (None, _) => ".0.0",
             (Some(_), None) => ".0",
             _ => "",
         };
-        bare.push((whole.as_str().to_string(), core_end, missing));
+        bare.push((inner[v.whole].to_string(), core_end, missing));
     }
     if bare.is_empty() {
         return;
@@ -129,6 +191,48 @@ fn check(chart: &Chart, _: &Ctx, sink: &mut Sink) {
 mod tests {
     use super::*;
     use crate::rules::chart::test_support::*;
+
+    #[test]
+    fn the_scanner_finds_what_the_version_pattern_finds() {
+        let re = regex::Regex::new(
+            r"v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?",
+        )
+        .unwrap();
+        let alphabet = [
+            "v", "1", "22", ".", "-", "+", "x", "a", " ", ">=", "<", "é", ",", "||",
+        ];
+        // Every string of up to five pieces of the alphabet, and some written constraints.
+        let mut texts: Vec<String> = vec![
+            ">=1.22.0 <1.31.0".into(),
+            ">= 1.19-0 < v1.30.1-eks.1+build.5".into(),
+            "~1.2 || ^v2.x.0-".into(),
+        ];
+        let mut layer = vec![String::new()];
+        for _ in 0..5 {
+            let mut next = Vec::new();
+            for t in &layer {
+                for a in alphabet {
+                    next.push(format!("{t}{a}"));
+                }
+            }
+            texts.extend(next.iter().cloned());
+            layer = next;
+        }
+        assert!(texts.len() > 500_000);
+        for text in &texts {
+            let want: Vec<Version> = re
+                .captures_iter(text)
+                .map(|c| Version {
+                    whole: c.get(0).unwrap().range(),
+                    minor: c.get(2).map(|m| m.range()),
+                    patch: c.get(3).map(|m| m.range()),
+                    major_end: c.get(1).unwrap().end(),
+                    prerelease: c.get(4).is_some(),
+                })
+                .collect();
+            assert_eq!(versions(text), want, "{text:?}");
+        }
+    }
 
     #[test]
     fn fires_on_versions_without_a_prerelease_part() {
