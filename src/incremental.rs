@@ -173,12 +173,14 @@ pub fn keep_file(file: &crate::source::File) {
 
 /// `text` parsed as YAML: the kept parse of the same text when reuse is on (else the parse
 /// shared within the run, see [`crate::run_share`]).
-pub fn parse_yaml(text: &str) -> Arc<YamlFile> {
+pub fn parse_yaml(text: &str, likely_repeated: bool) -> Arc<YamlFile> {
     if !enabled() {
         static SHARE: OnceLock<crate::run_share::Share<Arc<YamlFile>>> = OnceLock::new();
         return SHARE
             .get_or_init(Default::default)
-            .get("", text, || Arc::new(crate::yaml::parse(text)));
+            .get("", text, likely_repeated, || {
+                Arc::new(crate::yaml::parse(text))
+            });
     }
     let g = GENERATION.load(Ordering::SeqCst);
     if let Some((y, used)) = caches()
@@ -206,11 +208,14 @@ pub fn parse_yaml(text: &str) -> Arc<YamlFile> {
 pub fn parse_template(
     name: &str,
     text: &str,
+    likely_repeated: bool,
     parse: impl FnOnce() -> TemplateParse,
 ) -> TemplateParse {
     if !enabled() {
         static SHARE: OnceLock<crate::run_share::Share<TemplateParse>> = OnceLock::new();
-        return SHARE.get_or_init(Default::default).get(name, text, parse);
+        return SHARE
+            .get_or_init(Default::default)
+            .get(name, text, likely_repeated, parse);
     }
     let g = GENERATION.load(Ordering::SeqCst);
     let key = (name.to_string(), Arc::<str>::from(text));

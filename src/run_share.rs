@@ -5,7 +5,8 @@
 //! dependency is also linted where it lives. Its templates and YAML files then parse to the same
 //! trees every time. Here a parse is kept from the second time its content is seen, and handed
 //! out from the third on, so a run parses each repeated file twice at most, while files seen
-//! once (most of them) cost one hash and keep nothing.
+//! once (most of them) cost one hash and keep nothing. A file that is likely to repeat (one of a
+//! subchart vendored in `charts/`) is kept from its first sighting, and parsed once.
 //!
 //! Memory stays bounded: at most [`MAX_KEPT_TEXT`] bytes of source are kept with their parses,
 //! and at most [`MAX_SEEN`] content hashes are remembered. Past either limit, files are parsed
@@ -60,8 +61,14 @@ impl<T: Clone> Share<T> {
     }
 
     /// The parse of `text` named `name`: a kept one when the same name and text were parsed
-    /// before, else `parse()`, kept when the content was seen before.
-    pub fn get(&self, name: &str, text: &str, parse: impl FnOnce() -> T) -> T {
+    /// before, else `parse()`, kept when the content was seen before or `likely_repeated`.
+    pub fn get(
+        &self,
+        name: &str,
+        text: &str,
+        likely_repeated: bool,
+        parse: impl FnOnce() -> T,
+    ) -> T {
         let hash = hash(name, text);
         let keep = {
             let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
@@ -72,7 +79,7 @@ impl<T: Clone> Share<T> {
             {
                 return found.parse.clone();
             }
-            if inner.seen.contains(&hash) {
+            if likely_repeated || inner.seen.contains(&hash) {
                 inner.kept_text + text.len() <= MAX_KEPT_TEXT
             } else {
                 if inner.seen.len() < MAX_SEEN {
@@ -125,9 +132,9 @@ mod tests {
             parses.set(parses.get() + 1);
             Arc::new(t.to_uppercase())
         };
-        let first = share.get("a", "text", || parse("text"));
-        let second = share.get("a", "text", || parse("text"));
-        let third = share.get("a", "text", || parse("text"));
+        let first = share.get("a", "text", false, || parse("text"));
+        let second = share.get("a", "text", false, || parse("text"));
+        let third = share.get("a", "text", false, || parse("text"));
         assert_eq!(parses.get(), 2);
         assert!(!Arc::ptr_eq(&first, &second));
         assert!(Arc::ptr_eq(&second, &third));
@@ -138,27 +145,27 @@ mod tests {
     fn another_name_or_text_is_parsed_again() {
         let share = Share::<String>::new();
         for _ in 0..3 {
-            share.get("a", "x", || "a:x".into());
+            share.get("a", "x", false, || "a:x".into());
         }
-        assert_eq!(share.get("b", "x", || "b:x".into()), "b:x");
-        assert_eq!(share.get("a", "y", || "a:y".into()), "a:y");
-        assert_eq!(share.get("a", "x", || unreachable!()), "a:x");
+        assert_eq!(share.get("b", "x", false, || "b:x".into()), "b:x");
+        assert_eq!(share.get("a", "y", false, || "a:y".into()), "a:y");
+        assert_eq!(share.get("a", "x", false, || unreachable!()), "a:x");
     }
 
     #[test]
     fn kept_text_is_bounded() {
         let share = Share::<usize>::new();
         let big = "x".repeat(MAX_KEPT_TEXT / 2 + 1);
-        share.get("one", &big, || 1);
-        share.get("one", &big, || 1); // kept: half the budget
-        share.get("two", &big, || 2);
-        share.get("two", &big, || 2); // over the budget: not kept
+        share.get("one", &big, false, || 1);
+        share.get("one", &big, false, || 1); // kept: half the budget
+        share.get("two", &big, false, || 2);
+        share.get("two", &big, false, || 2); // over the budget: not kept
         let parses = Cell::new(0);
-        share.get("two", &big, || {
+        share.get("two", &big, false, || {
             parses.set(parses.get() + 1);
             2
         });
         assert_eq!(parses.get(), 1);
-        share.get("one", &big, || unreachable!());
+        share.get("one", &big, false, || unreachable!());
     }
 }

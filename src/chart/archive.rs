@@ -362,6 +362,7 @@ fn build(
     let mut chart = Chart {
         root: base.to_path_buf(),
         dir_name: dir_name.to_string(),
+        vendored: nesting > 0,
         ..Chart::default()
     };
     let mut groups: BTreeMap<String, Vec<(String, Vec<u8>)>> = BTreeMap::new();

@@ -313,11 +313,15 @@ pub(crate) fn add_file(
         return;
     };
     match rel {
-        "Chart.yaml" => chart.chart_yaml = Some(YamlDoc::parse(file)),
-        "values.yaml" => chart.values = Some(YamlDoc::parse(file)),
-        "requirements.yaml" => chart.requirements = Some(YamlDoc::parse(file)),
-        "Chart.lock" => chart.lock = Some(YamlDoc::parse(file)),
-        "requirements.lock" if chart.lock.is_none() => chart.lock = Some(YamlDoc::parse(file)),
+        "Chart.yaml" => chart.chart_yaml = Some(YamlDoc::parse_chart_file(file, chart.vendored)),
+        "values.yaml" => chart.values = Some(YamlDoc::parse_chart_file(file, chart.vendored)),
+        "requirements.yaml" => {
+            chart.requirements = Some(YamlDoc::parse_chart_file(file, chart.vendored))
+        }
+        "Chart.lock" => chart.lock = Some(YamlDoc::parse_chart_file(file, chart.vendored)),
+        "requirements.lock" if chart.lock.is_none() => {
+            chart.lock = Some(YamlDoc::parse_chart_file(file, chart.vendored))
+        }
         "values.schema.json" => chart.values_schema = Some(file),
         ".helmignore" if chart.helmignore.is_none() => chart.helmignore = Some(file),
         _ if is_readme(rel) && chart.readme.is_none() => chart.readme = Some(file),
@@ -479,6 +483,7 @@ impl DirWalk<'_> {
     /// `charts/sub/`).
     fn load(&mut self, loader: &mut Loader, dir: &Path, prefix: &str) -> Chart {
         let mut chart = new_chart(dir);
+        chart.vendored = !prefix.is_empty();
         let mut it = walkdir::WalkDir::new(dir)
             .follow_links(true)
             .sort_by_file_name()

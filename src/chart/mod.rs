@@ -25,7 +25,14 @@ pub struct YamlDoc {
 
 impl YamlDoc {
     pub fn parse(file: File) -> YamlDoc {
-        let yaml = crate::incremental::parse_yaml(&file.text);
+        let yaml = crate::incremental::parse_yaml(&file.text, false);
+        YamlDoc { file, yaml }
+    }
+
+    /// [`YamlDoc::parse`] of a chart's file; a file of a subchart vendored in a `charts/` folder
+    /// (`vendored`) is likely to be met again in a run (see [`crate::run_share`]).
+    pub fn parse_chart_file(file: File, vendored: bool) -> YamlDoc {
+        let yaml = crate::incremental::parse_yaml(&file.text, vendored);
         YamlDoc { file, yaml }
     }
 }
@@ -77,6 +84,9 @@ pub struct Chart {
     pub charts_dir: Vec<ChartsDirEntry>,
     /// Subcharts from `charts/` (folders and archives), loaded with their parent.
     pub subcharts: Vec<Chart>,
+    /// Loaded from a parent's `charts/` folder (a folder or an archive there): its files are
+    /// likely to be met again in a run, in other charts vendoring the same subchart.
+    pub vendored: bool,
     /// Declared dependencies missing from `charts/` but found locally (see [`deps`]): read for
     /// their `define`s and default values, not linted with this chart.
     pub linked: Vec<Chart>,

@@ -113,10 +113,15 @@ impl Chart {
                     }
                     let name = format!("{chart_name}/templates/{rel}");
                     let partial = rel.rsplit('/').next().is_some_and(|n| n.starts_with('_'));
-                    let tree = crate::incremental::parse_template(&name, &file.text, || {
-                        crate::template::parse(&file.text, &parse_options(&name))
-                            .map(std::sync::Arc::new)
-                    });
+                    let tree = crate::incremental::parse_template(
+                        &name,
+                        &file.text,
+                        self.vendored,
+                        || {
+                            crate::template::parse(&file.text, &parse_options(&name))
+                                .map(std::sync::Arc::new)
+                        },
+                    );
                     Some(ParsedTemplate {
                         file: file.clone(),
                         rel,
