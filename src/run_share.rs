@@ -168,4 +168,23 @@ mod tests {
         assert_eq!(parses.get(), 1);
         share.get("one", &big, false, || unreachable!());
     }
+
+    #[test]
+    fn a_likely_repeated_parse_is_kept_from_the_first_sighting_within_the_bound() {
+        let share = Share::<Arc<String>>::new();
+        let parses = Cell::new(0);
+        let parse = |t: &str| {
+            parses.set(parses.get() + 1);
+            Arc::new(t.to_uppercase())
+        };
+        let first = share.get("a", "text", true, || parse("text"));
+        let second = share.get("a", "text", false, || parse("text"));
+        assert_eq!(parses.get(), 1);
+        assert!(Arc::ptr_eq(&first, &second));
+        // Past the bound, nothing more is kept, however likely it is to repeat.
+        let big = "x".repeat(MAX_KEPT_TEXT);
+        share.get("b", &big, true, || parse("b"));
+        share.get("b", &big, true, || parse("b"));
+        assert_eq!(parses.get(), 3);
+    }
 }
