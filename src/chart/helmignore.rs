@@ -33,6 +33,8 @@ pub struct Pattern {
     glob: String,
     /// Whether `glob` is well formed (checked once, not at every match).
     valid: bool,
+    /// Whether `glob` holds no `*`, `?`, `[` or `\\`: it then matches only itself.
+    literal: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,6 +172,7 @@ impl Pattern {
             must_dir,
             kind,
             valid: validate(glob).is_ok(),
+            literal: !glob.contains(['*', '?', '[', '\\']),
             glob: glob.to_string(),
         })
     }
@@ -181,6 +184,9 @@ impl Pattern {
             Kind::Basename => base,
         };
         // As `go_match(&self.glob, name).unwrap_or(false)`, validated once.
+        if self.literal {
+            return self.valid && self.glob == name;
+        }
         self.valid && match_valid(&self.glob, name)
     }
 }
