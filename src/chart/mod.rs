@@ -111,22 +111,21 @@ pub struct Chart {
 impl Chart {
     /// The custom resource types of the CustomResourceDefinitions Helm installs before the
     /// templates (`crds/` of this chart, then of each subchart in turn), made on the first
-    /// call. Each file's YAML tree is dropped once its types are read (a CRD file of 1 MB
-    /// parses to tens of MB; its types take a fraction of that).
+    /// call. A file is read only when an object of a kind it may define is validated, and its
+    /// YAML tree is dropped once its types are read (a CRD file of 1 MB parses to tens of MB;
+    /// its types take a fraction of that).
     pub fn crd_set(&self) -> std::sync::Arc<crate::k8s::schema::crd::CrdSet> {
-        fn add(chart: &Chart, set: &mut crate::k8s::schema::crd::CrdSet) {
-            for f in &chart.crds {
-                set.add_docs(std::slice::from_ref(&YamlDoc::parse(f.clone())));
-            }
+        fn add(chart: &Chart, files: &mut Vec<File>) {
+            files.extend(chart.crds.iter().cloned());
             for sub in &chart.subcharts {
-                add(sub, set);
+                add(sub, files);
             }
         }
         self.crd_cache
             .get_or_init(|| {
-                let mut set = crate::k8s::schema::crd::CrdSet::default();
-                add(self, &mut set);
-                std::sync::Arc::new(set)
+                let mut files = Vec::new();
+                add(self, &mut files);
+                std::sync::Arc::new(crate::k8s::schema::crd::CrdSet::lazy(files))
             })
             .clone()
     }

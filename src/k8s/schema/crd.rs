@@ -15,20 +15,134 @@ pub struct CrdSet {
     /// come first, as if added first.
     base: Option<std::sync::Arc<CrdSet>>,
     entries: Vec<(String, Schema)>,
+    /// CRD files read when a kind they may define is looked for, after `entries` and in
+    /// order: as if their CRDs had been added one file after another.
+    files: Vec<LazyFile>,
+}
+
+/// A CRD file whose types are read on first need.
+#[derive(Debug)]
+struct LazyFile {
+    file: crate::source::File,
+    types: std::sync::OnceLock<CrdSet>,
+}
+
+impl LazyFile {
+    /// The file's types when it may define `kind`: its text names the kind as the value of a
+    /// `kind` key (in block, flow or JSON style, any ASCII case, after an anchor or a tag), or
+    /// uses an alias as one.
+    fn types_for(&self, kind: &str) -> Option<&CrdSet> {
+        if let Some(t) = self.types.get() {
+            return Some(t);
+        }
+        if !may_define(&self.file.text, kind) {
+            return None;
+        }
+        Some(self.types.get_or_init(|| {
+            let mut set = CrdSet::default();
+            set.add_docs(std::slice::from_ref(&crate::chart::YamlDoc::parse(
+                self.file.clone(),
+            )));
+            set
+        }))
+    }
+
+    /// All the file's types (read now if they were not).
+    fn all(&self) -> &CrdSet {
+        self.types.get_or_init(|| {
+            let mut set = CrdSet::default();
+            set.add_docs(std::slice::from_ref(&crate::chart::YamlDoc::parse(
+                self.file.clone(),
+            )));
+            set
+        })
+    }
+}
+
+/// Whether `text` may hold a CRD of `kind`: somewhere a `kind` key (optionally quoted) is
+/// followed by `:`, spaces, an optional anchor or tag, an optional quote and `kind` in any
+/// ASCII case, ending there; or a `kind` key's value is an alias (`*name`), which could be
+/// anything.
+fn may_define(text: &str, kind: &str) -> bool {
+    let b = text.as_bytes();
+    let k = kind.as_bytes();
+    let mut from = 0;
+    while let Some(at) = memchr::memmem::find(&b[from..], b"kind") {
+        let start = from + at;
+        from = start + 4;
+        let mut i = from;
+        if b.get(i).is_some_and(|c| *c == b'"' || *c == b'\'') {
+            i += 1;
+        }
+        let skip_spaces = |mut i: usize| {
+            while b.get(i).is_some_and(|c| *c == b' ' || *c == b'\t') {
+                i += 1;
+            }
+            i
+        };
+        i = skip_spaces(i);
+        if b.get(i) != Some(&b':') {
+            continue;
+        }
+        i = skip_spaces(i + 1);
+        // An anchor (`&a`) or a tag (`!!str`) before the value.
+        while b.get(i).is_some_and(|c| *c == b'&' || *c == b'!') {
+            while b.get(i).is_some_and(|c| !c.is_ascii_whitespace()) {
+                i += 1;
+            }
+            i = skip_spaces(i);
+        }
+        if b.get(i) == Some(&b'*') {
+            return true;
+        }
+        if b.get(i).is_some_and(|c| *c == b'"' || *c == b'\'') {
+            i += 1;
+        }
+        let Some(word) = b.get(i..i + k.len()) else {
+            continue;
+        };
+        if word.eq_ignore_ascii_case(k)
+            && !b.get(i + k.len()).is_some_and(|c| {
+                c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-' || *c == b'.'
+            })
+        {
+            return true;
+        }
+    }
+    false
 }
 
 impl CrdSet {
+    /// A set of the CRDs in `files`, each file read when a kind it may define is looked for.
+    pub fn lazy(files: impl IntoIterator<Item = crate::source::File>) -> CrdSet {
+        CrdSet {
+            files: files
+                .into_iter()
+                .map(|file| LazyFile {
+                    file,
+                    types: std::sync::OnceLock::new(),
+                })
+                .collect(),
+            ..CrdSet::default()
+        }
+    }
+
     /// A set that starts with the types of `base`.
     pub fn with_base(base: std::sync::Arc<CrdSet>) -> CrdSet {
         CrdSet {
             base: Some(base),
-            entries: Vec::new(),
+            ..CrdSet::default()
         }
     }
 
     fn has_key(&self, key: &str) -> bool {
         self.base.as_ref().is_some_and(|b| b.has_key(key))
             || self.entries.iter().any(|(k, _)| k == key)
+            || key.split_once(' ').is_some_and(|(_, kind)| {
+                self.files
+                    .iter()
+                    .any(|f| f.types_for(kind).is_some_and(|t| t.has_key(key)))
+            })
     }
 
     /// Adds the served versions of the CustomResourceDefinition `root` (apiextensions v1, or
@@ -75,10 +189,17 @@ impl CrdSet {
         if let Some(found) = self.base.as_ref().and_then(|b| b.get(api_version, kind)) {
             return Some(found);
         }
-        self.entries.iter().find_map(|(k, s)| {
-            let (av, kd) = k.split_once(' ')?;
-            (av == api_version && kd.eq_ignore_ascii_case(kind)).then_some(s)
-        })
+        self.entries
+            .iter()
+            .find_map(|(k, s)| {
+                let (av, kd) = k.split_once(' ')?;
+                (av == api_version && kd.eq_ignore_ascii_case(kind)).then_some(s)
+            })
+            .or_else(|| {
+                self.files
+                    .iter()
+                    .find_map(|f| f.types_for(kind).and_then(|t| t.get(api_version, kind)))
+            })
     }
 
     /// Whether a CRD of this group and kind is known (in any version).
@@ -90,11 +211,16 @@ impl CrdSet {
             k.split_once(' ').is_some_and(|(av, kd)| {
                 kd == kind && av.rsplit_once('/').is_some_and(|(g, _)| g == group)
             })
-        })
+        }) || self
+            .files
+            .iter()
+            .any(|f| f.types_for(kind).is_some_and(|t| t.has_kind(group, kind)))
     }
 
     pub fn is_empty(&self) -> bool {
-        self.base.as_ref().is_none_or(|b| b.is_empty()) && self.entries.is_empty()
+        self.base.as_ref().is_none_or(|b| b.is_empty())
+            && self.entries.is_empty()
+            && self.files.iter().all(|f| f.all().is_empty())
     }
 
     /// Adds the CustomResourceDefinitions among `docs`.
@@ -328,5 +454,94 @@ pub fn is_builtin_group(api_version: &str) -> bool {
     match api_version.rsplit_once('/') {
         None => true,
         Some((group, _)) => !group.contains('.') || group.ends_with(".k8s.io"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chart::YamlDoc;
+    use crate::source::SourceFile;
+
+    fn crd(group: &str, kind: &str, style: &str) -> String {
+        let names = match style {
+            "flow" => format!("  names: {{kind: {kind}, plural: x}}\n"),
+            "quoted" => format!("  names:\n    \"kind\": '{kind}'\n"),
+            "anchor" => format!("  names:\n    kind: &k {kind}\n"),
+            _ => format!("  names:\n    kind: {kind}\n"),
+        };
+        format!(
+            "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nspec:\n  group: {group}\n{names}  versions:\n    - name: v1\n      served: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec: {{type: object, properties: {{{kind}Field: {{type: string}}}}}}\n"
+        )
+    }
+
+    #[test]
+    fn crds_read_on_demand_answer_as_crds_read_at_once() {
+        let texts = [
+            crd("a.io", "Widget", "block"),
+            // The same kind again: the first file's type wins.
+            format!(
+                "{}---\n{}",
+                crd("b.io", "Gadget", "flow"),
+                crd("a.io", "Widget", "flow")
+            ),
+            crd("c.io", "Thing", "quoted"),
+            crd("d.io", "Anchored", "anchor"),
+            // Names other kinds in its description only: read for neither.
+            "kind: ConfigMap\ndata: {description: 'a Widget, a Gadget, an Other kind'}\n"
+                .to_string(),
+        ];
+        let files: Vec<_> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| SourceFile::new(format!("crds/{i}.yaml"), t.clone()))
+            .collect();
+        let mut eager = CrdSet::default();
+        for f in &files {
+            eager.add_docs(std::slice::from_ref(&YamlDoc::parse(f.clone())));
+        }
+        let lazy = CrdSet::lazy(files.iter().cloned());
+        let lookups = [
+            ("a.io/v1", "Widget"),
+            ("a.io/v1", "widget"),
+            ("b.io/v1", "Gadget"),
+            ("b.io/v1", "GADGET"),
+            ("c.io/v1", "Thing"),
+            ("d.io/v1", "Anchored"),
+            ("a.io/v2", "Widget"),
+            ("x.io/v1", "Other"),
+        ];
+        for (av, kind) in lookups {
+            let show = |s: Option<&Schema>| format!("{s:?}");
+            assert_eq!(
+                show(lazy.get(av, kind)),
+                show(eager.get(av, kind)),
+                "{av} {kind}"
+            );
+            let group = av.split('/').next().unwrap();
+            assert_eq!(lazy.has_kind(group, kind), eager.has_kind(group, kind));
+        }
+        assert!(lazy.get("a.io/v1", "Widget").is_some());
+        // A file is read only when it may define a kind looked for.
+        assert!(lazy.files[4].types.get().is_none());
+        assert!(lazy.files[0].types.get().is_some());
+        // A set made on top of the lazy one skips types the lazy one has.
+        let mut derived = CrdSet::with_base(std::sync::Arc::new(CrdSet::lazy(files.clone())));
+        derived.add_docs(&[YamlDoc::parse(SourceFile::new(
+            "r.yaml",
+            crd("a.io", "Widget", "block"),
+        ))]);
+        assert!(derived.entries.is_empty());
+        assert_eq!(lazy.is_empty(), eager.is_empty());
+    }
+
+    #[test]
+    fn may_define_finds_the_kind_as_a_value_of_a_kind_key_only() {
+        assert!(may_define("  kind: Widget\n", "Widget"));
+        assert!(may_define("{\"kind\": \"widget\"}", "Widget"));
+        assert!(may_define("kind: !!str Widget", "Widget"));
+        assert!(may_define("kind: *alias", "Widget"));
+        assert!(!may_define("kind: WidgetList\n", "Widget"));
+        assert!(!may_define("description: a Widget\nkind: Other", "Widget"));
     }
 }
