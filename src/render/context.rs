@@ -674,18 +674,20 @@ impl Files {
             .iter()
             .map(|(k, v)| k.len() + 4 * v.len() + 3)
             .sum();
-        let mut out = String::with_capacity(size + 5);
-        out.push_str("map[");
+        let mut out = Vec::with_capacity(size + 5);
+        out.extend_from_slice(b"map[");
         for (i, (k, v)) in self.files.iter().enumerate() {
             if i > 0 {
-                out.push(' ');
+                out.push(b' ');
             }
-            out.push_str(k);
-            out.push(':');
-            crate::render::gofmt::push_byte_list(&mut out, v);
+            out.extend_from_slice(k.as_bytes());
+            out.push(b':');
+            crate::render::gofmt::push_byte_list_bytes(&mut out, v);
         }
-        out.push(']');
-        out
+        out.push(b']');
+        // Keys are strings and the rest is ASCII: always valid.
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 }
 
