@@ -556,8 +556,8 @@ fn rec_all_tpls(
             continue;
         }
         cx.templates.push((
-            format!("{full_path}/{rel}"),
-            format!("{full_path}/templates"),
+            [full_path, "/", rel].concat(),
+            [full_path, "/templates"].concat(),
             ctx_index,
             f.clone(),
             tree.clone(),
