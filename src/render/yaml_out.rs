@@ -908,7 +908,19 @@ impl Emitter {
                 if breaks {
                     self.write_indent();
                 }
-                self.write(v, &mut i);
+                // A run of ASCII characters that are neither spaces nor breaks is copied at
+                // once: each is one column, as `write` would count it.
+                let run = v[i..]
+                    .iter()
+                    .take_while(|&&b| b.is_ascii() && !matches!(b, b' ' | b'\r' | b'\n'))
+                    .count();
+                if run > 0 {
+                    self.buf.extend_from_slice(&v[i..i + run]);
+                    self.column += run;
+                    i += run;
+                } else {
+                    self.write(v, &mut i);
+                }
                 self.indention = false;
                 spaces = false;
                 breaks = false;
@@ -1099,7 +1111,19 @@ impl Emitter {
                 if breaks {
                     self.write_indent();
                 }
-                self.write(v, &mut i);
+                // A run of ASCII characters without a break is copied at once (one column
+                // each, as `write` counts).
+                let run = v[i..]
+                    .iter()
+                    .take_while(|&&b| b.is_ascii() && !matches!(b, b'\r' | b'\n'))
+                    .count();
+                if run > 0 {
+                    self.buf.extend_from_slice(&v[i..i + run]);
+                    self.column += run;
+                    i += run;
+                } else {
+                    self.write(v, &mut i);
+                }
                 self.indention = false;
                 breaks = false;
             }
@@ -1207,6 +1231,16 @@ mod tests {
         );
     }
 
+    // Non-ASCII text and a Unicode line separator in a literal block, as plimsoll's
+    // character-by-character writer printed them.
+    #[test]
+    fn literal_blocks_with_non_ascii_text() {
+        assert_eq!(
+            to_yaml(&map(&[("k", s("héllo wörld x\nab\u{2028}cd\né end\n"))])),
+            "k: |\n  héllo wörld x\n  ab\u{2028}  cd\n  é end"
+        );
+    }
+
     #[test]
     fn layout() {
         let v = map(&[
@@ -1284,6 +1318,17 @@ mod tests {
         // No single spaces: never folded.
         let url = format!("https://example.com/{}", "x".repeat(120));
         assert_eq!(to_yaml(&map(&[("k", s(&url))])), format!("k: {url}"));
+    }
+
+    // Columns count characters, not bytes: checked against plimsoll's character-by-character
+    // writer (and helm v3.17.1) on a chart printing this value with `toYaml`.
+    #[test]
+    fn folding_counts_characters() {
+        let words = ["héllo", "wörld", "ab"].repeat(12).join(" ");
+        assert_eq!(
+            to_yaml(&map(&[("k", s(&words))])),
+            "k: héllo wörld ab héllo wörld ab héllo wörld ab héllo wörld ab héllo wörld ab héllo\n  wörld ab héllo wörld ab héllo wörld ab héllo wörld ab héllo wörld ab héllo wörld\n  ab héllo wörld ab"
+        );
     }
 }
 
