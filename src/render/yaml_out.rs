@@ -346,12 +346,14 @@ fn analyze(value: &[u8]) -> Analysis {
             block_allowed: false,
         };
     }
-    // Most scalars are words, names and paths: nothing in them limits the style.
+    // Most scalars are words, names, paths and plain sentences: nothing in them limits the
+    // style (a space only does at either end, or next to a break or an indicator).
     let word = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'/');
     if word(value[0])
+        && value[value.len() - 1] != b' '
         && value[1..]
             .iter()
-            .all(|&c| word(c) || matches!(c, b'.' | b'-'))
+            .all(|&c| word(c) || matches!(c, b'.' | b'-' | b' '))
     {
         return Analysis {
             multiline: false,
@@ -1430,12 +1432,22 @@ mod scalar_tests {
             "Z9",
             "a..b",
             "a--b",
+            "a b",
+            "Hello world. It is a-ok",
+            "a  b",
+            "x - y",
+            "a -b",
+            "a .b",
+            "/a b/c d",
         ];
         for w in words {
             assert_eq!(analyze(w.as_bytes()), analyze_scalar(w.as_bytes()), "{w:?}");
         }
         // Outside the short path: indicators and spaces still limit the style.
-        for s in ["-a", ".a", "...", "---", "a: b", "a b", "a#b", "a,b"] {
+        for s in [
+            "-a", ".a", "...", "---", "a: b", "a#b", "a,b", "a ", "a b ", " a", "a #b", "a\tb",
+            "a\nb", "a b:", "é b", "a é",
+        ] {
             assert_eq!(analyze(s.as_bytes()), analyze_scalar(s.as_bytes()), "{s:?}");
         }
         assert!(!analyze(b"a: b").block_plain_allowed);
