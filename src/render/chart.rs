@@ -11,7 +11,7 @@
 
 use super::coalesce::{self, ChartNode, Dependency, Log, Table};
 use super::context::{
-    Capabilities, ChartMeta, ChartObject, DependencyMeta, Files, KubeVersion, Maintainer,
+    Capabilities, ChartMeta, ChartObject, DependencyMeta, FileData, Files, KubeVersion, Maintainer,
     ReleaseOptions, chart_values,
 };
 use super::engine::{Engine, Limits, Output, TemplateFile};
@@ -111,7 +111,7 @@ struct Loaded {
     values: Table,
     deps: Option<Vec<Dependency>>,
     /// Chart-relative name to contents.
-    files: BTreeMap<String, Arc<[u8]>>,
+    files: Arc<BTreeMap<String, FileData>>,
     /// (chart-relative name, file, its tree when the chart model parsed it as Helm does) of
     /// each template.
     templates: Vec<(String, File, Option<Arc<crate::template::Template>>)>,
@@ -120,7 +120,29 @@ struct Loaded {
 }
 
 fn rel_name(chart: &Chart, f: &SourceFile) -> String {
-    let p = f.path.strip_prefix(&chart.root).unwrap_or(&f.path);
+    rel_to(&chart.root, &f.path)
+}
+
+/// `path` relative to `root` (or `path` when it is not below it), with `/` separators.
+fn rel_to(root: &Path, path: &Path) -> String {
+    // Most paths are the root, a separator and a plain relative path (no empty or `.` parts):
+    // what `strip_prefix` would leave of them is that relative path, found without taking
+    // both paths apart into components.
+    let (p, r) = (
+        path.as_os_str().as_encoded_bytes(),
+        root.as_os_str().as_encoded_bytes(),
+    );
+    if !r.is_empty()
+        && let Some(rest) = p.strip_prefix(r).and_then(|x| x.strip_prefix(b"/"))
+        && !rest.is_empty()
+        && rest
+            .split(|&b| b == b'/')
+            .all(|c| !c.is_empty() && c != b".")
+        && let Ok(rest) = std::str::from_utf8(rest)
+    {
+        return rest.replace('\\', "/");
+    }
+    let p = path.strip_prefix(root).unwrap_or(path);
     p.to_string_lossy().replace('\\', "/")
 }
 
@@ -312,11 +334,6 @@ fn validate(meta: &ChartMeta) -> Result<(), TemplateError> {
     Ok(())
 }
 
-fn bytes_of(f: &File) -> Arc<[u8]> {
-    let t = f.text.strip_prefix('\u{feff}').unwrap_or(&f.text);
-    Arc::from(t.as_bytes())
-}
-
 /// Loads `chart` and its subcharts into `out`; returns its index.
 fn load(
     chart: &Chart,
@@ -354,12 +371,11 @@ fn load(
         {
             continue;
         }
-        let bytes = chart
-            .binary
-            .get(&f.path)
-            .cloned()
-            .unwrap_or_else(|| bytes_of(f));
-        files.insert(name, bytes);
+        let data = match chart.binary.get(&f.path) {
+            Some(b) => FileData::Bytes(b.clone()),
+            None => FileData::text(f.clone()),
+        };
+        files.insert(name, data);
     }
     // The trees the chart model parsed are the renderer's trees: not parsed again.
     let parsed = chart.parsed_templates();
@@ -397,7 +413,7 @@ fn load(
         meta,
         values,
         deps,
-        files,
+        files: Arc::new(files),
         templates,
         crds,
         subcharts: Vec::new(),
@@ -520,7 +536,7 @@ fn rec_all_tpls(
     );
     next.insert(
         "Files".into(),
-        Value::new(Kind::Object(Arc::new(Files::new(l.files.clone())))),
+        Value::new(Kind::Object(Arc::new(Files::shared(l.files.clone())))),
     );
     next.insert("Release".into(), cx.release.clone());
     next.insert("Capabilities".into(), cx.caps.clone());
@@ -540,8 +556,8 @@ fn rec_all_tpls(
             continue;
         }
         cx.templates.push((
-            format!("{full_path}/{rel}"),
-            format!("{full_path}/templates"),
+            [full_path, "/", rel].concat(),
+            [full_path, "/templates"].concat(),
             ctx_index,
             f.clone(),
             tree.clone(),
@@ -1121,6 +1137,51 @@ mod release_name_tests {
             &"a".repeat(54),
         ] {
             assert!(!valid_release_name(bad), "{bad}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod rel_name_tests {
+    use super::rel_to;
+    use std::path::Path;
+
+    /// What `rel_to` must give: `strip_prefix` by components.
+    fn by_components(root: &str, path: &str) -> String {
+        let (root, path) = (Path::new(root), Path::new(path));
+        let p = path.strip_prefix(root).unwrap_or(path);
+        p.to_string_lossy().replace('\\', "/")
+    }
+
+    #[test]
+    fn relative_names_agree_with_strip_prefix() {
+        let cases = [
+            ("/c/x", "/c/x/templates/a.yaml"),
+            ("/c/x", "/c/x/values.yaml"),
+            ("/c/x", "/c/xy/values.yaml"),
+            ("/c/x", "/c/x"),
+            ("/c/x", "/c/x/"),
+            ("/c/x", "/c/x//a"),
+            ("/c/x", "/c/x/./a"),
+            ("/c/x", "/c/x/a/./b"),
+            ("/c/x", "/c/x/a/."),
+            ("/c/x", "/c/x/a/"),
+            ("/c/x", "/c/x/../a"),
+            ("/c/x/", "/c/x/a"),
+            ("/c/./x", "/c/./x/a"),
+            ("c/x", "c/x/charts/common/templates/_names.tpl"),
+            ("./c", "./c/a"),
+            ("", "a/b"),
+            ("/c/x", "/d/a"),
+            ("/c/x", "/c/x/a\\b"),
+            ("/c/x", "/c/x/é/ü.txt"),
+        ];
+        for (root, path) in cases {
+            assert_eq!(
+                rel_to(Path::new(root), Path::new(path)),
+                by_components(root, path),
+                "{root} {path}"
+            );
         }
     }
 }

@@ -262,7 +262,8 @@ fn coalesce_chart_values(log: &mut Log, c: &ChartNode, v: &mut Table, prefix: &s
 /// `coalesceTablesFullKey`: `src` under `dst` (`dst` wins).
 pub fn coalesce_tables(log: &mut Log, dst: &mut Table, src: &Table, prefix: &str, merge: bool) {
     for (key, val) in src {
-        let fullkey = concat_prefix(prefix, key);
+        // The full key is made only for a nested table or a warning, not for every key.
+        let fullkey = || concat_prefix(prefix, key);
         match dst.get_mut(key) {
             Some(dv) if !merge && dv.is_nil() => {
                 dst.remove(key);
@@ -273,16 +274,18 @@ pub fn coalesce_tables(log: &mut Log, dst: &mut Table, src: &Table, prefix: &str
             Some(dv) => {
                 if let Some(vt) = table(val) {
                     if let Some(dt) = table_mut(dv) {
-                        coalesce_tables(log, dt, vt, &fullkey, merge);
+                        coalesce_tables(log, dt, vt, &fullkey(), merge);
                     } else {
                         log.printf(format!(
-                            "warning: cannot overwrite table with non table for {fullkey} ({})",
+                            "warning: cannot overwrite table with non table for {} ({})",
+                            fullkey(),
                             short(val)
                         ));
                     }
                 } else if is_table(dv) && !val.is_nil() {
                     log.printf(format!(
-                        "warning: destination for {fullkey} is a table. Ignoring non-table value ({})",
+                        "warning: destination for {} is a table. Ignoring non-table value ({})",
+                        fullkey(),
                         short(val)
                     ));
                 }

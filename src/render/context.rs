@@ -497,10 +497,69 @@ impl Object for ChartObject {
 // ---------------------------------------------------------------------------------------
 // .Files
 
+/// The contents of one file of `.Files`.
+#[derive(Clone, Debug)]
+pub enum FileData {
+    /// Bytes as read.
+    Bytes(Arc<[u8]>),
+    /// The text of a source file the chart model read, shared rather than copied for each
+    /// render (most files are never read by a template).
+    Text(Arc<TextData>),
+}
+
+/// A source file's text as `.Files` content: without its first `skip` bytes (a byte order
+/// mark), turned into a byte slice value once when a template asks for one.
+#[derive(Debug)]
+pub struct TextData {
+    file: crate::source::File,
+    skip: usize,
+    bytes: std::sync::OnceLock<Arc<[u8]>>,
+}
+
+impl FileData {
+    /// The text of `file` without a leading byte order mark.
+    pub fn text(file: crate::source::File) -> FileData {
+        let skip = if file.text.starts_with('\u{feff}') {
+            '\u{feff}'.len_utf8()
+        } else {
+            0
+        };
+        FileData::Text(Arc::new(TextData {
+            file,
+            skip,
+            bytes: Default::default(),
+        }))
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            FileData::Bytes(b) => b,
+            FileData::Text(t) => &t.file.text.as_bytes()[t.skip..],
+        }
+    }
+
+    /// The contents as a `[]byte` value's bytes (copied from a text file once).
+    pub fn to_arc(&self) -> Arc<[u8]> {
+        match self {
+            FileData::Bytes(b) => b.clone(),
+            FileData::Text(t) => t
+                .bytes
+                .get_or_init(|| Arc::from(&t.file.text.as_bytes()[t.skip..]))
+                .clone(),
+        }
+    }
+}
+
+impl From<Arc<[u8]>> for FileData {
+    fn from(b: Arc<[u8]>) -> FileData {
+        FileData::Bytes(b)
+    }
+}
+
 /// `engine.files`: file name (relative to the chart) to contents, sorted by name.
 #[derive(Clone, Debug, Default)]
 pub struct Files {
-    pub files: Arc<BTreeMap<String, Arc<[u8]>>>,
+    pub files: Arc<BTreeMap<String, FileData>>,
     /// `%v` of the whole map, made once: a chart that stringifies its context (an odd `dict`
     /// shifts `$` into a key) prints every file as a byte list, megabytes each time.
     printed: Arc<std::sync::OnceLock<String>>,
@@ -528,9 +587,15 @@ pub fn base64_std(data: &[u8]) -> String {
 }
 
 impl Files {
-    pub fn new(files: BTreeMap<String, Arc<[u8]>>) -> Files {
+    pub fn new(files: BTreeMap<String, FileData>) -> Files {
+        Files::shared(Arc::new(files))
+    }
+
+    /// A set over a file map shared with other sets (each chart's files, in every context
+    /// that chart gets).
+    pub fn shared(files: Arc<BTreeMap<String, FileData>>) -> Files {
         Files {
-            files: Arc::new(files),
+            files,
             printed: Default::default(),
         }
     }
@@ -539,12 +604,16 @@ impl Files {
         crate::incremental::note_file_read(name);
         self.files
             .get(name)
-            .cloned()
+            .map(FileData::to_arc)
             .unwrap_or_else(|| Arc::from(&[][..]))
     }
 
     pub fn get(&self, name: &str) -> String {
-        String::from_utf8_lossy(&self.get_bytes(name)).into_owned()
+        crate::incremental::note_file_read(name);
+        match self.files.get(name) {
+            Some(d) => String::from_utf8_lossy(d.as_bytes()).into_owned(),
+            None => String::new(),
+        }
     }
 
     pub fn glob(&self, pattern: &str) -> Files {
@@ -566,9 +635,9 @@ impl Files {
         for (k, v) in self.files.iter() {
             let base = k.rsplit('/').next().unwrap_or(k).to_string();
             let text = if secret {
-                base64_std(v)
+                base64_std(v.as_bytes())
             } else {
-                String::from_utf8_lossy(v).into_owned()
+                String::from_utf8_lossy(v.as_bytes()).into_owned()
             };
             m.insert(base, Value::str(text));
         }
@@ -585,6 +654,7 @@ impl Files {
         let Some(data) = self.files.get(path) else {
             return Ok(Vec::new());
         };
+        let data = data.as_bytes();
         if data.is_empty() {
             return Err("runtime error: index out of range [-1]".into());
         }
@@ -611,7 +681,7 @@ impl Files {
         self.note_all_read();
         self.files
             .iter()
-            .map(|(k, v)| (Value::str(k.as_str()), Files::bytes_value(v.clone())))
+            .map(|(k, v)| (Value::str(k.as_str()), Files::bytes_value(v.to_arc())))
             .collect()
     }
 }
@@ -672,20 +742,22 @@ impl Files {
         let size: usize = self
             .files
             .iter()
-            .map(|(k, v)| k.len() + 4 * v.len() + 3)
+            .map(|(k, v)| k.len() + 4 * v.as_bytes().len() + 3)
             .sum();
-        let mut out = String::with_capacity(size + 5);
-        out.push_str("map[");
+        let mut out = Vec::with_capacity(size + 5);
+        out.extend_from_slice(b"map[");
         for (i, (k, v)) in self.files.iter().enumerate() {
             if i > 0 {
-                out.push(' ');
+                out.push(b' ');
             }
-            out.push_str(k);
-            out.push(':');
-            crate::render::gofmt::push_byte_list(&mut out, v);
+            out.extend_from_slice(k.as_bytes());
+            out.push(b':');
+            crate::render::gofmt::push_byte_list_bytes(&mut out, v.as_bytes());
         }
-        out.push(']');
-        out
+        out.push(b']');
+        // Keys are strings and the rest is ASCII: always valid.
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 }
 
@@ -865,10 +937,16 @@ mod tests {
     }
 
     fn files() -> Files {
-        let mut m: BTreeMap<String, Arc<[u8]>> = BTreeMap::new();
-        m.insert("files/a.txt".into(), Arc::from(&b"one\ntwo\n"[..]));
-        m.insert("files/sub/b.txt".into(), Arc::from(&b"x"[..]));
-        m.insert("files/empty".into(), Arc::from(&b""[..]));
+        let mut m: BTreeMap<String, FileData> = BTreeMap::new();
+        m.insert(
+            "files/a.txt".into(),
+            FileData::text(crate::source::SourceFile::new("a.txt", "one\ntwo\n".into())),
+        );
+        m.insert(
+            "files/sub/b.txt".into(),
+            Arc::<[u8]>::from(&b"x"[..]).into(),
+        );
+        m.insert("files/empty".into(), Arc::<[u8]>::from(&b""[..]).into());
         Files::new(m)
     }
 
@@ -888,6 +966,27 @@ mod tests {
         assert_eq!(f.glob("[").files.len(), 3, "a bad pattern means **");
         assert_eq!(base64_std(b"hello"), "aGVsbG8=");
         assert_eq!(base64_std(b"hi!"), "aGkh");
+    }
+
+    // A text file is read without its byte order mark; its bytes are the same however they
+    // are asked for, and `GetBytes` of it twice shares one copy.
+    #[test]
+    fn text_files_read_as_bytes() {
+        let f = crate::source::SourceFile::new("x", "\u{feff}a: 1\nb".into());
+        let d = FileData::text(f.clone());
+        assert_eq!(d.as_bytes(), b"a: 1\nb");
+        assert_eq!(&*d.to_arc(), b"a: 1\nb");
+        assert!(Arc::ptr_eq(&d.to_arc(), &d.to_arc()));
+        let plain = FileData::text(crate::source::SourceFile::new("y", "\u{fefe}z".into()));
+        assert_eq!(plain.as_bytes(), "\u{fefe}z".as_bytes());
+        let mut m = BTreeMap::new();
+        m.insert("x".to_string(), d);
+        let files = Files::new(m);
+        assert_eq!(files.get("x"), "a: 1\nb");
+        assert_eq!(files.lines("x").unwrap(), ["a: 1", "b"]);
+        assert_eq!(&*files.get_bytes("x"), b"a: 1\nb");
+        assert_eq!(files.print(), "map[x:[97 58 32 49 10 98]]");
+        assert_eq!(files.as_map(true), "x: YTogMQpi");
     }
 
     #[test]

@@ -203,14 +203,17 @@ impl Engine {
     /// again. The tree must be the one [`template::parse`] gives for the file's text with
     /// [`ParseOptions::helm`].
     pub fn with_trees(
-        mut files: Vec<(TemplateFile, Option<Arc<template::Template>>)>,
+        files: Vec<(TemplateFile, Option<Arc<template::Template>>)>,
         limits: Limits,
     ) -> Result<Engine, RenderError> {
-        files.sort_by(|(a, _), (b, _)| {
-            let da = a.name.matches('/').count();
-            let db = b.name.matches('/').count();
-            db.cmp(&da).then_with(|| b.name.cmp(&a.name))
-        });
+        // Deepest first, then reverse lexical; the depth of each name is counted once, not
+        // in every comparison (a chart with a library subchart registers hundreds of files).
+        let mut keyed: Vec<(usize, TemplateFile, Option<Arc<template::Template>>)> = files
+            .into_iter()
+            .map(|(f, tree)| (f.name.bytes().filter(|&c| c == b'/').count(), f, tree))
+            .collect();
+        keyed.sort_by(|(da, a, _), (db, b, _)| db.cmp(da).then_with(|| b.name.cmp(&a.name)));
+        let files = keyed.into_iter().map(|(_, f, tree)| (f, tree));
         let mut table = FastMap::default();
         for (f, tree) in files {
             let unit = match tree {

@@ -1063,7 +1063,17 @@ mod tests {
 /// Appends `bytes` as Go's `%v` prints a `[]byte`: `[104 105]`. Large files printed through
 /// `.Files` (a map of `[]byte`) make this hot, so it writes digits without formatting machinery.
 pub fn push_byte_list(buf: &mut String, bytes: &[u8]) {
-    /// Each byte as " <decimal>": the text and its length.
+    let mut out = Vec::new();
+    push_byte_list_bytes(&mut out, bytes);
+    // Only ASCII digits, spaces and brackets were written.
+    buf.push_str(std::str::from_utf8(&out).unwrap_or_default());
+}
+
+/// [`push_byte_list`] into a byte buffer: every byte is one 4-byte store of its text
+/// (" <decimal>", padded) into room made beforehand, and the write position moves on by the
+/// text's length, so no byte costs a copy call or a capacity check.
+pub fn push_byte_list_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    /// Each byte as " <decimal>": the text (padded to 4 bytes) and its length.
     const SPACED: [([u8; 4], u8); 256] = {
         let mut t = [([0u8; 4], 0u8); 256];
         let mut b = 0;
@@ -1087,19 +1097,24 @@ pub fn push_byte_list(buf: &mut String, bytes: &[u8]) {
         }
         t
     };
-    let mut out = Vec::with_capacity(bytes.len() * 4 + 2);
-    out.push(b'[');
+    let start = out.len();
+    // `[`, at most 4 bytes per byte (the first one's space is dropped), `]`.
+    out.resize(start + 4 * bytes.len() + 2, 0);
+    out[start] = b'[';
+    let mut at = start + 1;
     if let Some((&first, rest)) = bytes.split_first() {
         let (text, len) = &SPACED[first as usize];
-        out.extend_from_slice(&text[1..*len as usize]);
+        let len = *len as usize;
+        out[at..at + len - 1].copy_from_slice(&text[1..len]);
+        at += len - 1;
         for &c in rest {
             let (text, len) = &SPACED[c as usize];
-            out.extend_from_slice(&text[..*len as usize]);
+            out[at..at + 4].copy_from_slice(text);
+            at += *len as usize;
         }
     }
-    out.push(b']');
-    // Only ASCII digits, spaces and brackets were written.
-    buf.push_str(std::str::from_utf8(&out).unwrap_or_default());
+    out[at] = b']';
+    out.truncate(at + 1);
 }
 
 #[cfg(test)]

@@ -346,12 +346,14 @@ fn analyze(value: &[u8]) -> Analysis {
             block_allowed: false,
         };
     }
-    // Most scalars are words, names and paths: nothing in them limits the style.
+    // Most scalars are words, names, paths and plain sentences: nothing in them limits the
+    // style (a space only does at either end, or next to a break or an indicator).
     let word = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'/');
     if word(value[0])
+        && value[value.len() - 1] != b' '
         && value[1..]
             .iter()
-            .all(|&c| word(c) || matches!(c, b'.' | b'-'))
+            .all(|&c| word(c) || matches!(c, b'.' | b'-' | b' '))
     {
         return Analysis {
             multiline: false,
@@ -908,7 +910,19 @@ impl Emitter {
                 if breaks {
                     self.write_indent();
                 }
-                self.write(v, &mut i);
+                // A run of ASCII characters that are neither spaces nor breaks is copied at
+                // once: each is one column, as `write` would count it.
+                let run = v[i..]
+                    .iter()
+                    .take_while(|&&b| b.is_ascii() && !matches!(b, b' ' | b'\r' | b'\n'))
+                    .count();
+                if run > 0 {
+                    self.buf.extend_from_slice(&v[i..i + run]);
+                    self.column += run;
+                    i += run;
+                } else {
+                    self.write(v, &mut i);
+                }
                 self.indention = false;
                 spaces = false;
                 breaks = false;
@@ -1099,7 +1113,19 @@ impl Emitter {
                 if breaks {
                     self.write_indent();
                 }
-                self.write(v, &mut i);
+                // A run of ASCII characters without a break is copied at once (one column
+                // each, as `write` counts).
+                let run = v[i..]
+                    .iter()
+                    .take_while(|&&b| b.is_ascii() && !matches!(b, b'\r' | b'\n'))
+                    .count();
+                if run > 0 {
+                    self.buf.extend_from_slice(&v[i..i + run]);
+                    self.column += run;
+                    i += run;
+                } else {
+                    self.write(v, &mut i);
+                }
                 self.indention = false;
                 breaks = false;
             }
@@ -1207,6 +1233,16 @@ mod tests {
         );
     }
 
+    // Non-ASCII text and a Unicode line separator in a literal block, as plimsoll's
+    // character-by-character writer printed them.
+    #[test]
+    fn literal_blocks_with_non_ascii_text() {
+        assert_eq!(
+            to_yaml(&map(&[("k", s("héllo wörld x\nab\u{2028}cd\né end\n"))])),
+            "k: |\n  héllo wörld x\n  ab\u{2028}  cd\n  é end"
+        );
+    }
+
     #[test]
     fn layout() {
         let v = map(&[
@@ -1284,6 +1320,17 @@ mod tests {
         // No single spaces: never folded.
         let url = format!("https://example.com/{}", "x".repeat(120));
         assert_eq!(to_yaml(&map(&[("k", s(&url))])), format!("k: {url}"));
+    }
+
+    // Columns count characters, not bytes: checked against plimsoll's character-by-character
+    // writer (and helm v3.17.1) on a chart printing this value with `toYaml`.
+    #[test]
+    fn folding_counts_characters() {
+        let words = ["héllo", "wörld", "ab"].repeat(12).join(" ");
+        assert_eq!(
+            to_yaml(&map(&[("k", s(&words))])),
+            "k: héllo wörld ab héllo wörld ab héllo wörld ab héllo wörld ab héllo wörld ab héllo\n  wörld ab héllo wörld ab héllo wörld ab héllo wörld ab héllo wörld ab héllo wörld\n  ab héllo wörld ab"
+        );
     }
 }
 
@@ -1385,12 +1432,22 @@ mod scalar_tests {
             "Z9",
             "a..b",
             "a--b",
+            "a b",
+            "Hello world. It is a-ok",
+            "a  b",
+            "x - y",
+            "a -b",
+            "a .b",
+            "/a b/c d",
         ];
         for w in words {
             assert_eq!(analyze(w.as_bytes()), analyze_scalar(w.as_bytes()), "{w:?}");
         }
         // Outside the short path: indicators and spaces still limit the style.
-        for s in ["-a", ".a", "...", "---", "a: b", "a b", "a#b", "a,b"] {
+        for s in [
+            "-a", ".a", "...", "---", "a: b", "a#b", "a,b", "a ", "a b ", " a", "a #b", "a\tb",
+            "a\nb", "a b:", "é b", "a é",
+        ] {
             assert_eq!(analyze(s.as_bytes()), analyze_scalar(s.as_bytes()), "{s:?}");
         }
         assert!(!analyze(b"a: b").block_plain_allowed);

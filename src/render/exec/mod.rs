@@ -1135,7 +1135,8 @@ impl<'u> Frame<'u> {
                 let mut touching = argv.iter().any(|v| cx.memo.touches(&v.v));
                 // Functions that read a value's nested maps get every map resolved; the others
                 // only the maps they are given (nested ones resolve when read later).
-                let deep = DEEP_READERS.contains(&name);
+                let traits = traits(name);
+                let deep = traits.deep;
                 let argv: Vec<Value> = argv
                     .into_iter()
                     .map(|v| {
@@ -1148,7 +1149,7 @@ impl<'u> Frame<'u> {
                     .collect();
                 // A map brought up to date may be a new version that holds a context.
                 touching |= !cx.redirects.is_empty() && argv.iter().any(|v| cx.memo.touches(v));
-                let holder = memo::HOLDERS.contains(&name);
+                let holder = traits.holder;
                 if touching && !holder {
                     cx.memo.observe();
                 }
@@ -1160,7 +1161,7 @@ impl<'u> Frame<'u> {
                     };
                 let is_copy = name == "deepCopy" || name == "mustDeepCopy";
                 let first = if is_copy { argv.first().cloned() } else { None };
-                let shown = if PRINTERS.contains(&name) {
+                let shown = if traits.printer {
                     argv.last().and_then(|a| a.origin)
                 } else {
                     None
@@ -1472,6 +1473,39 @@ impl<'u> Frame<'u> {
 
 /// Functions that read the maps nested in their arguments (serialize, print, compare, copy,
 /// merge or walk them).
+/// What the executor treats specially in a function, by name (see [`DEEP_READERS`],
+/// [`memo::HOLDERS`], [`PRINTERS`]).
+#[derive(Clone, Copy, Default)]
+struct Traits {
+    deep: bool,
+    holder: bool,
+    printer: bool,
+}
+
+/// The [`Traits`] of the function `name`: one table lookup per call rather than a scan of
+/// each list.
+fn traits(name: &str) -> Traits {
+    static TABLE: std::sync::OnceLock<crate::FastMap<&'static str, Traits>> =
+        std::sync::OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            let mut m: crate::FastMap<&'static str, Traits> = Default::default();
+            for n in DEEP_READERS {
+                m.entry(n).or_default().deep = true;
+            }
+            for n in memo::HOLDERS {
+                m.entry(n).or_default().holder = true;
+            }
+            for n in PRINTERS {
+                m.entry(n).or_default().printer = true;
+            }
+            m
+        })
+        .get(name)
+        .copied()
+        .unwrap_or_default()
+}
+
 const DEEP_READERS: &[&str] = &[
     "toYaml",
     "toYamlPretty",

@@ -187,11 +187,9 @@ fn align(s: &str, r: &Recent) -> Option<Vec<Piece>> {
 fn lines(s: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        if b == b'\n' {
-            out.push((start, &s[start..i]));
-            start = i + 1;
-        }
+    for i in memchr::memchr_iter(b'\n', s.as_bytes()) {
+        out.push((start, &s[start..i]));
+        start = i + 1;
     }
     if start < s.len() {
         out.push((start, &s[start..]));
@@ -358,5 +356,18 @@ mod tests {
             files,
             vec![(0..2, 0), (2..5, 0), (5..9, 7), (9..12, 0), (12..16, 8)]
         );
+    }
+
+    #[test]
+    fn lines_split_at_newlines_without_a_trailing_empty_line() {
+        assert_eq!(lines(""), vec![]);
+        assert_eq!(lines("a"), vec![(0, "a")]);
+        assert_eq!(lines("a\n"), vec![(0, "a")]);
+        assert_eq!(lines("\n\nb"), vec![(0, ""), (1, ""), (2, "b")]);
+        assert_eq!(
+            lines("ab\ncd\n\ne"),
+            vec![(0, "ab"), (3, "cd"), (6, ""), (7, "e")]
+        );
+        assert_eq!(lines("é\nx"), vec![(0, "é"), (3, "x")]);
     }
 }

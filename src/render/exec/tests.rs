@@ -785,3 +785,23 @@ fn a_helper_that_reads_the_template_name_runs_for_each_file() {
         );
     }
 }
+
+#[test]
+fn function_traits_follow_the_lists() {
+    use super::{DEEP_READERS, PRINTERS, memo::HOLDERS, traits};
+    for n in DEEP_READERS {
+        assert!(traits(n).deep, "{n}");
+    }
+    for n in HOLDERS {
+        assert!(traits(n).holder, "{n}");
+    }
+    for n in PRINTERS {
+        assert!(traits(n).printer, "{n}");
+    }
+    let t = traits("toYaml");
+    assert!(t.deep && t.printer && !t.holder);
+    let t = traits("dict");
+    assert!(t.holder && !t.deep && !t.printer);
+    let t = traits("nindent");
+    assert!(!t.deep && !t.holder && !t.printer);
+}

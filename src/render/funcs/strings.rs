@@ -41,14 +41,30 @@ pub fn cat(_: &mut FuncCtx, a: Vec<Value>) -> R {
 }
 
 fn indent_str(spaces: i64, s: &str) -> Result<String, CallError> {
+    indent_after("", spaces, s)
+}
+
+/// `head`, then `s` with `spaces` spaces before each of its lines, built in one buffer of the
+/// final size.
+fn indent_after(head: &str, spaces: i64, s: &str) -> Result<String, CallError> {
     if spaces < 0 {
         return Err(failed("strings: negative Repeat count"));
     }
     let n = spaces as usize;
-    let lines = s.bytes().filter(|&b| b == b'\n').count() + 1;
+    let lines = memchr::memchr_iter(b'\n', s.as_bytes()).count() + 1;
     bounded(n.saturating_mul(lines).saturating_add(s.len()))?;
+    let mut out = String::with_capacity(head.len() + s.len() + n * lines);
+    out.push_str(head);
     let pad = " ".repeat(n);
-    Ok(format!("{pad}{}", s.replace('\n', &format!("\n{pad}"))))
+    out.push_str(&pad);
+    let mut start = 0;
+    for i in memchr::memchr_iter(b'\n', s.as_bytes()) {
+        out.push_str(&s[start..=i]);
+        out.push_str(&pad);
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    Ok(out)
 }
 
 pub fn indent(_: &mut FuncCtx, a: Vec<Value>) -> R {
@@ -62,7 +78,7 @@ pub fn nindent(_: &mut FuncCtx, a: Vec<Value>) -> R {
     arity("nindent", &a, 2)?;
     let n = int(&a[0])?;
     let s = string(&a[1])?;
-    Ok(Value::str(format!("\n{}", indent_str(n, &s)?)))
+    Ok(Value::str(indent_after("\n", n, &s)?))
 }
 
 /// Cuts `s` at byte offsets as Go slices strings; a cut inside a character leaves the
@@ -638,4 +654,32 @@ pub fn shuffle(ctx: &mut FuncCtx, a: Vec<Value>) -> R {
         chars.swap(i, j);
     }
     Ok(Value::str(chars.into_iter().collect::<String>()))
+}
+
+#[cfg(test)]
+mod indent_tests {
+    use super::*;
+
+    fn call(f: fn(&mut FuncCtx, Vec<Value>) -> R, n: i64, s: &str) -> String {
+        let r = f(&mut FuncCtx::default(), vec![Value::int(n), Value::str(s)]);
+        r.ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_else(|| "<error>".into())
+    }
+
+    // Sprig: `pad + strings.Replace(v, "\n", "\n"+pad, -1)`, and "\n" first for nindent.
+    #[test]
+    fn indent_pads_every_line_as_sprig_does() {
+        assert_eq!(call(indent, 2, ""), "  ");
+        assert_eq!(call(indent, 2, "a"), "  a");
+        assert_eq!(call(indent, 2, "a\nb"), "  a\n  b");
+        assert_eq!(call(indent, 2, "a\n"), "  a\n  ");
+        assert_eq!(call(indent, 1, "\n\nx\n"), " \n \n x\n ");
+        assert_eq!(call(indent, 0, "a\nb"), "a\nb");
+        assert_eq!(call(nindent, 4, "a\nb"), "\n    a\n    b");
+        assert_eq!(call(nindent, 0, ""), "\n");
+        assert_eq!(call(nindent, 2, "é\nü"), "\n  é\n  ü");
+        assert_eq!(call(indent, -1, "a"), "<error>");
+        assert_eq!(call(nindent, -1, "a"), "<error>");
+    }
 }
