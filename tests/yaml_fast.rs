@@ -299,6 +299,19 @@ const TRICKY: &[&str] = &[
     "a: b\n  &c\n",
     "a: 'b'\n  c\n",
     "a: b\n  \n  c\n",
+    // Where a plain scalar line stops: `: `, ` #`, a line break, the end; `:` and `#`
+    // inside the text, and spaces before the stop, are left to the text or trimmed.
+    "a: b:c d#e f  #g\n",
+    "a: b:  \nc: x:y:\n",
+    "a: x #\n  y\n",
+    "a: x\n  y #c\n  z\n",
+    "a: x\n  y:z  \n  #w\n",
+    "a: x#\n  #y\n",
+    "a: x:",
+    "a: x #",
+    "a: x   ",
+    "- a#b\n- c :d\n- e: f:g\n",
+    "a: \tx\t#y\t \n",
 ];
 
 #[test]

@@ -913,30 +913,34 @@ impl P<'_> {
 /// One line of a plain scalar in block context from `from`: the end of its text (trailing
 /// spaces left out) and where it stops (a line break, `: `, ` #` or the end of the text).
 fn plain_line(s: &[u8], from: usize) -> (usize, usize) {
+    // Only `\n`, `:` and `#` can stop the scalar: jump from one to the next.
     let mut i = from;
-    let mut end = from;
-    while i < s.len() {
+    let stop = loop {
+        let Some(at) = memchr::memchr3(b'\n', b':', b'#', s.get(i..).unwrap_or(&[])) else {
+            break s.len().max(from);
+        };
+        i += at;
         match s[i] {
-            b'\n' => break,
-            b':' if is_blank_or_end(s.get(i + 1)) => break,
-            b' ' => {
-                if s.get(i + 1) == Some(&b'#') {
-                    break;
-                }
-            }
-            _ => end = i + 1,
+            b'\n' => break i,
+            b':' if is_blank_or_end(s.get(i + 1)) => break i,
+            // ` #`: the scalar stops at the space.
+            b'#' if i > from && s[i - 1] == b' ' => break i - 1,
+            _ => i += 1,
         }
-        i += 1;
-    }
-    (end, i)
+    };
+    // The end: after the last byte before `stop` that is not a space.
+    let end = s
+        .get(from..stop)
+        .unwrap_or(&[])
+        .iter()
+        .rposition(|&b| b != b' ')
+        .map_or(from, |p| from + p + 1);
+    (end, stop)
 }
 
 /// The end of the line at `from` (the index of its `\n`, or the end of the text).
 fn memchr_nl(s: &[u8], from: usize) -> usize {
-    s[from..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(s.len(), |p| from + p)
+    memchr::memchr(b'\n', &s[from..]).map_or(s.len(), |p| from + p)
 }
 
 /// The first difference between two parsed files (nodes, spans, styles, values, comments,
