@@ -77,13 +77,33 @@ pub fn parse(text: &str) -> Option<YamlFile> {
 
 /// No byte that the fast path leaves to granit-parser: tabs, carriage returns, other control
 /// characters, a byte order mark, and the Unicode line breaks and non-characters.
+/// Whether the eight bytes of `w` are all printable ASCII (0x20 to 0x7e) or line feeds.
+fn plain_word(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    if w & HIGH != 0 {
+        return false;
+    }
+    // Every byte is below 0x80, so no sum below carries into the next byte. A byte's high
+    // bit is set in `printable` when it is at least 0x20, in `not_del` when it is not 0x7f,
+    // in `line_feed` when it is 0x0a.
+    let printable = w.wrapping_add(0x60 * ONES) & HIGH;
+    let not_del = (w ^ (0x7f * ONES)).wrapping_add(0x7f * ONES) & HIGH;
+    let line_feed = !(w ^ (0x0a * ONES)).wrapping_add(0x7f * ONES) & HIGH;
+    (printable & not_del) | line_feed == HIGH
+}
+
 fn plain_bytes(s: &[u8]) -> bool {
-    // Printable ASCII and line feeds, checked a block at a time without branches.
-    let ascii = s.chunks(64).all(|block| {
-        block.iter().fold(true, |ok, &b| {
-            ok & ((0x20..0x7f).contains(&b) | (b == b'\n'))
-        })
-    });
+    // Printable ASCII and line feeds, checked eight bytes at a time.
+    let mut words = s.chunks_exact(8);
+    let ascii = words.all(|w| {
+        plain_word(u64::from_le_bytes([
+            w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
+        ]))
+    }) && words
+        .remainder()
+        .iter()
+        .all(|&b| (0x20..0x7f).contains(&b) || b == b'\n');
     if ascii {
         return true;
     }
@@ -1040,4 +1060,45 @@ fn node_difference(a: &Node, b: &Node) -> Option<String> {
         _ => return Some(format!("node at {:?}: kind", a.span)),
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain_byte(b: u8) -> bool {
+        (0x20..0x7f).contains(&b) || b == b'\n'
+    }
+
+    #[test]
+    fn a_word_is_plain_when_each_of_its_bytes_is() {
+        // Every byte value at every position, among plain bytes and among other bytes.
+        for fill in [b'a', b'\n', b' ', b'~', 0x1f, 0x7f, 0x80, 0x00, 0x0b, 0x09] {
+            for pos in 0..8 {
+                for b in 0..=255u8 {
+                    let mut w = [fill; 8];
+                    w[pos] = b;
+                    assert_eq!(
+                        plain_word(u64::from_le_bytes(w)),
+                        w.iter().all(|&x| plain_byte(x)),
+                        "{w:?}"
+                    );
+                }
+            }
+        }
+        // Every pair of byte values side by side (carries between neighbours).
+        for a in 0..=255u8 {
+            for b in 0..=255u8 {
+                let w = [b'x', a, b, b'\n', b'y', b, a, b' '];
+                assert_eq!(
+                    plain_word(u64::from_le_bytes(w)),
+                    w.iter().all(|&x| plain_byte(x)),
+                    "{w:?}"
+                );
+            }
+        }
+        assert!(plain_bytes(b"a: 1\nb: [x, y]\n~\x7e"));
+        assert!(!plain_bytes(b"a: 1\nb: [x, y]\n\x7f"));
+        assert!(!plain_bytes(b"a: 1\tb"));
+    }
 }
