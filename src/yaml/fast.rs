@@ -34,6 +34,8 @@ pub fn decline_line(text: &str) -> Option<(u32, usize)> {
         line_start: 0,
         depth: 0,
         file: YamlFile::default(),
+        entries: Vec::new(),
+        items: Vec::new(),
     };
     p.stream().err().map(|b| (b.0, p.pos))
 }
@@ -70,6 +72,8 @@ pub fn parse(text: &str) -> Option<YamlFile> {
         line_start: 0,
         depth: 0,
         file: YamlFile::default(),
+        entries: Vec::new(),
+        items: Vec::new(),
     };
     p.stream().ok()?;
     Some(p.file)
@@ -77,70 +81,43 @@ pub fn parse(text: &str) -> Option<YamlFile> {
 
 /// No byte that the fast path leaves to granit-parser: tabs, carriage returns, other control
 /// characters, a byte order mark, and the Unicode line breaks and non-characters.
-/// Whether the eight bytes of `w` are all printable ASCII (0x20 to 0x7e) or line feeds.
-fn plain_word(w: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    if w & HIGH != 0 {
-        return false;
-    }
-    // Every byte is below 0x80, so no sum below carries into the next byte. A byte's high
-    // bit is set in `printable` when it is at least 0x20, in `not_del` when it is not 0x7f,
-    // in `line_feed` when it is 0x0a.
-    let printable = w.wrapping_add(0x60 * ONES) & HIGH;
-    let not_del = (w ^ (0x7f * ONES)).wrapping_add(0x7f * ONES) & HIGH;
-    let line_feed = !(w ^ (0x0a * ONES)).wrapping_add(0x7f * ONES) & HIGH;
-    (printable & not_del) | line_feed == HIGH
-}
-
 fn plain_bytes(s: &[u8]) -> bool {
-    // Printable ASCII and line feeds, checked eight bytes at a time.
-    let mut words = s.chunks_exact(8);
-    let ascii = words.all(|w| {
-        plain_word(u64::from_le_bytes([
-            w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
-        ]))
-    }) && words
-        .remainder()
-        .iter()
-        .all(|&b| (0x20..0x7f).contains(&b) || b == b'\n');
-    if ascii {
-        return true;
-    }
-    let mut i = 0;
-    while i < s.len() {
-        let b = s[i];
-        if (0x20..0x7f).contains(&b) {
-            i += 1;
+    // Printable ASCII and line feeds, checked a block at a time without branches; only the
+    // bytes of a block holding something else are looked at one by one.
+    for (n, block) in s.chunks(64).enumerate() {
+        let ascii = block.iter().fold(true, |ok, &b| {
+            ok & ((0x20..0x7f).contains(&b) | (b == b'\n'))
+        });
+        if ascii {
             continue;
         }
-        match b {
-            b'\n' => {}
-            0xc2 => {
-                // U+0080..U+009F: C1 controls, NEL
-                if matches!(s.get(i + 1), Some(0x80..=0x9f)) {
-                    return false;
-                }
+        let from = n * 64;
+        for i in from..from + block.len() {
+            if !plain_at(s, i) {
+                return false;
             }
-            0xe2 => {
-                // U+2028, U+2029
-                if s.get(i + 1) == Some(&0x80) && matches!(s.get(i + 2), Some(0xa8 | 0xa9)) {
-                    return false;
-                }
-            }
-            0xef => {
-                // U+FEFF, U+FFFE, U+FFFF
-                match (s.get(i + 1), s.get(i + 2)) {
-                    (Some(0xbb), Some(0xbf)) | (Some(0xbf), Some(0xbe | 0xbf)) => return false,
-                    _ => {}
-                }
-            }
-            0x80.. => {}
-            _ => return false,
         }
-        i += 1;
     }
     true
+}
+
+/// Whether the byte at `i` (with the bytes after it, for a multi-byte character) is one the
+/// fast path takes.
+fn plain_at(s: &[u8], i: usize) -> bool {
+    match s[i] {
+        0x20..=0x7e | b'\n' => true,
+        // U+0080..U+009F: C1 controls, NEL
+        0xc2 => !matches!(s.get(i + 1), Some(0x80..=0x9f)),
+        // U+2028, U+2029
+        0xe2 => !(s.get(i + 1) == Some(&0x80) && matches!(s.get(i + 2), Some(0xa8 | 0xa9))),
+        // U+FEFF, U+FFFE, U+FFFF
+        0xef => !matches!(
+            (s.get(i + 1), s.get(i + 2)),
+            (Some(0xbb), Some(0xbf)) | (Some(0xbf), Some(0xbe | 0xbf))
+        ),
+        0x80.. => true,
+        _ => false,
+    }
 }
 
 /// What the next line holds, once blank lines and comments are skipped.
@@ -160,6 +137,11 @@ struct P<'t> {
     line_start: usize,
     depth: usize,
     file: YamlFile,
+    /// Work stacks: the entries and items of the mappings and sequences being parsed. Each
+    /// collection collects from the length it found and moves its own into a vector of
+    /// exactly their number when it completes (no vector grows entry by entry).
+    entries: Vec<Entry>,
+    items: Vec<Node>,
 }
 
 fn is_blank_or_end(b: Option<&u8>) -> bool {
@@ -372,13 +354,13 @@ impl P<'_> {
     fn block_map(&mut self, indent: usize, first: Node) -> R<Node> {
         self.enter()?;
         let start = first.span.start as usize;
-        let mut entries = Vec::new();
+        let base = self.entries.len();
         let mut key = first;
         loop {
             let colon = self.pos;
             self.pos += 1;
             let value = self.map_value(indent, colon)?;
-            entries.push(Entry { key, value });
+            self.entries.push(Entry { key, value });
             match self.next()? {
                 Next::Content(c) if c == indent => key = self.map_key()?,
                 Next::Content(c) if c > indent => return Err(bail()),
@@ -386,6 +368,7 @@ impl P<'_> {
             }
         }
         self.depth -= 1;
+        let entries = self.entries.split_off(base);
         Ok(self.map_node(start, start, entries))
     }
 
@@ -447,7 +430,7 @@ impl P<'_> {
     fn block_seq(&mut self, indent: usize, indentless: bool) -> R<Node> {
         self.enter()?;
         let mut start = self.pos;
-        let mut items = Vec::new();
+        let base = self.items.len();
         loop {
             self.pos += 1;
             // Where granit-parser marks the entry: after the dash, its spaces and a comment.
@@ -460,7 +443,7 @@ impl P<'_> {
                 self.comment();
             }
             let mark = self.pos;
-            if indentless && items.is_empty() {
+            if indentless && self.items.len() == base {
                 start = mark;
             }
             let item = match self.at(self.pos) {
@@ -470,7 +453,7 @@ impl P<'_> {
                 },
                 Some(_) => self.block_node(indent as isize, true)?,
             };
-            items.push(item);
+            self.items.push(item);
             match self.next()? {
                 Next::Content(c) if c == indent && self.dash() => {}
                 Next::Content(c) if c > indent || (c == indent && !indentless) => {
@@ -480,6 +463,7 @@ impl P<'_> {
             }
         }
         self.depth -= 1;
+        let items = self.items.split_off(base);
         Ok(seq_node(start, start, items))
     }
 
@@ -1060,45 +1044,4 @@ fn node_difference(a: &Node, b: &Node) -> Option<String> {
         _ => return Some(format!("node at {:?}: kind", a.span)),
     }
     None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn plain_byte(b: u8) -> bool {
-        (0x20..0x7f).contains(&b) || b == b'\n'
-    }
-
-    #[test]
-    fn a_word_is_plain_when_each_of_its_bytes_is() {
-        // Every byte value at every position, among plain bytes and among other bytes.
-        for fill in [b'a', b'\n', b' ', b'~', 0x1f, 0x7f, 0x80, 0x00, 0x0b, 0x09] {
-            for pos in 0..8 {
-                for b in 0..=255u8 {
-                    let mut w = [fill; 8];
-                    w[pos] = b;
-                    assert_eq!(
-                        plain_word(u64::from_le_bytes(w)),
-                        w.iter().all(|&x| plain_byte(x)),
-                        "{w:?}"
-                    );
-                }
-            }
-        }
-        // Every pair of byte values side by side (carries between neighbours).
-        for a in 0..=255u8 {
-            for b in 0..=255u8 {
-                let w = [b'x', a, b, b'\n', b'y', b, a, b' '];
-                assert_eq!(
-                    plain_word(u64::from_le_bytes(w)),
-                    w.iter().all(|&x| plain_byte(x)),
-                    "{w:?}"
-                );
-            }
-        }
-        assert!(plain_bytes(b"a: 1\nb: [x, y]\n~\x7e"));
-        assert!(!plain_bytes(b"a: 1\nb: [x, y]\n\x7f"));
-        assert!(!plain_bytes(b"a: 1\tb"));
-    }
 }
