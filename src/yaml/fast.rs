@@ -183,9 +183,7 @@ impl P<'_> {
     }
 
     fn skip_spaces(&mut self) {
-        while self.s.get(self.pos) == Some(&b' ') {
-            self.pos += 1;
-        }
+        self.pos += spaces(self.s.get(self.pos..).unwrap_or(&[]));
     }
 
     /// A `---` or `...` marker at the start of the line at `self.pos`.
@@ -788,8 +786,10 @@ impl P<'_> {
     /// a block scalar.
     fn scalar_breaks(&mut self, indent: usize, breaks: &mut usize) {
         loop {
-            while self.col() < indent && self.at(self.pos) == Some(b' ') {
-                self.pos += 1;
+            if self.col() < indent {
+                let want = indent - self.col();
+                let s = self.s.get(self.pos..).unwrap_or(&[]);
+                self.pos += spaces(s.get(..want).unwrap_or(s));
             }
             if self.at(self.pos) != Some(b'\n') {
                 return;
@@ -942,6 +942,21 @@ fn plain_line(s: &[u8], from: usize) -> (usize, usize) {
     (end, stop)
 }
 
+/// How many spaces `s` starts with, counted eight bytes at a time (indentation).
+fn spaces(s: &[u8]) -> usize {
+    let mut n = 0;
+    while let Some(w) = s.get(n..n + 8) {
+        let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        let other = w ^ 0x2020_2020_2020_2020;
+        if other != 0 {
+            // The first byte that is not a space is the lowest non-zero byte.
+            return n + (other.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    n + s[n..].iter().take_while(|&&b| b == b' ').count()
+}
+
 /// The end of the line at `from` (the index of its `\n`, or the end of the text).
 fn memchr_nl(s: &[u8], from: usize) -> usize {
     memchr::memchr(b'\n', &s[from..]).map_or(s.len(), |p| from + p)
@@ -1044,4 +1059,20 @@ fn node_difference(a: &Node, b: &Node) -> Option<String> {
         _ => return Some(format!("node at {:?}: kind", a.span)),
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spaces_counts_the_leading_spaces_at_every_length() {
+        for n in 0..40 {
+            for tail in ["", "a", "\n", " a", "\t ", "é"] {
+                let s = format!("{}{tail}", " ".repeat(n));
+                let want = s.bytes().take_while(|&b| b == b' ').count();
+                assert_eq!(spaces(s.as_bytes()), want, "{s:?}");
+            }
+        }
+    }
 }
