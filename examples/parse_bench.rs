@@ -2,7 +2,8 @@
 //! as the lint parses chart templates:
 //! `cargo run --release --example parse_bench DIR [ROUNDS]` prints the file count, bytes and
 //! time; `cargo run --release --example parse_bench DIR dump` prints every tree (or error)
-//! in `Debug` form, to compare two builds of the parser.
+//! in `Debug` form, to compare two builds of the parser (`hashes`: one hash of that form per
+//! file; `mutants`: hashes of prefixes and one-byte deletions of every file).
 
 use plimsoll::template::{FuncSet, ParseOptions, parse};
 use std::collections::HashSet;
@@ -75,6 +76,16 @@ fn main() {
                     println!("{name} {at} delete {:x} {:?}", h.finish(), r.err());
                 }
             }
+        }
+        return;
+    }
+    if mode == "hashes" {
+        // One line per file: a hash of the tree's (or error's) `Debug` form.
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        for (name, text) in &texts {
+            let mut h = DefaultHasher::new();
+            format!("{:?}", parse(text, &opts("t"))).hash(&mut h);
+            println!("{name} {:x}", h.finish());
         }
         return;
     }

@@ -299,6 +299,31 @@ const TRICKY: &[&str] = &[
     "a: b\n  &c\n",
     "a: 'b'\n  c\n",
     "a: b\n  \n  c\n",
+    // Where a plain scalar line stops: `: `, ` #`, a line break, the end; `:` and `#`
+    // inside the text, and spaces before the stop, are left to the text or trimmed.
+    "a: b:c d#e f  #g\n",
+    "a: b:  \nc: x:y:\n",
+    "a: x #\n  y\n",
+    "a: x\n  y #c\n  z\n",
+    "a: x\n  y:z  \n  #w\n",
+    "a: x#\n  #y\n",
+    "a: x:",
+    "a: x #",
+    "a: x   ",
+    "- a#b\n- c :d\n- e: f:g\n",
+    "a: \tx\t#y\t \n",
+    // Characters the fast path leaves to granit-parser, after a first block of plain bytes
+    // and across the boundary between two blocks.
+    "a: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\u{85}y\n",
+    "a: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\u{2028}y\n",
+    "a: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\u{feff}y\n",
+    "a: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\ty\n",
+    "a: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\ry\n",
+    "a: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\u{2028}\n",
+    "a: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\u{2028}\n",
+    "a: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\u{2028}\n",
+    "a: é\nb: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\u{85}\n",
+    "a: é\nb: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxé ü\n",
 ];
 
 #[test]
@@ -371,4 +396,25 @@ fn corpus_yaml_files_parse_the_same_on_both_paths() {
     }
     println!("differences: {differences}");
     assert_eq!(differences, 0);
+}
+
+/// Control characters, Unicode line breaks and byte order marks send the text to
+/// granit-parser wherever they are (the fast path checks the bytes a block at a time); other
+/// non-ASCII characters stay on the fast path.
+#[test]
+fn characters_the_fast_path_leaves_are_found_at_every_offset() {
+    for at in 0..140 {
+        let pad = "x".repeat(at);
+        for c in [
+            "\u{85}", "\u{9f}", "\u{2028}", "\u{2029}", "\u{feff}", "\u{fffe}", "\t", "\r",
+            "\u{1}", "\u{7f}",
+        ] {
+            let text = format!("a: {pad}{c}y\n");
+            assert!(parse_fast(&text).is_none(), "{at} {c:?}");
+        }
+        for c in ["é", "\u{a0}", "\u{2027}", "\u{202a}", "\u{fefe}", "😀"] {
+            let text = format!("a: {pad}{c}y\n");
+            assert!(check(&format!("{at} {c:?}"), &text), "{at} {c:?}");
+        }
+    }
 }

@@ -70,51 +70,23 @@ impl Tok {
     }
 }
 
-/// Up to eight bytes as one little-endian integer, zero-padded: a word compared in one step.
-const fn pack(w: &[u8]) -> u64 {
-    let mut v = 0u64;
-    let mut i = 0;
-    while i < w.len() {
-        v |= (w[i] as u64) << (8 * i);
-        i += 1;
-    }
-    v
-}
-
 /// The keyword (or `true`/`false`, as [`Tok::Bool`]) spelled by an identifier, if any.
-/// Identifiers hold no NUL byte, so zero padding cannot make two words equal.
 fn keyword(word: &[u8]) -> Option<Tok> {
-    const DOT: u64 = pack(b".");
-    const BLOCK: u64 = pack(b"block");
-    const BREAK: u64 = pack(b"break");
-    const CONTINUE: u64 = pack(b"continue");
-    const DEFINE: u64 = pack(b"define");
-    const ELSE: u64 = pack(b"else");
-    const END: u64 = pack(b"end");
-    const IF: u64 = pack(b"if");
-    const RANGE: u64 = pack(b"range");
-    const NIL: u64 = pack(b"nil");
-    const TEMPLATE: u64 = pack(b"template");
-    const WITH: u64 = pack(b"with");
-    const TRUE: u64 = pack(b"true");
-    const FALSE: u64 = pack(b"false");
-    if word.is_empty() || word.len() > 8 || word.contains(&0) {
-        return None;
-    }
-    Some(match pack(word) {
-        DOT => Tok::Dot,
-        BLOCK => Tok::Block,
-        BREAK => Tok::Break,
-        CONTINUE => Tok::Continue,
-        DEFINE => Tok::Define,
-        ELSE => Tok::Else,
-        END => Tok::End,
-        IF => Tok::If,
-        RANGE => Tok::Range,
-        NIL => Tok::Nil,
-        TEMPLATE => Tok::Template,
-        WITH => Tok::With,
-        TRUE | FALSE => Tok::Bool,
+    // A match on byte strings compares the length first, then a word of that length.
+    Some(match word {
+        b"." => Tok::Dot,
+        b"block" => Tok::Block,
+        b"break" => Tok::Break,
+        b"continue" => Tok::Continue,
+        b"define" => Tok::Define,
+        b"else" => Tok::Else,
+        b"end" => Tok::End,
+        b"if" => Tok::If,
+        b"range" => Tok::Range,
+        b"nil" => Tok::Nil,
+        b"template" => Tok::Template,
+        b"with" => Tok::With,
+        b"true" | b"false" => Tok::Bool,
         _ => return None,
     })
 }

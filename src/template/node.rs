@@ -93,11 +93,13 @@ pub enum Node {
     Text(Span),
     /// `{{pipeline}}`.
     Action(Action),
-    If(Branch),
-    Range(Branch),
-    With(Branch),
+    // Branches and template calls are boxed: a node is as small as an action, and lists
+    // of nodes are cheaper to build and move.
+    If(Box<Branch>),
+    Range(Box<Branch>),
+    With(Box<Branch>),
     /// `{{template "name" pipeline}}` or `{{block "name" pipeline}}`.
-    Template(TemplateCall),
+    Template(Box<TemplateCall>),
     Break(Tag),
     Continue(Tag),
 }
@@ -211,7 +213,8 @@ pub enum Operand {
         value: bool,
         span: Span,
     },
-    Number(Number),
+    /// Boxed: the largest operand, and a rare one.
+    Number(Box<Number>),
     String(StringLit),
     /// `( pipeline )`; the span includes the parentheses.
     Paren {
@@ -281,5 +284,22 @@ impl List {
             Node::Text(s) => src.get(s.range()).is_none_or(|t| t.trim().is_empty()),
             _ => false,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lists of nodes and operands are built and moved on every parse: the large, rare
+    /// variants stay boxed.
+    #[test]
+    fn nodes_and_operands_stay_small() {
+        let sizes = (
+            std::mem::size_of::<Node>(),
+            std::mem::size_of::<Operand>(),
+            std::mem::size_of::<Pipe>(),
+        );
+        assert!(sizes.0 <= 80 && sizes.1 <= 64, "{sizes:?}");
     }
 }

@@ -607,6 +607,7 @@ impl<'a> Parser<'a> {
             else_list,
             end,
         };
+        let b = Box::new(b);
         Ok(match kw.kind {
             Tok::If => Node::If(b),
             Tok::Range => Node::Range(b),
@@ -651,14 +652,14 @@ impl<'a> Parser<'a> {
             body,
             is_block: true,
         });
-        Ok(Node::Template(TemplateCall {
+        Ok(Node::Template(Box::new(TemplateCall {
             span,
             tag: open,
             is_block: true,
             name,
             name_span: token.span(),
             pipe: Some(pipe),
-        }))
+        })))
     }
 
     fn template_control(&mut self) -> PResult<Node> {
@@ -672,14 +673,14 @@ impl<'a> Parser<'a> {
             pipe = Some(self.pipeline(CONTEXT, Tok::RightDelim)?);
         }
         let tg = tag(ld, self.last);
-        Ok(Node::Template(TemplateCall {
+        Ok(Node::Template(Box::new(TemplateCall {
             span: tg.span,
             tag: tg,
             is_block: false,
             name,
             name_span: token.span(),
             pipe,
-        }))
+        })))
     }
 
     fn parse_template_name(&mut self, token: Token, context: &str) -> PResult<String> {
@@ -967,7 +968,7 @@ impl<'a> Parser<'a> {
                     token.kind == Tok::CharConstant,
                     token.kind == Tok::Complex,
                 ) {
-                    Ok(n) => Operand::Number(n),
+                    Ok(n) => Operand::Number(Box::new(n)),
                     Err(msg) => {
                         let kind = if msg == INVALID_SYNTAX {
                             ErrorKind::InvalidEscape

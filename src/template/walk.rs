@@ -3,6 +3,7 @@
 
 use super::node::*;
 use crate::source::Span;
+use std::sync::Arc;
 
 /// Callbacks for a depth-first, source-order walk. Every method has an empty default.
 pub trait Visitor {
@@ -94,7 +95,7 @@ pub struct FuncCall {
     /// Receives the previous pipeline stage's value as an extra last argument.
     pub piped: bool,
     /// The enclosing `define`/`block`, if any.
-    pub define: Option<String>,
+    pub define: Option<Arc<str>>,
 }
 
 /// Where a field chain starts.
@@ -117,7 +118,7 @@ pub struct FieldChain {
     pub path: Vec<String>,
     /// One span per name, covering `.name`.
     pub segments: Vec<Span>,
-    pub define: Option<String>,
+    pub define: Option<Arc<str>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,7 +138,7 @@ pub struct VarOccurrence {
     /// The variable name only (`$x` of `$x.a`).
     pub span: Span,
     pub kind: VarKind,
-    pub define: Option<String>,
+    pub define: Option<Arc<str>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -159,7 +160,7 @@ pub struct TemplateRef {
     /// The whole action or command.
     pub span: Span,
     pub kind: TemplateRefKind,
-    pub define: Option<String>,
+    pub define: Option<Arc<str>>,
 }
 
 /// What a [`Collect`] walk gathers: each public collector asks for one kind, so the walk
@@ -176,7 +177,8 @@ enum Want {
 #[derive(Default)]
 struct Collect<'f> {
     want: Want,
-    define: Option<String>,
+    /// Shared by everything collected in the same `define`.
+    define: Option<Arc<str>>,
     funcs: Vec<FuncCall>,
     fields: Vec<FieldChain>,
     vars: Vec<VarOccurrence>,
@@ -186,7 +188,7 @@ struct Collect<'f> {
 
 impl Visitor for Collect<'_> {
     fn enter_define(&mut self, d: &Define) {
-        self.define = Some(d.name.clone());
+        self.define = Some(Arc::from(d.name.as_str()));
     }
     fn leave_define(&mut self, _d: &Define) {
         self.define = None;

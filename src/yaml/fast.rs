@@ -34,6 +34,8 @@ pub fn decline_line(text: &str) -> Option<(u32, usize)> {
         line_start: 0,
         depth: 0,
         file: YamlFile::default(),
+        entries: Vec::new(),
+        items: Vec::new(),
     };
     p.stream().err().map(|b| (b.0, p.pos))
 }
@@ -70,6 +72,8 @@ pub fn parse(text: &str) -> Option<YamlFile> {
         line_start: 0,
         depth: 0,
         file: YamlFile::default(),
+        entries: Vec::new(),
+        items: Vec::new(),
     };
     p.stream().ok()?;
     Some(p.file)
@@ -78,49 +82,42 @@ pub fn parse(text: &str) -> Option<YamlFile> {
 /// No byte that the fast path leaves to granit-parser: tabs, carriage returns, other control
 /// characters, a byte order mark, and the Unicode line breaks and non-characters.
 fn plain_bytes(s: &[u8]) -> bool {
-    // Printable ASCII and line feeds, checked a block at a time without branches.
-    let ascii = s.chunks(64).all(|block| {
-        block.iter().fold(true, |ok, &b| {
+    // Printable ASCII and line feeds, checked a block at a time without branches; only the
+    // bytes of a block holding something else are looked at one by one.
+    for (n, block) in s.chunks(64).enumerate() {
+        let ascii = block.iter().fold(true, |ok, &b| {
             ok & ((0x20..0x7f).contains(&b) | (b == b'\n'))
-        })
-    });
-    if ascii {
-        return true;
-    }
-    let mut i = 0;
-    while i < s.len() {
-        let b = s[i];
-        if (0x20..0x7f).contains(&b) {
-            i += 1;
+        });
+        if ascii {
             continue;
         }
-        match b {
-            b'\n' => {}
-            0xc2 => {
-                // U+0080..U+009F: C1 controls, NEL
-                if matches!(s.get(i + 1), Some(0x80..=0x9f)) {
-                    return false;
-                }
+        let from = n * 64;
+        for i in from..from + block.len() {
+            if !plain_at(s, i) {
+                return false;
             }
-            0xe2 => {
-                // U+2028, U+2029
-                if s.get(i + 1) == Some(&0x80) && matches!(s.get(i + 2), Some(0xa8 | 0xa9)) {
-                    return false;
-                }
-            }
-            0xef => {
-                // U+FEFF, U+FFFE, U+FFFF
-                match (s.get(i + 1), s.get(i + 2)) {
-                    (Some(0xbb), Some(0xbf)) | (Some(0xbf), Some(0xbe | 0xbf)) => return false,
-                    _ => {}
-                }
-            }
-            0x80.. => {}
-            _ => return false,
         }
-        i += 1;
     }
     true
+}
+
+/// Whether the byte at `i` (with the bytes after it, for a multi-byte character) is one the
+/// fast path takes.
+fn plain_at(s: &[u8], i: usize) -> bool {
+    match s[i] {
+        0x20..=0x7e | b'\n' => true,
+        // U+0080..U+009F: C1 controls, NEL
+        0xc2 => !matches!(s.get(i + 1), Some(0x80..=0x9f)),
+        // U+2028, U+2029
+        0xe2 => !(s.get(i + 1) == Some(&0x80) && matches!(s.get(i + 2), Some(0xa8 | 0xa9))),
+        // U+FEFF, U+FFFE, U+FFFF
+        0xef => !matches!(
+            (s.get(i + 1), s.get(i + 2)),
+            (Some(0xbb), Some(0xbf)) | (Some(0xbf), Some(0xbe | 0xbf))
+        ),
+        0x80.. => true,
+        _ => false,
+    }
 }
 
 /// What the next line holds, once blank lines and comments are skipped.
@@ -140,6 +137,11 @@ struct P<'t> {
     line_start: usize,
     depth: usize,
     file: YamlFile,
+    /// Work stacks: the entries and items of the mappings and sequences being parsed. Each
+    /// collection collects from the length it found and moves its own into a vector of
+    /// exactly their number when it completes (no vector grows entry by entry).
+    entries: Vec<Entry>,
+    items: Vec<Node>,
 }
 
 fn is_blank_or_end(b: Option<&u8>) -> bool {
@@ -181,9 +183,7 @@ impl P<'_> {
     }
 
     fn skip_spaces(&mut self) {
-        while self.s.get(self.pos) == Some(&b' ') {
-            self.pos += 1;
-        }
+        self.pos += spaces(self.s.get(self.pos..).unwrap_or(&[]));
     }
 
     /// A `---` or `...` marker at the start of the line at `self.pos`.
@@ -352,13 +352,13 @@ impl P<'_> {
     fn block_map(&mut self, indent: usize, first: Node) -> R<Node> {
         self.enter()?;
         let start = first.span.start as usize;
-        let mut entries = Vec::new();
+        let base = self.entries.len();
         let mut key = first;
         loop {
             let colon = self.pos;
             self.pos += 1;
             let value = self.map_value(indent, colon)?;
-            entries.push(Entry { key, value });
+            self.entries.push(Entry { key, value });
             match self.next()? {
                 Next::Content(c) if c == indent => key = self.map_key()?,
                 Next::Content(c) if c > indent => return Err(bail()),
@@ -366,6 +366,7 @@ impl P<'_> {
             }
         }
         self.depth -= 1;
+        let entries = self.entries.split_off(base);
         Ok(self.map_node(start, start, entries))
     }
 
@@ -427,7 +428,7 @@ impl P<'_> {
     fn block_seq(&mut self, indent: usize, indentless: bool) -> R<Node> {
         self.enter()?;
         let mut start = self.pos;
-        let mut items = Vec::new();
+        let base = self.items.len();
         loop {
             self.pos += 1;
             // Where granit-parser marks the entry: after the dash, its spaces and a comment.
@@ -440,7 +441,7 @@ impl P<'_> {
                 self.comment();
             }
             let mark = self.pos;
-            if indentless && items.is_empty() {
+            if indentless && self.items.len() == base {
                 start = mark;
             }
             let item = match self.at(self.pos) {
@@ -450,7 +451,7 @@ impl P<'_> {
                 },
                 Some(_) => self.block_node(indent as isize, true)?,
             };
-            items.push(item);
+            self.items.push(item);
             match self.next()? {
                 Next::Content(c) if c == indent && self.dash() => {}
                 Next::Content(c) if c > indent || (c == indent && !indentless) => {
@@ -460,6 +461,7 @@ impl P<'_> {
             }
         }
         self.depth -= 1;
+        let items = self.items.split_off(base);
         Ok(seq_node(start, start, items))
     }
 
@@ -784,8 +786,10 @@ impl P<'_> {
     /// a block scalar.
     fn scalar_breaks(&mut self, indent: usize, breaks: &mut usize) {
         loop {
-            while self.col() < indent && self.at(self.pos) == Some(b' ') {
-                self.pos += 1;
+            if self.col() < indent {
+                let want = indent - self.col();
+                let s = self.s.get(self.pos..).unwrap_or(&[]);
+                self.pos += spaces(s.get(..want).unwrap_or(s));
             }
             if self.at(self.pos) != Some(b'\n') {
                 return;
@@ -913,30 +917,49 @@ impl P<'_> {
 /// One line of a plain scalar in block context from `from`: the end of its text (trailing
 /// spaces left out) and where it stops (a line break, `: `, ` #` or the end of the text).
 fn plain_line(s: &[u8], from: usize) -> (usize, usize) {
+    // Only `\n`, `:` and `#` can stop the scalar: jump from one to the next.
     let mut i = from;
-    let mut end = from;
-    while i < s.len() {
+    let stop = loop {
+        let Some(at) = memchr::memchr3(b'\n', b':', b'#', s.get(i..).unwrap_or(&[])) else {
+            break s.len().max(from);
+        };
+        i += at;
         match s[i] {
-            b'\n' => break,
-            b':' if is_blank_or_end(s.get(i + 1)) => break,
-            b' ' => {
-                if s.get(i + 1) == Some(&b'#') {
-                    break;
-                }
-            }
-            _ => end = i + 1,
+            b'\n' => break i,
+            b':' if is_blank_or_end(s.get(i + 1)) => break i,
+            // ` #`: the scalar stops at the space.
+            b'#' if i > from && s[i - 1] == b' ' => break i - 1,
+            _ => i += 1,
         }
-        i += 1;
+    };
+    // The end: after the last byte before `stop` that is not a space.
+    let end = s
+        .get(from..stop)
+        .unwrap_or(&[])
+        .iter()
+        .rposition(|&b| b != b' ')
+        .map_or(from, |p| from + p + 1);
+    (end, stop)
+}
+
+/// How many spaces `s` starts with, counted eight bytes at a time (indentation).
+fn spaces(s: &[u8]) -> usize {
+    let mut n = 0;
+    while let Some(w) = s.get(n..n + 8) {
+        let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        let other = w ^ 0x2020_2020_2020_2020;
+        if other != 0 {
+            // The first byte that is not a space is the lowest non-zero byte.
+            return n + (other.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
     }
-    (end, i)
+    n + s[n..].iter().take_while(|&&b| b == b' ').count()
 }
 
 /// The end of the line at `from` (the index of its `\n`, or the end of the text).
 fn memchr_nl(s: &[u8], from: usize) -> usize {
-    s[from..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(s.len(), |p| from + p)
+    memchr::memchr(b'\n', &s[from..]).map_or(s.len(), |p| from + p)
 }
 
 /// The first difference between two parsed files (nodes, spans, styles, values, comments,
@@ -1036,4 +1059,20 @@ fn node_difference(a: &Node, b: &Node) -> Option<String> {
         _ => return Some(format!("node at {:?}: kind", a.span)),
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spaces_counts_the_leading_spaces_at_every_length() {
+        for n in 0..40 {
+            for tail in ["", "a", "\n", " a", "\t ", "é"] {
+                let s = format!("{}{tail}", " ".repeat(n));
+                let want = s.bytes().take_while(|&b| b == b' ').count();
+                assert_eq!(spaces(s.as_bytes()), want, "{s:?}");
+            }
+        }
+    }
 }

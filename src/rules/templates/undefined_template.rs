@@ -88,7 +88,7 @@ fn check_chart(chart: &Chart, ctx: &Ctx, sink: &mut Sink) {
                 // Never executed: a `define` nothing calls, or the top level of a partial.
                 if let Some(live) = live.get_or_insert_with(|| reachable(&charts)) {
                     let runs = match &r.define {
-                        Some(d) => live.contains(d.as_str()),
+                        Some(d) => live.contains(&**d),
                         None => !t.partial,
                     };
                     if !runs {
