@@ -50,12 +50,8 @@ impl ParsedTemplate {
         if self.file.text.starts_with('\u{feff}') {
             return None;
         }
-        let helm = FuncSet::helm();
-        // The tree's function calls are collected once per tree, which repeated files share.
-        tree.calls()
-            .iter()
-            .all(|c| helm.contains(&c.name))
-            .then(|| tree.clone())
+        // Answered once per tree, which repeated files share.
+        tree.calls_only_helm_functions().then(|| tree.clone())
     }
 }
 

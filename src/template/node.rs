@@ -23,6 +23,8 @@ pub struct Template {
 pub(crate) struct Walked {
     pub calls: std::sync::OnceLock<Vec<crate::template::walk::FuncCall>>,
     pub includes: std::sync::OnceLock<Vec<crate::template::walk::TemplateRef>>,
+    /// Whether every function the tree calls is one Helm defines.
+    pub helm_functions_only: std::sync::OnceLock<bool>,
 }
 
 impl Clone for Walked {

@@ -339,6 +339,14 @@ impl Template {
         self.walked.calls.get_or_init(|| self.function_calls())
     }
 
+    /// Whether every function the tree calls is one Helm defines, answered once per tree.
+    pub fn calls_only_helm_functions(&self) -> bool {
+        *self.walked.helm_functions_only.get_or_init(|| {
+            let helm = crate::template::FuncSet::helm();
+            self.calls().iter().all(|c| helm.contains(&c.name))
+        })
+    }
+
     /// `template_refs(&["include"])`, collected once per tree.
     pub fn include_refs(&self) -> &[TemplateRef] {
         self.walked
