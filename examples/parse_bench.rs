@@ -6,45 +6,20 @@
 //! file; `mutants`: hashes of prefixes and one-byte deletions of every file).
 
 use plimsoll::template::{FuncSet, ParseOptions, parse};
-use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+#[path = "shared/distinct.rs"]
+mod distinct;
+
+use std::path::PathBuf;
 use std::time::Instant;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn collect(dir: &Path, in_templates: bool, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            let t = in_templates || p.file_name().is_some_and(|n| n == "templates");
-            collect(&p, t, out);
-        } else if in_templates {
-            out.push(p);
-        }
-    }
-}
-
 fn main() {
     let mut args = std::env::args().skip(1);
     let dir = PathBuf::from(args.next().expect("DIR"));
     let mode = args.next().unwrap_or_else(|| "1".to_string());
-    let mut paths = Vec::new();
-    collect(&dir, false, &mut paths);
-    let mut seen = HashSet::new();
-    let mut texts = Vec::new();
-    for p in paths {
-        let Ok(text) = std::fs::read_to_string(&p) else {
-            continue;
-        };
-        if seen.insert(text.clone()) {
-            texts.push((p.display().to_string(), text));
-        }
-    }
+    let texts = distinct::distinct_files(&dir, &|_, in_templates| in_templates);
     let opts = |name: &'static str| ParseOptions {
         check_functions: false,
         ..ParseOptions::new(name, FuncSet::helm())

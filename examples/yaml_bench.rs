@@ -4,27 +4,14 @@
 //! the `Debug` form of every tree, to compare two builds of the YAML parser.
 
 use plimsoll::yaml::{Node, NodeKind};
-use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+#[path = "shared/distinct.rs"]
+mod distinct;
+
+use std::path::PathBuf;
 use std::time::Instant;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            collect(&p, out);
-        } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
-            out.push(p);
-        }
-    }
-}
 
 fn sorted_indexes(n: &mut Node, out: &mut Vec<Vec<(String, u32)>>) {
     if let Some(index) = n.index.take() {
@@ -48,18 +35,9 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let dir = PathBuf::from(args.next().expect("DIR"));
     let mode = args.next().unwrap_or_else(|| "1".to_string());
-    let mut paths = Vec::new();
-    collect(&dir, &mut paths);
-    let mut seen = HashSet::new();
-    let mut texts = Vec::new();
-    for p in paths {
-        let Ok(text) = std::fs::read_to_string(&p) else {
-            continue;
-        };
-        if seen.insert(text.clone()) {
-            texts.push((p.display().to_string(), text));
-        }
-    }
+    let texts = distinct::distinct_files(&dir, &|p, _| {
+        p.extension().is_some_and(|x| x == "yaml" || x == "yml")
+    });
     if mode == "hashes" {
         use std::hash::{DefaultHasher, Hash, Hasher};
         for (name, text) in &texts {

@@ -31,6 +31,8 @@ pub mod source;
 pub mod suggest;
 pub mod suppress;
 pub mod template;
+#[cfg(test)]
+pub(crate) mod test_strings;
 pub mod yaml;
 
 /// A hash map for indexes built from chart text: foldhash, seeded per process (hostile keys

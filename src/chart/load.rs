@@ -63,16 +63,9 @@ impl Loader {
         self.read_checked(path, false)
     }
 
-    /// [`Loader::read`] of a path the directory walk found to be a regular file (after
-    /// following links): it is opened without asking its type first, since the type of what
-    /// was opened is checked anyway.
+    /// [`Loader::read`]; `regular` as for [`read_file`].
     fn read_checked(&mut self, path: &Path, regular: bool) -> Option<Vec<u8>> {
-        let read = if regular {
-            read_opened(path)
-        } else {
-            read_limited(path)
-        };
-        match read {
+        match read_file(path, regular) {
             Ok(bytes) => Some(bytes),
             Err(msg) => {
                 self.report_path(&unreadable::META, path, msg);
@@ -173,10 +166,36 @@ fn human_size(n: u64) -> String {
 
 /// Reads a regular file, refusing FIFOs, devices and files above [`MAX_FILE_SIZE`].
 pub fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+    read_file(path, false)
+}
+
+/// [`read_limited`]; with `regular`, for a path the directory walk found to be a regular file
+/// (after following links), the file is opened without asking its type first, since the type
+/// of what was opened is checked anyway.
+fn read_file(path: &Path, regular: bool) -> Result<Vec<u8>, String> {
     if let Some(text) = crate::overlay::get(path) {
         return Ok(text.to_vec());
     }
-    let meta = std::fs::metadata(path).map_err(|e| describe_io(path, &e))?;
+    if !regular {
+        // A FIFO or a device is refused before it is opened.
+        refuse(&std::fs::metadata(path).map_err(|e| describe_io(path, &e))?)?;
+    }
+    // The file may have been replaced by a FIFO since it was found: open without blocking and
+    // check what was opened.
+    let f = open_nonblocking(path).map_err(|e| describe_io(path, &e))?;
+    let opened = f.metadata().map_err(|e| describe_io(path, &e))?;
+    refuse(&opened)?;
+    // Reading through `take` stops at the size the open file reported, without a further
+    // read to find the end.
+    let mut buf = Vec::with_capacity(opened.len() as usize);
+    f.take(opened.len())
+        .read_to_end(&mut buf)
+        .map_err(|e| describe_io(path, &e))?;
+    Ok(buf)
+}
+
+/// Why a file of this type and size is not read, if it is not.
+fn refuse(meta: &std::fs::Metadata) -> Result<(), String> {
     if meta.is_dir() {
         return Err("is a folder where a file is expected".into());
     }
@@ -192,41 +211,7 @@ pub fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
             meta.len()
         ));
     }
-    // The file may have been replaced by a FIFO since the check above: open without blocking
-    // and check what was opened.
-    read_opened(path)
-}
-
-/// Opens `path` without blocking and reads it when what was opened is a regular file within
-/// the size limit. The read stops at the size the open file reported: no further call to
-/// learn that the end was reached.
-fn read_opened(path: &Path) -> Result<Vec<u8>, String> {
-    if let Some(text) = crate::overlay::get(path) {
-        return Ok(text.to_vec());
-    }
-    let f = open_nonblocking(path).map_err(|e| describe_io(path, &e))?;
-    let opened = f.metadata().map_err(|e| describe_io(path, &e))?;
-    if opened.is_dir() {
-        return Err("is a folder where a file is expected".into());
-    }
-    if !opened.is_file() {
-        return Err(
-            "is not a regular file (a FIFO, socket or device); Helm refuses to load it".into(),
-        );
-    }
-    if opened.len() > MAX_FILE_SIZE {
-        return Err(format!(
-            "file is larger than the limit of {} ({} bytes); not read",
-            human_size(MAX_FILE_SIZE),
-            opened.len()
-        ));
-    }
-    // Reading through `take` ends at that size without a read that finds the end.
-    let mut buf = Vec::with_capacity(opened.len() as usize);
-    f.take(opened.len())
-        .read_to_end(&mut buf)
-        .map_err(|e| describe_io(path, &e))?;
-    Ok(buf)
+    Ok(())
 }
 
 /// Opens a file for reading without blocking on a FIFO (whose open would wait for a writer).

@@ -25,8 +25,7 @@ pub struct YamlDoc {
 
 impl YamlDoc {
     pub fn parse(file: File) -> YamlDoc {
-        let yaml = crate::incremental::parse_yaml(&file.text, false);
-        YamlDoc { file, yaml }
+        YamlDoc::parse_chart_file(file, false)
     }
 
     /// [`YamlDoc::parse`] of a chart's file; a file of a subchart vendored in a `charts/` folder

@@ -545,17 +545,7 @@ mod tests {
             "-", "--", "---", "\n", " ", "\r", "\t", "\x0C", "\x0B", "a", "é",
         ];
         let mut texts = vec![String::new()];
-        let mut layer = vec![String::new()];
-        for _ in 0..5 {
-            let mut next = Vec::new();
-            for t in &layer {
-                for a in alphabet {
-                    next.push(format!("{t}{a}"));
-                }
-            }
-            texts.extend(next.iter().cloned());
-            layer = next;
-        }
+        texts.extend(crate::test_strings::every_string(&alphabet, 5));
         assert!(texts.len() > 150_000);
         for text in &texts {
             let want: Vec<(usize, usize)> =

@@ -702,6 +702,24 @@ impl Emitter {
         self.column = 0;
     }
 
+    /// Writes the run of ASCII characters at `i` up to a break (or a space, with
+    /// `spaces_end`) at once, one column each as [`Self::write`] counts them; with no such run,
+    /// one character.
+    fn write_ascii_run(&mut self, v: &[u8], i: &mut usize, spaces_end: bool) {
+        let run = v[*i..]
+            .iter()
+            .take_while(|&&b| {
+                b.is_ascii() && b != b'\r' && b != b'\n' && !(spaces_end && b == b' ')
+            })
+            .count();
+        if run == 0 {
+            return self.write(v, i);
+        }
+        self.buf.extend_from_slice(&v[*i..*i + run]);
+        self.column += run;
+        *i += run;
+    }
+
     /// Copies one character of `v` at `*i`.
     fn write(&mut self, v: &[u8], i: &mut usize) {
         let w = width(v[*i]).min(v.len() - *i);
@@ -910,19 +928,7 @@ impl Emitter {
                 if breaks {
                     self.write_indent();
                 }
-                // A run of ASCII characters that are neither spaces nor breaks is copied at
-                // once: each is one column, as `write` would count it.
-                let run = v[i..]
-                    .iter()
-                    .take_while(|&&b| b.is_ascii() && !matches!(b, b' ' | b'\r' | b'\n'))
-                    .count();
-                if run > 0 {
-                    self.buf.extend_from_slice(&v[i..i + run]);
-                    self.column += run;
-                    i += run;
-                } else {
-                    self.write(v, &mut i);
-                }
+                self.write_ascii_run(v, &mut i, true);
                 self.indention = false;
                 spaces = false;
                 breaks = false;
@@ -1113,19 +1119,7 @@ impl Emitter {
                 if breaks {
                     self.write_indent();
                 }
-                // A run of ASCII characters without a break is copied at once (one column
-                // each, as `write` counts).
-                let run = v[i..]
-                    .iter()
-                    .take_while(|&&b| b.is_ascii() && !matches!(b, b'\r' | b'\n'))
-                    .count();
-                if run > 0 {
-                    self.buf.extend_from_slice(&v[i..i + run]);
-                    self.column += run;
-                    i += run;
-                } else {
-                    self.write(v, &mut i);
-                }
+                self.write_ascii_run(v, &mut i, false);
                 self.indention = false;
                 breaks = false;
             }

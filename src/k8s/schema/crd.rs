@@ -32,19 +32,10 @@ impl LazyFile {
     /// `kind` key (in block, flow or JSON style, any ASCII case, after an anchor or a tag), or
     /// uses an alias as one.
     fn types_for(&self, kind: &str) -> Option<&CrdSet> {
-        if let Some(t) = self.types.get() {
-            return Some(t);
+        match self.types.get() {
+            Some(t) => Some(t),
+            None => may_define(&self.file.text, kind).then(|| self.all()),
         }
-        if !may_define(&self.file.text, kind) {
-            return None;
-        }
-        Some(self.types.get_or_init(|| {
-            let mut set = CrdSet::default();
-            set.add_docs(std::slice::from_ref(&crate::chart::YamlDoc::parse(
-                self.file.clone(),
-            )));
-            set
-        }))
     }
 
     /// All the file's types (read now if they were not).

@@ -207,17 +207,7 @@ mod tests {
             ">= 1.19-0 < v1.30.1-eks.1+build.5".into(),
             "~1.2 || ^v2.x.0-".into(),
         ];
-        let mut layer = vec![String::new()];
-        for _ in 0..5 {
-            let mut next = Vec::new();
-            for t in &layer {
-                for a in alphabet {
-                    next.push(format!("{t}{a}"));
-                }
-            }
-            texts.extend(next.iter().cloned());
-            layer = next;
-        }
+        texts.extend(crate::test_strings::every_string(&alphabet, 5));
         assert!(texts.len() > 500_000);
         for text in &texts {
             let want: Vec<Version> = re
