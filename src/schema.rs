@@ -230,6 +230,61 @@ pub fn validate(validator: &jsonschema::Validator, root: &Node) -> Vec<(Span, St
 mod tests {
     use super::*;
 
+    /// The meta-schema check of each draft (generated at build time by jsonschema's `macros`
+    /// feature) names the offending keyword and says what is wrong with it.
+    #[test]
+    fn invalid_schemas_name_the_keyword() {
+        let cases = [
+            (
+                r#"{"type":"int"}"#,
+                "/type",
+                "\"int\" is not valid under any of the schemas listed in the 'anyOf' keyword",
+            ),
+            (
+                r#"{"properties":{"a":{"required":"x"}}}"#,
+                "/properties/a/required",
+                "\"x\" is not of type \"array\"",
+            ),
+            (
+                r#"{"$defs":{"x":{"pattern":5}}}"#,
+                "/$defs/x/pattern",
+                "5 is not of type \"string\"",
+            ),
+            (
+                r#"{"$schema":"http://json-schema.org/draft-04/schema#","required":[]}"#,
+                "/required",
+                "[] has less than 1 item",
+            ),
+            (
+                r#"{"$schema":"http://json-schema.org/draft-07/schema#","properties":{"a":{"minimum":"x"}}}"#,
+                "/properties/a/minimum",
+                "\"x\" is not of type \"number\"",
+            ),
+            (
+                r#"{"$schema":"https://json-schema.org/draft/2019-09/schema","properties":{"a":{"maxLength":-1}}}"#,
+                "/properties/a/maxLength",
+                "-1 is less than the minimum of 0",
+            ),
+        ];
+        for (text, pointer, message) in cases {
+            let file = crate::source::SourceFile::new("values.schema.json", text.to_string());
+            match compile(&file) {
+                Err(SchemaProblem::Schema {
+                    pointer: p,
+                    message: m,
+                }) => {
+                    assert_eq!((p.as_str(), m.as_str()), (pointer, message), "{text}");
+                }
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+        let good = r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"n":{"type":"integer"}}}"#;
+        let file = crate::source::SourceFile::new("values.schema.json", good.to_string());
+        let v = compile(&file).expect("valid schema");
+        assert!(v.is_valid(&serde_json::json!({"n": 1})));
+        assert!(!v.is_valid(&serde_json::json!({"n": "x"})));
+    }
+
     #[test]
     fn errors_land_on_keys_and_values() {
         let schema = serde_json::json!({
