@@ -165,10 +165,7 @@ impl Builder<'_> {
                     .unwrap_or(Span::empty(self.doc_start));
                 self.file.documents.push(Document { root, span });
             }
-            Event::Comment(text, _) => self.file.comments.push(Comment {
-                span,
-                text: text.into_owned(),
-            }),
+            Event::Comment(..) => self.file.comments.push(Comment { span }),
             Event::Scalar(text, style, anchor, tag) => {
                 let style = match style {
                     ScalarStyle::Plain => Style::Plain,
@@ -624,6 +621,7 @@ mod tests {
         let f = parse(text);
         assert_eq!(f.comments.len(), 2);
         assert_eq!(&text[f.comments[1].span.range()], "# right");
+        assert_eq!(f.comments[1].text(text), " right");
         let a = f.root().unwrap().get("a").unwrap();
         assert_eq!(&text[a.span.range()], "1");
     }

@@ -292,12 +292,19 @@ impl Entry {
     }
 }
 
-/// A YAML comment with its span (covering `#` up to the end of the line).
+/// A YAML comment with its span (covering `#` up to the end of the line). Its text is the
+/// source's: most files have hundreds of comments and nothing reads them from the tree.
 #[derive(Clone, Debug)]
 pub struct Comment {
     pub span: Span,
-    /// The text after `#`.
-    pub text: String,
+}
+
+impl Comment {
+    /// The text after `#`, read from the source the comment was parsed from.
+    pub fn text<'a>(&self, src: &'a str) -> &'a str {
+        src.get(self.span.start as usize + 1..self.span.end as usize)
+            .unwrap_or("")
+    }
 }
 
 /// One document of a stream.
