@@ -104,6 +104,29 @@ pub(crate) enum TemplateUse {
 
 /// How the chart's templates use the value at `path` (a dotted values path as
 /// [`crate::chart::values::all`] writes it).
+/// When `path` starts with `segments` joined by dots: the length of that joined text (the
+/// segments are compared in place, not joined).
+fn joined_prefix(segments: &[String], path: &str) -> Option<usize> {
+    let mut at = 0;
+    for (i, seg) in segments.iter().enumerate() {
+        if i > 0 {
+            at += path.get(at..)?.strip_prefix('.').map(|_| 1)?;
+        }
+        path.get(at..)?.strip_prefix(seg.as_str())?;
+        at += seg.len();
+    }
+    Some(at)
+}
+
+/// Whether `segments` joined by dots is the empty text.
+fn joined_is_empty(segments: &[String]) -> bool {
+    match segments {
+        [] => true,
+        [only] => only.is_empty(),
+        _ => false,
+    }
+}
+
 pub(crate) fn template_use(chart: &Chart, path: &str) -> TemplateUse {
     let conditions = chart
         .chart_yaml
@@ -120,38 +143,81 @@ pub(crate) fn template_use(chart: &Chart, path: &str) -> TemplateUse {
         return TemplateUse::Tested;
     }
     let reads = chart.value_reads();
-    let joined = reads.joined();
-    let (mut read, mut tested, mut printed_unguarded) = (false, false, false);
-    for (r, p) in reads.reads.iter().zip(joined).filter(|(r, _)| r.checkable) {
-        if p == path {
+    let (mut read, mut tested, mut printed_unguarded, mut guarded) = (false, false, false, false);
+    for r in reads.reads.iter().filter(|r| r.checkable) {
+        let at = joined_prefix(&r.path, path);
+        if at == Some(path.len()) {
             if r.test {
                 tested = true;
             } else if r.guard_len < r.path.len() {
                 printed_unguarded = true;
+            } else {
+                guarded = true;
             }
             read = true;
         } else if (r.whole || !r.test)
-            && (p.is_empty()
-                || path
-                    .strip_prefix(p.as_str())
-                    .is_some_and(|rest| rest.starts_with(['.', '['])))
+            && (joined_is_empty(&r.path) || at.is_some_and(|n| path[n..].starts_with(['.', '['])))
         {
             read = true;
         }
     }
     // `{{ if .Values.x }}…{{ .Values.x | quote }}{{ end }}`: tested only for presence before it is
     // printed, the way an optional text setting is written.
-    let only_guards = reads
-        .reads
-        .iter()
-        .zip(joined)
-        .any(|(r, p)| r.checkable && !r.test && r.guard_len >= r.path.len() && p == path)
-        && !printed_unguarded;
+    let only_guards = guarded && !printed_unguarded;
     if tested && !only_guards {
         TemplateUse::Tested
     } else if read {
         TemplateUse::Read
     } else {
         TemplateUse::Unknown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{joined_is_empty, joined_prefix};
+
+    /// The in-place comparison answers what joining the segments and comparing the text would,
+    /// dots and empty segments included.
+    #[test]
+    fn joined_prefix_matches_joining() {
+        let segs: &[&[&str]] = &[
+            &[],
+            &[""],
+            &["", ""],
+            &["a"],
+            &["a", "b"],
+            &["a.b"],
+            &["a", ""],
+            &["", "a"],
+            &["image", "tag"],
+            &["image", "tag", "x"],
+            &["a", "b.c"],
+        ];
+        let paths = [
+            "",
+            ".",
+            "a",
+            "a.",
+            "a.b",
+            "a.b.c",
+            "a[0]",
+            "a.b[1]",
+            ".a",
+            "image.tag",
+            "image",
+            "image.tags",
+            "a..",
+            "a.bc",
+        ];
+        for s in segs {
+            let owned: Vec<String> = s.iter().map(|x| x.to_string()).collect();
+            let joined = owned.join(".");
+            for p in paths {
+                let want = p.starts_with(&joined).then_some(joined.len());
+                assert_eq!(joined_prefix(&owned, p), want, "{s:?} {p:?}");
+            }
+            assert_eq!(joined_is_empty(&owned), joined.is_empty(), "{s:?}");
+        }
     }
 }
