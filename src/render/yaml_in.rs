@@ -215,12 +215,14 @@ fn convert(node: &Node, file: Option<u32>, depth: &mut usize) -> Result<Value, S
             }))
         }
         NodeKind::Map(entries) => {
-            let mut out = BTreeMap::new();
+            let mut out = Vec::with_capacity(entries.len());
             for e in entries {
                 let key = key_string(&e.key)?;
                 let v = convert(&e.value, file, depth)?;
-                out.insert(key, v);
+                out.push((key, v));
             }
+            // Built in one go from the sorted entries; of duplicate keys the last one stays.
+            let out: BTreeMap<String, Value> = out.into_iter().collect();
             Kind::Map(Arc::new(Map::new(Elem::Any, MapType::Plain, out)))
         }
     };
