@@ -117,13 +117,12 @@ mod shared {
     type Key = (usize, Option<u32>, Target);
     type Entry = (Weak<YamlFile>, Result<Value, String>);
 
-    /// Conversions by tree; those of freed trees are dropped once the table has doubled
-    /// since the last sweep, so it holds about twice what is alive at most (the trees of
-    /// the charts being linted, and the parses [`crate::run_share`] keeps).
+    /// Conversions by tree. Those of freed trees are dropped whenever one is added, so the
+    /// table holds conversions of live trees only: the values files of the charts being
+    /// linted, and those of the parses [`crate::run_share`] keeps (within its bound).
     #[derive(Default)]
     struct Cache {
         map: crate::FastMap<Key, Entry>,
-        next_sweep: usize,
     }
 
     /// A bound even if every tree stays alive: past it everything is forgotten (a miss only
@@ -154,12 +153,9 @@ mod shared {
         }
         let value = convert();
         let mut c = cache().lock().unwrap_or_else(|e| e.into_inner());
-        if c.map.len() >= c.next_sweep {
-            c.map.retain(|_, (weak, _)| weak.strong_count() > 0);
-            if c.map.len() >= LIMIT {
-                c.map.clear();
-            }
-            c.next_sweep = (2 * c.map.len()).max(64);
+        c.map.retain(|_, (weak, _)| weak.strong_count() > 0);
+        if c.map.len() >= LIMIT {
+            c.map.clear();
         }
         c.map.insert(key, (Arc::downgrade(tree), value.clone()));
         value
