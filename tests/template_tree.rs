@@ -200,8 +200,8 @@ fn literals_are_decoded() {
         panic!()
     };
     let args = &a.pipe.cmds[0].args;
-    assert!(matches!(&args[1], Operand::String(s) if s.value == "a\tb" && !s.raw));
-    assert!(matches!(&args[2], Operand::String(s) if s.value == "r\\n}}" && s.raw));
+    assert!(matches!(&args[1], Operand::String(s) if &*s.value == "a\tb" && !s.raw));
+    assert!(matches!(&args[2], Operand::String(s) if &*s.value == "r\\n}}" && s.raw));
     assert!(matches!(&args[3], Operand::Number(n) if n.int == 120));
     assert!(matches!(&args[4], Operand::Number(n) if n.int == 16 && n.is_uint));
     assert!(matches!(&args[5], Operand::Number(n) if n.float == 1.5 && !n.is_int));

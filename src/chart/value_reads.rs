@@ -834,7 +834,7 @@ impl<'a> Walker<'a> {
         }
         self.guards.truncate(guards_before);
         let literal = |i: usize| match cmd.args.get(i + 1) {
-            Some(Operand::String(s)) => Some((s.value.clone(), s.span)),
+            Some(Operand::String(s)) => Some((s.value.to_string(), s.span)),
             _ => None,
         };
         if let Some(p) = piped {

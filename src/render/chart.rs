@@ -215,7 +215,7 @@ fn read_meta(chart: &Chart) -> Result<(ChartMeta, Option<Vec<Dependency>>), Temp
         return Err(TemplateError::new("Chart.yaml file is missing"));
     };
     // Errors as sigs.k8s.io/yaml reports them, through the same reader as values files.
-    if let Err(e) = yaml_in::load_parsed(&doc.file.text, &doc.yaml, None, Target::Any) {
+    if let Err(e) = yaml_in::load_shared(&doc.file.text, &doc.yaml, None, Target::Any) {
         return Err(TemplateError::new(format!("cannot load Chart.yaml: {e}")));
     }
     let empty = Node {
@@ -346,7 +346,7 @@ fn load(
         None => Table::new(),
         Some(doc) => {
             let id = table.add(&doc.file);
-            match yaml_in::load_parsed(&doc.file.text, &doc.yaml, Some(id), Target::Map) {
+            match yaml_in::load_shared(&doc.file.text, &doc.yaml, Some(id), Target::Map) {
                 Ok(v) => coalesce::table(&v).cloned().unwrap_or_default(),
                 Err(e) => {
                     return Err(TemplateError::new(format!("cannot load values.yaml: {e}")));
@@ -1183,5 +1183,66 @@ mod rel_name_tests {
                 "{root} {path}"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod shared_values_tests {
+    use super::*;
+
+    fn write(dir: &Path, rel: &str, text: &str) {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    /// The text of the one rendered file.
+    fn rendered(chart: &Chart) -> String {
+        let r = render(chart, &UserValues::default(), &RenderOptions::default()).unwrap();
+        assert_eq!(r.outputs.len(), 1);
+        r.outputs[0].1.text.clone()
+    }
+
+    #[test]
+    fn a_render_that_changes_values_in_place_leaves_the_next_render_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "app/Chart.yaml",
+            "apiVersion: v2\nname: app\nversion: 1.0.0\n",
+        );
+        write(dir.path(), "app/values.yaml", "a:\n  b: 1\nlist: [x]\n");
+        // Prints the values, then changes them in place every way Go templates can.
+        write(
+            dir.path(),
+            "app/templates/cm.yaml",
+            concat!(
+                "# b: {{ .Values.a.b }} c: {{ .Values.c | default \"none\" }} ",
+                "d: {{ .Values.a.d | default \"none\" }} list: {{ .Values.list }}\n",
+                "{{- $_ := set .Values.a \"b\" 2 }}",
+                "{{- $_ := set .Values \"c\" \"set\" }}",
+                "{{- $_ := merge .Values.a (dict \"d\" \"merged\") }}",
+                "{{- $_ := unset .Values \"list\" }}",
+                "\n# after: {{ .Values.a.b }} {{ .Values.c }} {{ .Values.a.d }} {{ .Values.list }}\n",
+            ),
+        );
+        let chart = load_chart(&dir.path().join("app")).unwrap();
+        let first = rendered(&chart);
+        assert_eq!(
+            first,
+            "# b: 1 c: none d: none list: [x]\n# after: 2 set merged \n"
+        );
+        // The second render reads the same conversion of values.yaml.
+        let values = chart.values.as_ref().unwrap();
+        let a = yaml_in::load_shared(&values.file.text, &values.yaml, Some(0), Target::Map);
+        let b = yaml_in::load_shared(&values.file.text, &values.yaml, Some(0), Target::Map);
+        match (&a.unwrap().kind, &b.unwrap().kind) {
+            (Kind::Map(x), Kind::Map(y)) => assert!(Arc::ptr_eq(x, y)),
+            _ => panic!("values are a map"),
+        }
+        assert_eq!(rendered(&chart), first);
+        // And a chart loaded again (its own tree) renders the same.
+        let again = load_chart(&dir.path().join("app")).unwrap();
+        assert_eq!(rendered(&again), first);
     }
 }

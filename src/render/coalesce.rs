@@ -224,6 +224,11 @@ fn coalesce_globals(log: &mut Log, dest: &mut Table, src: &Table, prefix: &str) 
 
 /// `coalesceValues`: the chart's defaults under `v`.
 fn coalesce_chart_values(log: &mut Log, c: &ChartNode, v: &mut Table, prefix: &str, merge: bool) {
+    if v.is_empty() {
+        // Every key is missing: the defaults as they are, copied in one go.
+        v.clone_from(&c.values);
+        return;
+    }
     let sub_prefix = concat_prefix(prefix, &c.name);
     for (key, val) in &c.values {
         match v.get_mut(key) {
@@ -261,6 +266,11 @@ fn coalesce_chart_values(log: &mut Log, c: &ChartNode, v: &mut Table, prefix: &s
 
 /// `coalesceTablesFullKey`: `src` under `dst` (`dst` wins).
 pub fn coalesce_tables(log: &mut Log, dst: &mut Table, src: &Table, prefix: &str, merge: bool) {
+    if dst.is_empty() {
+        // Every key is missing: `src` as it is, copied in one go.
+        dst.clone_from(src);
+        return;
+    }
     for (key, val) in src {
         // The full key is made only for a nested table or a warning, not for every key.
         let fullkey = || concat_prefix(prefix, key);

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The Go type a document is decoded into, which decides the error for a mismatch.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Target {
     /// `interface {}`: anything goes.
     Any,
@@ -88,6 +88,80 @@ pub fn load_parsed(
     fit(value, target)
 }
 
+/// [`load_parsed`] of a values file, converted once per run and shared: a subchart vendored
+/// in many charts (a library chart in every one) has its values file parsed into one tree
+/// (see [`crate::run_share`]), and every render of every chart holding it, in every scenario,
+/// reads the same conversion.
+///
+/// Sharing is safe because template values are immutable: functions that change a map in
+/// place (`set`, `merge`, ...) build a new map and the executor records the replacement for
+/// its own render only ([`crate::render::exec`]'s redirects), so no render sees another's
+/// changes. A conversion is reused only for the same tree (the same allocation, alive), the
+/// same file id (origins carry it) and the same target.
+pub fn load_shared(
+    text: &str,
+    parsed: &Arc<YamlFile>,
+    file: Option<u32>,
+    target: Target,
+) -> Result<Value, String> {
+    shared::get(parsed, file, target, || {
+        load_parsed(text, parsed, file, target)
+    })
+}
+
+mod shared {
+    use super::{Target, Value};
+    use crate::yaml::YamlFile;
+    use std::sync::{Arc, Mutex, OnceLock, Weak};
+
+    type Key = (usize, Option<u32>, Target);
+    type Entry = (Weak<YamlFile>, Result<Value, String>);
+
+    /// Conversions by tree. Those of freed trees are dropped whenever one is added, so the
+    /// table holds conversions of live trees only: the values files of the charts being
+    /// linted, and those of the parses [`crate::run_share`] keeps (within its bound).
+    #[derive(Default)]
+    struct Cache {
+        map: crate::FastMap<Key, Entry>,
+    }
+
+    /// A bound even if every tree stays alive: past it everything is forgotten (a miss only
+    /// costs a conversion).
+    const LIMIT: usize = 4096;
+
+    fn cache() -> &'static Mutex<Cache> {
+        static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+        CACHE.get_or_init(Default::default)
+    }
+
+    pub(super) fn get(
+        tree: &Arc<YamlFile>,
+        file: Option<u32>,
+        target: Target,
+        convert: impl FnOnce() -> Result<Value, String>,
+    ) -> Result<Value, String> {
+        // The weak reference keeps the tree's allocation (not its contents) until the entry
+        // goes, so its address cannot be reused by another tree meanwhile.
+        let key = (Arc::as_ptr(tree) as usize, file, target);
+        {
+            let c = cache().lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((weak, value)) = c.map.get(&key)
+                && weak.strong_count() > 0
+            {
+                return value.clone();
+            }
+        }
+        let value = convert();
+        let mut c = cache().lock().unwrap_or_else(|e| e.into_inner());
+        c.map.retain(|_, (weak, _)| weak.strong_count() > 0);
+        if c.map.len() >= LIMIT {
+            c.map.clear();
+        }
+        c.map.insert(key, (Arc::downgrade(tree), value.clone()));
+        value
+    }
+}
+
 /// Converts one node (and everything under it) as the JSON round trip of sigs.k8s.io/yaml
 /// leaves it.
 pub fn node_to_value(node: &Node, file: Option<u32>) -> Result<Value, String> {
@@ -137,12 +211,14 @@ fn convert(node: &Node, file: Option<u32>, depth: &mut usize) -> Result<Value, S
             }))
         }
         NodeKind::Map(entries) => {
-            let mut out = BTreeMap::new();
+            let mut out = Vec::with_capacity(entries.len());
             for e in entries {
                 let key = key_string(&e.key)?;
                 let v = convert(&e.value, file, depth)?;
-                out.insert(key, v);
+                out.push((key, v));
             }
+            // Built in one go from the sorted entries; of duplicate keys the last one stays.
+            let out: BTreeMap<String, Value> = out.into_iter().collect();
             Kind::Map(Arc::new(Map::new(Elem::Any, MapType::Plain, out)))
         }
     };
@@ -332,5 +408,52 @@ mod tests {
                 .unwrap_err()
                 .starts_with("error converting YAML to JSON: yaml: line ")
         );
+    }
+}
+
+#[cfg(test)]
+mod shared_tests {
+    use super::*;
+
+    fn map(v: &Value) -> &Arc<Map> {
+        match &v.kind {
+            Kind::Map(m) => m,
+            _ => panic!("not a map"),
+        }
+    }
+
+    #[test]
+    fn one_conversion_per_tree_file_id_and_target() {
+        let text = "a:\n  b: hello\n";
+        let tree = Arc::new(yaml::parse(text));
+        let first = load_shared(text, &tree, Some(4), Target::Map).unwrap();
+        let again = load_shared(text, &tree, Some(4), Target::Map).unwrap();
+        assert!(Arc::ptr_eq(map(&first), map(&again)));
+        // Another file id: origins name that file.
+        let other = load_shared(text, &tree, Some(9), Target::Map).unwrap();
+        assert!(!Arc::ptr_eq(map(&first), map(&other)));
+        let b = map(map(&other).entries.get("a").unwrap())
+            .entries
+            .get("b")
+            .unwrap();
+        assert_eq!(b.origin.map(|o| o.file), Some(9));
+        // Another target: its own type.
+        let values = load_shared(text, &tree, Some(4), Target::ChartValues).unwrap();
+        assert_eq!(values.type_name(), "chartutil.Values");
+        assert_eq!(first.type_name(), "map[string]interface {}");
+        // Another tree of the same text: converted on its own, equal.
+        let tree2 = Arc::new(yaml::parse(text));
+        let second = load_shared(text, &tree2, Some(4), Target::Map).unwrap();
+        assert!(!Arc::ptr_eq(map(&first), map(&second)));
+        assert_eq!(
+            map(&second).entries.keys().collect::<Vec<_>>(),
+            map(&first).entries.keys().collect::<Vec<_>>()
+        );
+        // Errors are the same each time.
+        let bad = Arc::new(yaml::parse("- a\n"));
+        let e1 = load_shared("- a\n", &bad, None, Target::Map).unwrap_err();
+        let e2 = load_shared("- a\n", &bad, None, Target::Map).unwrap_err();
+        assert_eq!(e1, e2);
+        assert!(e1.contains("cannot unmarshal array"), "{e1}");
     }
 }

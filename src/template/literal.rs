@@ -3,12 +3,14 @@
 
 use super::node::Number;
 use crate::source::Span;
+use std::borrow::Cow;
 
 /// Go's `strconv.ErrSyntax` text.
 pub(crate) const INVALID_SYNTAX: &str = "invalid syntax";
 
-/// `strconv.Unquote` for a `"…"` or `` `…` `` token. Returns `None` on invalid syntax.
-pub(crate) fn unquote(s: &str) -> Option<String> {
+/// `strconv.Unquote` for a `"…"` or `` `…` `` token. Returns `None` on invalid syntax. The
+/// text between the quotes is returned as it is when unquoting leaves it unchanged.
+pub(crate) fn unquote(s: &str) -> Option<Cow<'_, str>> {
     let bytes = s.as_bytes();
     if bytes.len() < 2 {
         return None;
@@ -23,12 +25,16 @@ pub(crate) fn unquote(s: &str) -> Option<String> {
             if inner.contains('`') {
                 return None;
             }
-            Some(inner.replace('\r', ""))
+            Some(if inner.contains('\r') {
+                Cow::Owned(inner.replace('\r', ""))
+            } else {
+                Cow::Borrowed(inner)
+            })
         }
         b'"' => {
             // Most literals have no escapes: the text between the quotes is the value.
             if memchr::memchr3(b'\\', b'"', b'\n', inner.as_bytes()).is_none() {
-                return Some(inner.to_string());
+                return Some(Cow::Borrowed(inner));
             }
             let mut out: Vec<u8> = Vec::with_capacity(inner.len());
             let mut rest = inner;
@@ -46,10 +52,10 @@ pub(crate) fn unquote(s: &str) -> Option<String> {
                 }
                 rest = tail;
             }
-            Some(match String::from_utf8(out) {
+            Some(Cow::Owned(match String::from_utf8(out) {
                 Ok(s) => s,
                 Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-            })
+            }))
         }
         _ => None,
     }
@@ -467,7 +473,7 @@ mod tests {
         ] {
             assert_eq!(
                 unquote(&format!("\"{text}\"")),
-                Some(text.to_string()),
+                Some(text.into()),
                 "{text:?}"
             );
         }

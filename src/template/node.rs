@@ -259,7 +259,9 @@ impl Operand {
 pub struct StringLit {
     pub span: Span,
     /// The value after unquoting. Escapes producing invalid UTF-8 are replaced (U+FFFD).
-    pub value: String,
+    /// Shared: the renderer hands it out as a template value each time the literal is
+    /// evaluated, without a copy.
+    pub value: std::sync::Arc<str>,
     pub raw: bool,
 }
 

@@ -393,7 +393,7 @@ impl<'a> Parser<'a> {
     fn parse_definition_inner(&mut self, delim: Token) -> PResult<()> {
         const CONTEXT: &str = "define clause";
         let name_tok = self.expect_one_of(Tok::String, Tok::RawString, CONTEXT)?;
-        let Some(name) = unquote(self.val(name_tok)) else {
+        let Some(name) = unquote(self.val(name_tok)).map(|n| n.into_owned()) else {
             return Err(self.errorf(ErrorKind::InvalidEscape, INVALID_SYNTAX.into()));
         };
         let rd = self.expect(Tok::RightDelim, CONTEXT)?;
@@ -686,7 +686,7 @@ impl<'a> Parser<'a> {
     fn parse_template_name(&mut self, token: Token, context: &str) -> PResult<String> {
         match token.kind {
             Tok::String | Tok::RawString => match unquote(self.val(token)) {
-                Some(s) => Ok(s),
+                Some(s) => Ok(s.into_owned()),
                 None => Err(self.errorf(ErrorKind::InvalidEscape, INVALID_SYNTAX.into())),
             },
             _ => Err(self.unexpected(token, context)),
@@ -997,7 +997,7 @@ impl<'a> Parser<'a> {
             Tok::String | Tok::RawString => match unquote(self.val(token)) {
                 Some(value) => Operand::String(StringLit {
                     span,
-                    value,
+                    value: value.into(),
                     raw: token.kind == Tok::RawString,
                 }),
                 None => return Err(self.errorf(ErrorKind::InvalidEscape, INVALID_SYNTAX.into())),

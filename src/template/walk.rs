@@ -246,7 +246,7 @@ impl Visitor for Collect<'_> {
                     && let Some(Operand::String(s)) = cmd.args.get(1)
                 {
                     self.refs.push(TemplateRef {
-                        name: s.value.clone(),
+                        name: s.value.to_string(),
                         name_span: s.span,
                         span: cmd.span,
                         kind: TemplateRefKind::Function(name.clone()),

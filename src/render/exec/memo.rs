@@ -274,6 +274,23 @@ fn items_compared(depth: u8, len: usize) -> bool {
         .is_some_and(|&max| len <= max)
 }
 
+/// Bytes of a long string or key that go into its hash: as many at each end.
+const HASHED_ENDS: usize = 64;
+
+/// Hashes `b` in constant time: a long string (a rendered file passed to a helper, a printed
+/// context used as a `dict` key) is hashed by its length and ends only. Equal strings still
+/// hash alike, and [`same`] compares the whole text of a candidate, so only the rate of
+/// collisions changes, not which calls match.
+fn hash_bytes(b: &[u8], h: &mut impl Hasher) {
+    b.len().hash(h);
+    if b.len() <= 4 * HASHED_ENDS {
+        h.write(b);
+    } else {
+        h.write(&b[..HASHED_ENDS]);
+        h.write(&b[b.len() - HASHED_ENDS..]);
+    }
+}
+
 fn hash_value(v: &Value, depth: u8, h: &mut impl Hasher) {
     std::mem::discriminant(&v.kind).hash(h);
     match &v.kind {
@@ -281,8 +298,8 @@ fn hash_value(v: &Value, depth: u8, h: &mut impl Hasher) {
         Kind::Bool(b) => b.hash(h),
         Kind::Int(i) | Kind::Int64(i) => i.hash(h),
         Kind::Float(f) => f.to_bits().hash(h),
-        Kind::Str(s) => s.hash(h),
-        Kind::Bytes(b) => b.hash(h),
+        Kind::Str(s) => hash_bytes(s.as_bytes(), h),
+        Kind::Bytes(b) => hash_bytes(b, h),
         Kind::List(l) if items_compared(depth, l.items.len()) => {
             l.items.len().hash(h);
             for x in &l.items {
@@ -292,7 +309,7 @@ fn hash_value(v: &Value, depth: u8, h: &mut impl Hasher) {
         Kind::Map(m) if items_compared(depth, m.entries.len()) => {
             // Blind and sighted calls alike are found without the context's `Template`.
             for (k, x) in entries_of(m, true) {
-                k.hash(h);
+                hash_bytes(k.as_bytes(), h);
                 hash_value(x, depth + 1, h);
             }
         }
@@ -313,8 +330,8 @@ fn same(a: &Value, b: &Value, depth: u8, blind: bool) -> bool {
         (Kind::Bool(x), Kind::Bool(y)) => x == y,
         (Kind::Int(x), Kind::Int(y)) | (Kind::Int64(x), Kind::Int64(y)) => x == y,
         (Kind::Float(x), Kind::Float(y)) => x.to_bits() == y.to_bits(),
-        (Kind::Str(x), Kind::Str(y)) => x == y,
-        (Kind::Bytes(x), Kind::Bytes(y)) => x == y,
+        (Kind::Str(x), Kind::Str(y)) => Arc::ptr_eq(x, y) || x == y,
+        (Kind::Bytes(x), Kind::Bytes(y)) => Arc::ptr_eq(x, y) || x == y,
         (Kind::List(x), Kind::List(y)) => {
             Arc::ptr_eq(x, y)
                 || (items_compared(depth, x.items.len())
@@ -338,5 +355,45 @@ fn same(a: &Value, b: &Value, depth: u8, blind: bool) -> bool {
         }
         (Kind::Object(x), Kind::Object(y)) => Arc::ptr_eq(x, y),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hash(v: &Value) -> u64 {
+        let mut h = foldhash::fast::FixedState::with_seed(7).build_hasher();
+        hash_value(v, 0, &mut h);
+        h.finish()
+    }
+
+    #[test]
+    fn long_strings_hash_by_their_ends_and_still_compare_in_full() {
+        let middle = |c: char| {
+            format!(
+                "{}{}{}",
+                "a".repeat(100),
+                c.to_string().repeat(500),
+                "z".repeat(100)
+            )
+        };
+        let (x, y) = (Value::str(middle('x')), Value::str(middle('y')));
+        // Same length and ends: the same hash, yet not the same argument.
+        assert_eq!(hash(&x), hash(&y));
+        assert!(!same(&x, &y, 0, false));
+        // Equal text in another allocation: the same hash and the same argument.
+        let x2 = Value::str(middle('x'));
+        assert_eq!(hash(&x), hash(&x2));
+        assert!(same(&x, &x2, 0, false));
+        // Other lengths or ends hash apart; short strings hash in full.
+        assert_ne!(hash(&x), hash(&Value::str(middle('x') + "!")));
+        assert_ne!(hash(&Value::str("short-a")), hash(&Value::str("short-b")));
+        // Keys of a long map key are treated alike.
+        let map = |k: String| Value::map([(k, Value::int(1))].into_iter().collect());
+        let (mx, my) = (map(middle('x')), map(middle('y')));
+        assert_eq!(hash(&mx), hash(&my));
+        assert!(!same(&mx, &my, 0, false));
+        assert!(same(&mx, &map(middle('x')), 0, false));
     }
 }

@@ -765,7 +765,7 @@ impl<'u> Frame<'u> {
                     Operand::Dot(_) => Ok(dot.clone()),
                     Operand::Nil(_) => Err(self.errorf("nil is not a command")),
                     Operand::Number(n) => self.ideal_constant(first, n),
-                    Operand::String(s) => Ok(V::new(Value::str(s.value.as_str()))),
+                    Operand::String(s) => Ok(V::new(Value::str(s.value.clone()))),
                     _ => Err(self.errorf(format!(
                         "can't evaluate command {}",
                         go_quote(&nodefmt::operand(self.src(), first))
@@ -1036,7 +1036,7 @@ impl<'u> Frame<'u> {
             Operand::Chain { .. } => self.eval_chain(cx, dot, arg, &[], None),
             Operand::Bool { value, .. } => Ok(V::new(Value::bool(*value))),
             Operand::Number(n) => self.ideal_constant(arg, n),
-            Operand::String(s) => Ok(V::new(Value::str(s.value.as_str()))),
+            Operand::String(s) => Ok(V::new(Value::str(s.value.clone()))),
         }
     }
 

@@ -19,28 +19,26 @@ pub(crate) struct Buf {
 }
 
 /// The result of an `include` or `tpl` call, kept for a while so the action that prints it
-/// (possibly re-indented) can keep the segments of the bytes it came from.
+/// (possibly re-indented) can keep the segments of the bytes it came from. Cheap to clone
+/// (a kept `include` result is handed out again on every repeated call).
 #[derive(Clone, Debug)]
 pub(crate) struct Recent {
     pub text: Arc<str>,
-    pub segs: Vec<Segment>,
+    pub segs: Arc<Vec<Segment>>,
     /// The origin of the `tpl` text (its values node), given to its bytes that have none.
     pub origin: Option<Origin>,
-    /// Start and content of each line.
-    lines: Vec<(usize, usize)>,
+    /// Start and length of each line.
+    lines: Arc<Vec<(usize, usize)>>,
 }
 
 impl Recent {
     pub fn new(text: Arc<str>, segs: Vec<Segment>, origin: Option<Origin>) -> Recent {
-        let lines = lines(&text)
-            .into_iter()
-            .map(|(start, l)| (start, l.len()))
-            .collect();
+        let lines = lines(&text).map(|(start, l)| (start, l.len())).collect();
         Recent {
             text,
-            segs,
+            segs: Arc::new(segs),
             origin,
-            lines,
+            lines: Arc::new(lines),
         }
     }
 }
@@ -184,17 +182,23 @@ fn align(s: &str, r: &Recent) -> Option<Vec<Piece>> {
     }
 }
 
-fn lines(s: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
+/// Start and content of each line of `s` (no empty last line after a final newline).
+fn lines(s: &str) -> impl Iterator<Item = (usize, &str)> {
     let mut start = 0;
-    for i in memchr::memchr_iter(b'\n', s.as_bytes()) {
-        out.push((start, &s[start..i]));
-        start = i + 1;
-    }
-    if start < s.len() {
-        out.push((start, &s[start..]));
-    }
-    out
+    let mut newlines = memchr::memchr_iter(b'\n', s.as_bytes());
+    std::iter::from_fn(move || match newlines.next() {
+        Some(i) => {
+            let line = (start, &s[start..i]);
+            start = i + 1;
+            Some(line)
+        }
+        None if start < s.len() => {
+            let line = (start, &s[start..]);
+            start = s.len();
+            Some(line)
+        }
+        None => None,
+    })
 }
 
 /// Segments for `len` bytes at `base`: the matched pieces take the recent result's segments,
@@ -360,14 +364,17 @@ mod tests {
 
     #[test]
     fn lines_split_at_newlines_without_a_trailing_empty_line() {
-        assert_eq!(lines(""), vec![]);
-        assert_eq!(lines("a"), vec![(0, "a")]);
-        assert_eq!(lines("a\n"), vec![(0, "a")]);
-        assert_eq!(lines("\n\nb"), vec![(0, ""), (1, ""), (2, "b")]);
+        assert_eq!(lines("").collect::<Vec<_>>(), vec![]);
+        assert_eq!(lines("a").collect::<Vec<_>>(), vec![(0, "a")]);
+        assert_eq!(lines("a\n").collect::<Vec<_>>(), vec![(0, "a")]);
         assert_eq!(
-            lines("ab\ncd\n\ne"),
+            lines("\n\nb").collect::<Vec<_>>(),
+            vec![(0, ""), (1, ""), (2, "b")]
+        );
+        assert_eq!(
+            lines("ab\ncd\n\ne").collect::<Vec<_>>(),
             vec![(0, "ab"), (3, "cd"), (6, ""), (7, "e")]
         );
-        assert_eq!(lines("é\nx"), vec![(0, "é"), (3, "x")]);
+        assert_eq!(lines("é\nx").collect::<Vec<_>>(), vec![(0, "é"), (3, "x")]);
     }
 }

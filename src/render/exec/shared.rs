@@ -91,49 +91,42 @@ impl Redirects {
         if self.is_empty() {
             return v.clone();
         }
-        self.deep_at(v, 0)
+        self.deep_at(v, 0).unwrap_or_else(|| v.clone())
     }
 
-    fn deep_at(&mut self, v: &Value, depth: usize) -> Value {
+    /// The resolved value, or `None` when resolving changes nothing (no copy is made of
+    /// what stays the same).
+    fn deep_at(&mut self, v: &Value, depth: usize) -> Option<Value> {
         if depth > 10_000 {
-            return v.clone();
+            return None;
         }
         match &v.kind {
             Kind::Map(m) => {
                 let r = self.deep_map(m, depth);
-                if Arc::ptr_eq(&r, m) {
-                    v.clone()
-                } else {
-                    Value {
-                        kind: Kind::Map(r),
-                        origin: v.origin,
-                    }
-                }
+                (!Arc::ptr_eq(&r, m)).then(|| Value {
+                    kind: Kind::Map(r),
+                    origin: v.origin,
+                })
             }
             Kind::List(l) => {
-                let mut changed = false;
-                let items: Vec<Value> = l
-                    .items
-                    .iter()
-                    .map(|x| {
-                        let r = self.deep_at(x, depth + 1);
-                        changed |= !same(&r, x);
-                        r
-                    })
-                    .collect();
-                if changed {
-                    Value {
-                        kind: Kind::List(Arc::new(List {
-                            elem: l.elem,
-                            items,
-                        })),
-                        origin: v.origin,
+                // Items are copied only once one turns out to have changed.
+                let mut items: Option<Vec<Value>> = None;
+                for (i, x) in l.items.iter().enumerate() {
+                    if let Some(r) = self.deep_at(x, depth + 1) {
+                        items.get_or_insert_with(|| l.items[..i].to_vec()).push(r);
+                    } else if let Some(items) = &mut items {
+                        items.push(x.clone());
                     }
-                } else {
-                    v.clone()
                 }
+                items.map(|items| Value {
+                    kind: Kind::List(Arc::new(List {
+                        elem: l.elem,
+                        items,
+                    })),
+                    origin: v.origin,
+                })
             }
-            _ => v.clone(),
+            _ => None,
         }
     }
 
@@ -148,8 +141,7 @@ impl Redirects {
         // Copy the entries only once a child turns out to have changed.
         let mut entries: Option<std::collections::BTreeMap<String, Value>> = None;
         for (k, x) in head.entries.iter() {
-            let r = self.deep_at(x, depth + 1);
-            if !same(&r, x) {
+            if let Some(r) = self.deep_at(x, depth + 1) {
                 entries
                     .get_or_insert_with(|| head.entries.clone())
                     .insert(k.clone(), r);
@@ -174,15 +166,6 @@ impl Redirects {
         self.memo
             .insert(key(m), (self.epoch, m.clone(), result.clone()));
         result
-    }
-}
-
-/// Whether two values share the same map or list (or are both scalars that were not rebuilt).
-fn same(a: &Value, b: &Value) -> bool {
-    match (&a.kind, &b.kind) {
-        (Kind::Map(x), Kind::Map(y)) => Arc::ptr_eq(x, y),
-        (Kind::List(x), Kind::List(y)) => Arc::ptr_eq(x, y),
-        _ => true,
     }
 }
 
@@ -238,5 +221,40 @@ mod tests {
         let v5 = map(&[("x", Value::int(5))]);
         r.add(arc(&d), arc(&v5));
         assert!(Arc::ptr_eq(&r.shallow(&arc(&outer)), &arc(&v5)));
+    }
+
+    #[test]
+    fn lists_are_rebuilt_only_when_an_item_changes_and_keep_their_order() {
+        let inner = map(&[("a", Value::int(1))]);
+        let other = map(&[("b", Value::int(7))]);
+        let list = Value::list(vec![
+            Value::str("first"),
+            other.clone(),
+            inner.clone(),
+            Value::str("last"),
+        ]);
+        let untouched = Value::list(vec![Value::str("x"), other.clone()]);
+        let mut r = Redirects::default();
+        let v2 = map(&[("a", Value::int(2))]);
+        r.add(arc(&inner), arc(&v2));
+        // Nothing in it changed: the same list, not a copy.
+        let list_of = |v: &Value| match &v.kind {
+            Kind::List(l) => l.clone(),
+            _ => panic!("not a list"),
+        };
+        assert!(Arc::ptr_eq(
+            &list_of(&r.deep(&untouched)),
+            &list_of(&untouched)
+        ));
+        let d = r.deep(&list);
+        let items = &d.as_list().unwrap().items;
+        assert_eq!(items.len(), 4);
+        assert_eq!(items[0].as_str(), Some("first"));
+        assert!(Arc::ptr_eq(&arc(&items[1]), &arc(&other)));
+        assert!(matches!(
+            items[2].as_map().unwrap().entries["a"].kind,
+            Kind::Int(2)
+        ));
+        assert_eq!(items[3].as_str(), Some("last"));
     }
 }
