@@ -715,7 +715,13 @@ impl<'a> Walker<'a> {
     }
 
     fn node(&mut self, n: &Node) {
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.node_inner(n));
+        // Only blocks nest lists (pipelines nest through `operand`).
+        match n {
+            Node::If(_) | Node::With(_) | Node::Range(_) => {
+                stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.node_inner(n))
+            }
+            _ => self.node_inner(n),
+        }
     }
 
     fn node_inner(&mut self, n: &Node) {
@@ -917,10 +923,12 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// Takes the value of the argument at `at` off the stack (resolved to its path).
-    fn take_arg(&mut self, at: usize) -> Option<(Val, Idxs)> {
-        let (v, idxs) = std::mem::take(self.args.get_mut(at)?);
-        Some((self.resolve(v), idxs))
+    /// The path and spans of the argument at `at` when it is a values path (with room for
+    /// `extra` more segments), and its reads.
+    fn arg_path(&self, at: usize, extra: usize) -> Option<(Vec<String>, Vec<Span>, Idxs)> {
+        let (v, idxs) = self.args.get(at)?;
+        let (path, spans) = self.values_of(v, extra)?;
+        Some((path, spans, idxs.clone()))
     }
 
     /// A function call whose arguments are on the stack from `base`.
@@ -936,6 +944,7 @@ impl<'a> Walker<'a> {
             Some(Operand::String(s)) => Some((s.value.clone(), s.span)),
             _ => None,
         };
+        let is_literal = |i: usize| matches!(cmd.args.get(i + 1), Some(Operand::String(_)));
         let nargs = self.args.len() - base;
         let kind = FuncKind::of(name);
         if kind.optional {
@@ -960,14 +969,8 @@ impl<'a> Walker<'a> {
             "index" | "get" => {
                 // `index M "a" "b"`: a deeper path when every key is a literal.
                 let piped_extra = nargs > cmd.args.len() - 1;
-                let Some((base, base_idxs)) = self.take_arg(base) else {
-                    return (Val::Unknown, Idxs::None);
-                };
-                let Val::Values {
-                    mut path,
-                    mut spans,
-                } = base
-                else {
+                let keys = cmd.args.len().saturating_sub(2);
+                let Some((mut path, mut spans, base_idxs)) = self.arg_path(base, keys) else {
                     return (Val::Unknown, Idxs::None);
                 };
                 let own_from = path.len();
@@ -1007,7 +1010,7 @@ impl<'a> Walker<'a> {
             }
             "hasKey" => {
                 if let Some((k, s)) = literal(1)
-                    && let Some((Val::Values { path, spans }, base_idxs)) = self.take_arg(base)
+                    && let Some((path, spans, base_idxs)) = self.arg_path(base, 1)
                 {
                     self.mark(base_idxs.as_slice(), |r| r.whole = false);
                     let own_from = path.len();
@@ -1029,9 +1032,8 @@ impl<'a> Walker<'a> {
                 // `dig "a" "b" default M`.
                 let n = cmd.args.len() - 1;
                 if n >= 3
-                    && (0..n - 2).all(|i| literal(i).is_some())
-                    && let Some((Val::Values { path, spans }, base_idxs)) =
-                        self.take_arg(base + n - 1)
+                    && (0..n - 2).all(is_literal)
+                    && let Some((path, spans, base_idxs)) = self.arg_path(base + n - 1, n - 2)
                 {
                     self.mark(base_idxs.as_slice(), |r| r.whole = false);
                     let own_from = path.len();
@@ -1120,36 +1122,51 @@ impl<'a> Walker<'a> {
         self.reads.len() - 1
     }
 
-    /// A value with the path and spans of a read copied out of it.
-    fn resolve(&self, v: Val) -> Val {
-        match v {
-            Val::Read(i) => Val::Values {
-                path: self.reads[i].path.clone(),
-                spans: self.reads[i].spans.clone(),
-            },
-            v => v,
+    /// The path and spans of a values path or of a read (the spans as far as they are
+    /// known), copied with room for `extra` more segments; `None` for other values.
+    fn values_of(&self, v: &Val, extra: usize) -> Option<(Vec<String>, Vec<Span>)> {
+        let (p, s) = match v {
+            Val::Values { path, spans } => (path, spans),
+            &Val::Read(i) => (&self.reads[i].path, &self.reads[i].spans),
+            Val::Root | Val::Unknown => return None,
+        };
+        let mut path = Vec::with_capacity(p.len() + extra);
+        path.extend(p.iter().cloned());
+        let mut spans = Vec::with_capacity(p.len() + extra);
+        spans.extend_from_slice(s);
+        Some((path, spans))
+    }
+
+    /// A read of a values path or of a read as a whole (`.` or a variable without fields),
+    /// its unknown spans at `span`.
+    fn whole_of(&mut self, v: Val, span: Span) -> (Val, Idxs) {
+        match self.values_of(&v, 0) {
+            Some((path, mut spans)) => {
+                spans.resize(path.len(), span);
+                let own = path.len();
+                let i = self.push_read(path, spans, own);
+                (Val::Read(i), Idxs::One(i))
+            }
+            None => (v, Idxs::None),
         }
     }
 
     /// A chain of fields on a base value.
-    fn chain(&mut self, base: Val, fields: &[Ident], base_span: Span) -> (Val, Idxs) {
-        match self.resolve(base) {
-            Val::Root => {
-                let Some(first) = fields.first() else {
-                    return (Val::Root, Idxs::None);
-                };
-                if first.name != "Values" {
-                    return (Val::Unknown, Idxs::None);
-                }
-                let path: Vec<String> = fields[1..].iter().map(|f| f.name.clone()).collect();
-                let spans: Vec<Span> = fields[1..].iter().map(|f| f.span).collect();
-                let i = self.push_read(path, spans, 0);
-                (Val::Read(i), Idxs::One(i))
+    fn chain(&mut self, base: &Val, fields: &[Ident], base_span: Span) -> (Val, Idxs) {
+        if let Val::Root = base {
+            let Some(first) = fields.first() else {
+                return (Val::Root, Idxs::None);
+            };
+            if first.name != "Values" {
+                return (Val::Unknown, Idxs::None);
             }
-            Val::Values {
-                mut path,
-                mut spans,
-            } => {
+            let path: Vec<String> = fields[1..].iter().map(|f| f.name.clone()).collect();
+            let spans: Vec<Span> = fields[1..].iter().map(|f| f.span).collect();
+            let i = self.push_read(path, spans, 0);
+            return (Val::Read(i), Idxs::One(i));
+        }
+        match self.values_of(base, fields.len()) {
+            Some((mut path, mut spans)) => {
                 let own_from = path.len();
                 spans.resize(path.len(), base_span);
                 for f in fields {
@@ -1159,8 +1176,7 @@ impl<'a> Walker<'a> {
                 let i = self.push_read(path, spans, own_from);
                 (Val::Read(i), Idxs::One(i))
             }
-            // (`Read` never: resolved above.)
-            Val::Unknown | Val::Read(_) => {
+            None => {
                 if let Some(i) = fields.iter().position(|f| f.name == "Values") {
                     self.loose
                         .push(fields[i + 1..].iter().map(|f| f.name.clone()).collect());
@@ -1171,14 +1187,23 @@ impl<'a> Walker<'a> {
     }
 
     fn operand(&mut self, op: &Operand) -> (Val, Idxs) {
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.operand_inner(op))
+        // Only parentheses and chains nest.
+        match op {
+            Operand::Paren { .. } | Operand::Chain { .. } => {
+                stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.operand_inner(op))
+            }
+            _ => self.operand_inner(op),
+        }
     }
 
     fn operand_inner(&mut self, op: &Operand) -> (Val, Idxs) {
         match op {
             Operand::Field { fields, span } => {
-                let dot = self.dot.clone();
-                self.chain(dot, fields, Span::empty(span.start as usize))
+                // (`chain` does not look at `.`: lent without a copy.)
+                let dot = std::mem::take(&mut self.dot);
+                let out = self.chain(&dot, fields, Span::empty(span.start as usize));
+                self.dot = dot;
+                out
             }
             Operand::Variable {
                 name,
@@ -1188,27 +1213,24 @@ impl<'a> Walker<'a> {
             } => {
                 let base = self.lookup(name);
                 if fields.is_empty() {
-                    return match self.resolve(base) {
-                        Val::Values { path, mut spans } => {
-                            spans.resize(path.len(), *name_span);
-                            let own = path.len();
-                            let i = self.push_read(path, spans, own);
-                            (Val::Read(i), Idxs::One(i))
-                        }
-                        v => (v, Idxs::None),
-                    };
+                    return self.whole_of(base, *name_span);
                 }
-                self.chain(base, fields, *name_span)
+                self.chain(&base, fields, *name_span)
             }
-            Operand::Dot(span) => match self.resolve(self.dot.clone()) {
-                Val::Values { path, mut spans } => {
-                    spans.resize(path.len(), *span);
-                    let own = path.len();
-                    let i = self.push_read(path, spans, own);
-                    (Val::Read(i), Idxs::One(i))
-                }
-                v => (v, Idxs::None),
-            },
+            Operand::Dot(span) => {
+                let dot = std::mem::take(&mut self.dot);
+                let out = match self.values_of(&dot, 0) {
+                    Some((path, mut spans)) => {
+                        spans.resize(path.len(), *span);
+                        let own = path.len();
+                        let i = self.push_read(path, spans, own);
+                        (Val::Read(i), Idxs::One(i))
+                    }
+                    None => (dot.clone(), Idxs::None),
+                };
+                self.dot = dot;
+                out
+            }
             Operand::Chain { node, fields, .. } => {
                 let (base, idxs) = self.operand(node);
                 if matches!(base, Val::Values { .. } | Val::Read(_)) {
@@ -1218,7 +1240,7 @@ impl<'a> Walker<'a> {
                     });
                 }
                 let span = node.span();
-                self.chain(base, fields, span)
+                self.chain(&base, fields, span)
             }
             Operand::Paren { pipe, .. } => {
                 let first = self.reads.len();
