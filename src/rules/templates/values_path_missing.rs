@@ -1,5 +1,7 @@
 use crate::chart::Chart;
-use crate::chart::coalesce::{for_subchart, subchart_key, with_dependencies};
+use crate::chart::coalesce::{
+    ChartValues, ValueView, ViewKind, for_subchart, subchart_key, with_dependencies,
+};
 use crate::diagnostic::{RuleMeta, Severity, Sink};
 use crate::rules::{ChartCheck, Ctx, ManifestCheck};
 use serde_json::Value;
@@ -65,25 +67,67 @@ are really optional, guard them with `{{ with … }}`, `{{ if … }}` or `defaul
 pub const CHART: Option<ChartCheck> = Some(check_chart);
 pub const MANIFESTS: Option<ManifestCheck> = None;
 
-enum Miss<'v> {
-    /// Missing from a mapping (possibly empty).
-    Missing(&'v serde_json::Map<String, Value>),
-    /// The parent is `null`.
-    NullParent,
-    /// The parent is a scalar or a list.
-    NotMap(&'v Value),
+/// The values reads are checked against: the JSON form Helm coalesces (with `--values` files
+/// or a parent's section), or, for a chart on its own, its values read in place.
+enum Values<'v> {
+    Json(Value),
+    InPlace(ChartValues<'v>),
 }
 
-fn find_miss<'v>(values: &'v Value, path: &[String]) -> Option<(usize, Miss<'v>)> {
+/// A mapping a key is missing from.
+enum MissingFrom<'v> {
+    Json(&'v serde_json::Map<String, Value>),
+    InPlace(ValueView<'v>),
+}
+
+impl MissingFrom<'_> {
+    fn is_empty(&self) -> bool {
+        match self {
+            MissingFrom::Json(m) => m.is_empty(),
+            MissingFrom::InPlace(v) => v.is_empty(),
+        }
+    }
+}
+
+enum Miss<'v> {
+    /// Missing from a mapping (possibly empty).
+    Missing(MissingFrom<'v>),
+    /// The parent is `null`.
+    NullParent,
+    /// The parent is a scalar or a list (its kind, `a string`, …).
+    NotMap(&'static str),
+}
+
+fn find_miss<'v>(values: &'v Values, path: &[String]) -> Option<(usize, Miss<'v>)> {
+    match values {
+        Values::Json(values) => find_miss_json(values, path),
+        Values::InPlace(values) => {
+            let mut node = values.root();
+            for (i, seg) in path.iter().enumerate() {
+                match node.kind() {
+                    ViewKind::Mapping => match node.get(seg) {
+                        Some(v) => node = v,
+                        None => return Some((i, Miss::Missing(MissingFrom::InPlace(node)))),
+                    },
+                    ViewKind::Null => return Some((i, Miss::NullParent)),
+                    ViewKind::Other(kind) => return Some((i, Miss::NotMap(kind))),
+                }
+            }
+            None
+        }
+    }
+}
+
+fn find_miss_json<'v>(values: &'v Value, path: &[String]) -> Option<(usize, Miss<'v>)> {
     let mut node = values;
     for (i, seg) in path.iter().enumerate() {
         match node {
             Value::Object(m) => match m.get(seg) {
                 Some(v) => node = v,
-                None => return Some((i, Miss::Missing(m))),
+                None => return Some((i, Miss::Missing(MissingFrom::Json(m)))),
             },
             Value::Null => return Some((i, Miss::NullParent)),
-            other => return Some((i, Miss::NotMap(other))),
+            other => return Some((i, Miss::NotMap(type_name(other)))),
         }
     }
     None
@@ -167,14 +211,22 @@ fn read_findings(chart: &Chart, ctx: &Ctx) -> Vec<ReadFinding> {
         return out;
     }
     let (values, source) = match ctx.parent {
+        None if ctx.overrides.is_empty() => (
+            Values::InPlace(ChartValues::of(chart)),
+            "values.yaml".to_string(),
+        ),
         None => (
-            with_dependencies(chart, ctx.overrides),
+            Values::Json(with_dependencies(chart, ctx.overrides)),
             "values.yaml".to_string(),
         ),
         Some(parent) => {
             let key = subchart_key(parent, chart);
             (
-                for_subchart(&with_dependencies(parent, ctx.overrides), &key, chart),
+                Values::Json(for_subchart(
+                    &with_dependencies(parent, ctx.overrides),
+                    &key,
+                    chart,
+                )),
                 format!("values.yaml or the parent's `{key}` section"),
             )
         }
@@ -213,7 +265,7 @@ fn read_findings(chart: &Chart, ctx: &Ctx) -> Vec<ReadFinding> {
         let deeper = i + 1 < r.path.len();
         let prefix_guard = r.guard_len > i;
         let (rule, message, label, suggestion) = match miss {
-            Miss::NotMap(v) => {
+            Miss::NotMap(kind) => {
                 if r.optional || prefix_guard || r.lookup {
                     continue;
                 }
@@ -222,8 +274,7 @@ fn read_findings(chart: &Chart, ctx: &Ctx) -> Vec<ReadFinding> {
                     Kind::Broken,
                     format!(
                         "`.Values.{parent}` is {} in {source}, so `.{}` cannot be read from it",
-                        type_name(v),
-                        r.path[i]
+                        kind, r.path[i]
                     ),
                     format!("`{parent}` is not a mapping"),
                     Some(Err(format!(
@@ -255,7 +306,7 @@ fn read_findings(chart: &Chart, ctx: &Ctx) -> Vec<ReadFinding> {
                     continue;
                 }
                 let siblings = match miss {
-                    Miss::Missing(m) => closest(&r.path[i], m),
+                    Miss::Missing(m) => closest(&r.path[i], &m),
                     _ => None,
                 };
                 // A subtree the chart documents (in a comment of values.yaml or in the
@@ -296,7 +347,7 @@ fn read_findings(chart: &Chart, ctx: &Ctx) -> Vec<ReadFinding> {
                 if prefix_guard || r.optional || r.lookup || r.chained || r.ranged {
                     continue;
                 }
-                let typo = closest(&r.path[i], m)
+                let typo = closest(&r.path[i], &m)
                     .filter(|s| likely_typo(&r.path[i], s) && !r.sibling_tests.contains(s));
                 // A condition on an undeclared key is the usual optional setting, and an
                 // alternative to a similar key (`or .Values.ldap.url .Values.ldap.uri`, a
@@ -406,8 +457,16 @@ fn documented(chart: &Chart, path: &[String]) -> bool {
     })
 }
 
-fn closest(word: &str, m: &serde_json::Map<String, Value>) -> Option<String> {
-    crate::suggest::closest(word, m.keys().map(String::as_str))
-        .or_else(|| crate::suggest::same_but_case(word, m.keys().map(String::as_str)))
+fn closest(word: &str, m: &MissingFrom) -> Option<String> {
+    let keys: Vec<String>;
+    let keys: Vec<&str> = match m {
+        MissingFrom::Json(m) => m.keys().map(String::as_str).collect(),
+        MissingFrom::InPlace(v) => {
+            keys = v.keys();
+            keys.iter().map(String::as_str).collect()
+        }
+    };
+    crate::suggest::closest(word, keys.iter().copied())
+        .or_else(|| crate::suggest::same_but_case(word, keys.iter().copied()))
         .map(str::to_string)
 }
