@@ -164,6 +164,12 @@ impl ValueReads {
         whole_above || below
     }
 
+    /// [`ValueReads::read_whole`] and [`ValueReads::is_read`] of one path, in one lookup.
+    pub fn read_whole_and_read(&self, path: &[String]) -> (bool, bool) {
+        let (whole_above, below) = self.trie().lookup(path);
+        (whole_above, whole_above || below)
+    }
+
     /// Whether `path` or a value above it is read whole (printed, passed on, ranged over), or
     /// read where `.` is unknown: nothing below it needs to be looked at.
     pub fn read_whole(&self, path: &[String]) -> bool {

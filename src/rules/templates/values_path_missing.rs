@@ -447,14 +447,33 @@ fn documented(chart: &Chart, path: &[String]) -> bool {
     let Some(parent) = path.len().checked_sub(2).and_then(|i| path.get(i)) else {
         return false;
     };
-    let parent_key = format!("{parent}:");
-    values.file.text.lines().any(|l| {
-        let Some(c) = l.trim_start().strip_prefix('#') else {
-            return false;
-        };
+    comment_mentions(&values.file.text, &dotted, &format!("{parent}:"))
+}
+
+/// Whether a comment line of `text` holds `dotted`, or starts (after its `#`s) with
+/// `parent_key`.
+fn comment_mentions(text: &str, dotted: &str, parent_key: &str) -> bool {
+    // Where the words of a comment line start and where the line ends (as `str::lines` ends
+    // it), for the line holding byte `at`: found from each occurrence of the words, not by
+    // searching every comment line.
+    let comment_at = |at: usize| -> Option<(usize, usize)> {
+        let bytes = text.as_bytes();
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |i| at + i);
+        let mut line = &text[start..end];
+        if end < text.len() {
+            line = line.strip_suffix('\r').unwrap_or(line);
+        }
+        let c = line.trim_start().strip_prefix('#')?;
         let c = c.trim_start_matches('#').trim_start();
-        c.contains(&dotted) || c.starts_with(&parent_key)
-    })
+        let line_end = start + line.len();
+        Some((line_end - c.len(), line_end))
+    };
+    memchr::memmem::find_iter(text.as_bytes(), dotted.as_bytes())
+        .any(|at| comment_at(at).is_some_and(|(from, to)| from <= at && at + dotted.len() <= to))
+        || memchr::memmem::find_iter(text.as_bytes(), parent_key.as_bytes()).any(|at| {
+            comment_at(at).is_some_and(|(from, to)| from == at && at + parent_key.len() <= to)
+        })
 }
 
 fn closest(word: &str, m: &MissingFrom) -> Option<String> {
@@ -469,4 +488,47 @@ fn closest(word: &str, m: &MissingFrom) -> Option<String> {
     crate::suggest::closest(word, keys.iter().copied())
         .or_else(|| crate::suggest::same_but_case(word, keys.iter().copied()))
         .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    /// [`super::comment_mentions`], line by line.
+    fn by_lines(text: &str, dotted: &str, parent_key: &str) -> bool {
+        text.lines().any(|l| {
+            let Some(c) = l.trim_start().strip_prefix('#') else {
+                return false;
+            };
+            let c = c.trim_start_matches('#').trim_start();
+            c.contains(dotted) || c.starts_with(parent_key)
+        })
+    }
+
+    #[test]
+    fn comments_are_searched_as_line_by_line() {
+        // Every text of up to four pieces, some of them line ends and comment marks.
+        let pieces = [
+            "#", " ", "a.b", "a:", "\n", "\r\n", "\r", "x", "## a", "a.", "b",
+        ];
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for t in &texts {
+                for p in pieces {
+                    next.push(format!("{t}{p}"));
+                }
+            }
+            texts.extend(next);
+            texts.sort();
+            texts.dedup();
+        }
+        for t in &texts {
+            for (dotted, key) in [("a.b", "a:"), ("b", "x:"), ("a.b.c", "b:")] {
+                assert_eq!(
+                    super::comment_mentions(t, dotted, key),
+                    by_lines(t, dotted, key),
+                    "{t:?} {dotted} {key}"
+                );
+            }
+        }
+    }
 }
