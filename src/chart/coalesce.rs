@@ -287,6 +287,15 @@ impl<'a> ValueView<'a> {
         }
     }
 
+    /// Which value this is (the same value at every lookup of its path).
+    pub fn identity(&self) -> (u8, usize) {
+        match self {
+            ValueView::Plain(n) => (0, std::ptr::from_ref(*n) as usize),
+            ValueView::Merged(over, _) => (1, std::ptr::from_ref(*over) as usize),
+            ValueView::Chart(c) => (2, std::ptr::from_ref(*c) as usize),
+        }
+    }
+
     /// The keys of a mapping, sorted (as the JSON form orders them).
     pub fn keys(&self) -> Vec<String> {
         let mut keys = std::collections::BTreeSet::new();

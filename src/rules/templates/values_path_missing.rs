@@ -81,11 +81,23 @@ enum MissingFrom<'v> {
 }
 
 impl MissingFrom<'_> {
-    fn is_empty(&self) -> bool {
+    fn is_empty(&self, lists: &mut KeyLists) -> bool {
         match self {
             MissingFrom::Json(m) => m.is_empty(),
+            MissingFrom::InPlace(v @ ValueView::Merged(..)) => lists.of(v).is_empty(),
             MissingFrom::InPlace(v) => v.is_empty(),
         }
+    }
+}
+
+/// The sorted keys of the mappings read in place that values are missing from, listed once
+/// per mapping (many reads miss in the same one).
+#[derive(Default)]
+struct KeyLists(crate::FastMap<(u8, usize), Vec<String>>);
+
+impl KeyLists {
+    fn of(&mut self, v: &ValueView) -> &[String] {
+        self.0.entry(v.identity()).or_insert_with(|| v.keys())
     }
 }
 
@@ -239,6 +251,7 @@ fn read_findings(chart: &Chart, ctx: &Ctx) -> Vec<ReadFinding> {
         .map(|d| d.key())
         .collect();
     let parsed = chart.parsed_templates();
+    let mut lists = KeyLists::default();
     // Template positions reported, for each rule.
     let mut seen_broken = HashSet::new();
     let mut seen_undeclared = HashSet::new();
@@ -306,7 +319,7 @@ fn read_findings(chart: &Chart, ctx: &Ctx) -> Vec<ReadFinding> {
                     continue;
                 }
                 let siblings = match miss {
-                    Miss::Missing(m) => closest(&r.path[i], &m),
+                    Miss::Missing(m) => closest(&r.path[i], &m, &mut lists),
                     _ => None,
                 };
                 // A subtree the chart documents (in a comment of values.yaml or in the
@@ -339,7 +352,7 @@ fn read_findings(chart: &Chart, ctx: &Ctx) -> Vec<ReadFinding> {
             Miss::NullParent => continue,
             Miss::Missing(m) => {
                 // Below an empty mapping: filled in by users.
-                if m.is_empty() {
+                if m.is_empty(&mut lists) {
                     continue;
                 }
                 // Guarded, tested, defaulted, ranged over or read nil-safely: a missing value
@@ -347,7 +360,7 @@ fn read_findings(chart: &Chart, ctx: &Ctx) -> Vec<ReadFinding> {
                 if prefix_guard || r.optional || r.lookup || r.chained || r.ranged {
                     continue;
                 }
-                let typo = closest(&r.path[i], &m)
+                let typo = closest(&r.path[i], &m, &mut lists)
                     .filter(|s| likely_typo(&r.path[i], s) && !r.sibling_tests.contains(s));
                 // A condition on an undeclared key is the usual optional setting, and an
                 // alternative to a similar key (`or .Values.ldap.url .Values.ldap.uri`, a
@@ -476,17 +489,16 @@ fn comment_mentions(text: &str, dotted: &str, parent_key: &str) -> bool {
         })
 }
 
-fn closest(word: &str, m: &MissingFrom) -> Option<String> {
-    let keys: Vec<String>;
-    let keys: Vec<&str> = match m {
-        MissingFrom::Json(m) => m.keys().map(String::as_str).collect(),
-        MissingFrom::InPlace(v) => {
-            keys = v.keys();
-            keys.iter().map(String::as_str).collect()
-        }
-    };
-    crate::suggest::closest(word, keys.iter().copied())
-        .or_else(|| crate::suggest::same_but_case(word, keys.iter().copied()))
+fn closest(word: &str, m: &MissingFrom, lists: &mut KeyLists) -> Option<String> {
+    match m {
+        MissingFrom::Json(m) => closest_of(word, m.keys().map(String::as_str)),
+        MissingFrom::InPlace(v) => closest_of(word, lists.of(v).iter().map(String::as_str)),
+    }
+}
+
+fn closest_of<'a>(word: &str, keys: impl Iterator<Item = &'a str> + Clone) -> Option<String> {
+    crate::suggest::closest(word, keys.clone())
+        .or_else(|| crate::suggest::same_but_case(word, keys))
         .map(str::to_string)
 }
 
