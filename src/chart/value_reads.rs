@@ -1082,28 +1082,28 @@ impl<'a> Walker<'a> {
     }
 
     fn push_read(&mut self, path: Vec<String>, spans: Vec<Span>, own_from: usize) -> usize {
-        let guard_paths = || {
-            self.guards
-                .iter()
-                .flat_map(|g| &self.reads[g.clone()])
-                .map(|r| &r.path)
-                .filter(|p| !p.is_empty())
-        };
-        let guard_len = guard_paths()
-            .filter(|g| path.starts_with(g))
-            .map(Vec::len)
-            .max()
-            .unwrap_or(0);
+        // One pass over the paths the enclosing conditions test: the longest that is a
+        // prefix of this one, and the keys they test beside this one's last key.
+        let mut guard_len = 0;
         let mut sibling_tests: Vec<String> = Vec::new();
-        if let Some((_, parent)) = path.split_last() {
-            for g in guard_paths() {
-                if g.len() > parent.len()
-                    && g.starts_with(parent)
-                    && g[parent.len()] != path[parent.len()]
-                    && !sibling_tests.contains(&g[parent.len()])
-                {
-                    sibling_tests.push(g[parent.len()].clone());
-                }
+        let parent = path.split_last().map(|(_, parent)| parent);
+        for g in self
+            .guards
+            .iter()
+            .flat_map(|g| &self.reads[g.clone()])
+            .map(|r| &r.path)
+            .filter(|p| !p.is_empty())
+        {
+            if path.starts_with(g) {
+                guard_len = guard_len.max(g.len());
+            }
+            if let Some(parent) = parent
+                && g.len() > parent.len()
+                && g.starts_with(parent)
+                && g[parent.len()] != path[parent.len()]
+                && !sibling_tests.contains(&g[parent.len()])
+            {
+                sibling_tests.push(g[parent.len()].clone());
             }
         }
         self.reads.push(Read {
@@ -1412,6 +1412,63 @@ mod tests {
         assert!(get("x").2);
         assert!(get("m.k").2);
         assert_eq!(get("x").3, 0);
+    }
+
+    #[test]
+    fn functions_with_literal_keys_read_deeper_paths() {
+        let r = reads(&[(
+            "a.yaml",
+            "{{ $k := \"v\" }}{{ index .Values.a \"b\" $k }}{{ index .Values \"c\" \"d\" }}{{ index .Values.e }}{{ \"x\" | index .Values.m \"k\" }}{{ dig \"p\" \"q\" \"none\" .Values.n }}{{ hasKey .Values.h \"k\" }}{{ if index .Values.t \"on\" }}{{ end }}{{ tpl .Values.s . }}",
+        )]);
+        let get = |p: &str| {
+            r.iter()
+                .find(|x| x.0 == p)
+                .cloned()
+                .unwrap_or_else(|| panic!("{p} in {r:?}"))
+        };
+        // A dynamic key after a literal one: the literal part, read whole.
+        assert!(get("a.b").1);
+        assert!(!get("a").1, "the base is not read whole");
+        assert!(get("c.d").1);
+        assert!(!r.iter().any(|x| x.0 == "e" && !x.1), "{r:?}");
+        // A piped argument: the literal keys, read whole.
+        assert!(get("m.k").1);
+        let dig = get("n.p.q");
+        assert!(dig.2 && !get("n").1);
+        assert!(get("h.k").2);
+        // Tested, not read whole.
+        assert!(!get("t.on").1);
+        let c = chart("web")
+            .chart_yaml("apiVersion: v2\nname: web\nversion: 1.0.0\n")
+            .template(
+                "a.yaml",
+                "{{ tpl .Values.s . }}{{ tpl (toYaml .Values.u) . }}",
+            )
+            .build();
+        let tpl: Vec<String> = c.value_reads().tpl_paths().map(|p| p.join(".")).collect();
+        assert_eq!(tpl, ["s", "u"]);
+    }
+
+    #[test]
+    fn a_template_called_with_different_values_has_no_known_dot() {
+        let r = reads(&[
+            (
+                "a.yaml",
+                "{{ include \"one\" .Values.x }}{{ include \"one\" .Values.x }}{{ include \"two\" .Values.x }}{{ include \"two\" .Values.y }}{{ include \"nowhere\" . }}",
+            ),
+            (
+                "_h.tpl",
+                "{{ define \"one\" }}{{ .a }}{{ end }}{{ define \"two\" }}{{ .b }}{{ .Values.z }}{{ end }}",
+            ),
+        ]);
+        let get = |p: &str| r.iter().find(|x| x.0 == p).cloned();
+        assert!(
+            get("x.a").expect("x.a").4,
+            "the same values at every call: {r:?}"
+        );
+        assert!(get("x.b").is_none() && get("y.b").is_none(), "{r:?}");
+        // `.` unknown: `.Values.z` there is read, never checked.
+        assert!(get("z").is_none(), "{r:?}");
     }
 
     #[test]
