@@ -3,6 +3,7 @@
 //! its parent's values under the subchart's name or alias, with `global` passed down.
 
 use super::{Chart, YamlDoc};
+use crate::yaml::Node;
 use serde_json::Value;
 
 /// Merges `over` into `base` the way Helm coalesces user values onto defaults.
@@ -138,6 +139,204 @@ pub fn for_subchart(parent_values: &Value, key: &str, sub: &Chart) -> Value {
     v
 }
 
+/// A chart's values as [`with_dependencies`] computes them without `--values` files, read in
+/// place from the YAML trees: looking up the paths templates read costs nothing for the
+/// values nobody reads, where the JSON form converts and copies every value of the chart and
+/// of its dependencies.
+pub struct ChartValues<'a> {
+    /// values.yaml, when it is a mapping.
+    own: Option<&'a Node>,
+    /// The dependencies' values under their keys, as [`fill_dependencies`] fills them in
+    /// (the first dependency of a key wins; none below the depth it stops at).
+    deps: Vec<(&'a str, ChartValues<'a>)>,
+}
+
+impl<'a> ChartValues<'a> {
+    pub fn of(chart: &'a Chart) -> ChartValues<'a> {
+        ChartValues::at(chart, 0)
+    }
+
+    fn at(chart: &'a Chart, depth: usize) -> ChartValues<'a> {
+        let own = chart
+            .values
+            .as_ref()
+            .and_then(|v| v.yaml.root())
+            .filter(|r| r.as_map().is_some());
+        let mut deps: Vec<(&'a str, ChartValues<'a>)> = Vec::new();
+        if depth <= 8 {
+            let mut keyed: Vec<(&'a str, &'a Chart)> = Vec::new();
+            for d in chart.dependencies() {
+                if let Some(sub) = chart.dependency_chart(d.name) {
+                    keyed.push((d.key(), sub));
+                }
+            }
+            for sub in chart.dependency_charts() {
+                if !keyed.iter().any(|(_, s)| std::ptr::eq(*s, sub)) {
+                    keyed.push((sub.name(), sub));
+                }
+            }
+            for (key, sub) in keyed {
+                if !deps.iter().any(|(k, _)| *k == key) {
+                    deps.push((key, ChartValues::at(sub, depth + 1)));
+                }
+            }
+        }
+        ChartValues { own, deps }
+    }
+
+    /// The values as a whole.
+    pub fn root(&self) -> ValueView<'_> {
+        ValueView::Chart(self)
+    }
+}
+
+/// A value of [`ChartValues`]: what the JSON form of [`with_dependencies`] holds at a path.
+#[derive(Clone)]
+pub enum ValueView<'a> {
+    /// A value as written.
+    Plain(&'a Node),
+    /// A mapping coalesced onto a mapping below it (Helm's `merge(under, over)`).
+    Merged(&'a Node, Box<ValueView<'a>>),
+    /// A chart's values with its dependencies' filled in.
+    Chart(&'a ChartValues<'a>),
+}
+
+/// What kind of JSON value a view is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViewKind {
+    Mapping,
+    Null,
+    /// Any other value, with its name (`a string`, `a list`, …).
+    Other(&'static str),
+}
+
+/// The value of the last entry whose key's JSON form is `key` (as the JSON form keeps it).
+fn entry_value<'a>(map: &'a Node, key: &str) -> Option<&'a Node> {
+    if map.index.is_some() {
+        return map.entry_json(key).map(|e| &e.value);
+    }
+    if !map.duplicate_keys {
+        // Every entry is kept: the last one of the key is the first from the end.
+        return map
+            .as_map()?
+            .iter()
+            .rev()
+            .find(|e| e.key_json_is(key))
+            .map(|e| &e.value);
+    }
+    map.entries()
+        .filter(|e| e.key_json_is(key))
+        .last()
+        .map(|e| &e.value)
+}
+
+fn kind_of(n: &Node) -> ViewKind {
+    use crate::yaml::{NodeKind, Value as Y};
+    match &n.kind {
+        NodeKind::Map(_) => ViewKind::Mapping,
+        NodeKind::Seq(_) => ViewKind::Other("a list"),
+        NodeKind::Scalar(s) => match s.value {
+            Y::Null => ViewKind::Null,
+            // Not a JSON number: the JSON form holds `null`.
+            Y::Float(f) if !f.is_finite() => ViewKind::Null,
+            Y::Bool(_) => ViewKind::Other("a boolean"),
+            Y::Int(_) | Y::Float(_) => ViewKind::Other("a number"),
+            Y::Str => ViewKind::Other("a string"),
+        },
+    }
+}
+
+impl<'a> ValueView<'a> {
+    pub fn kind(&self) -> ViewKind {
+        match self {
+            ValueView::Plain(n) => kind_of(n),
+            ValueView::Merged(..) | ValueView::Chart(_) => ViewKind::Mapping,
+        }
+    }
+
+    /// The value under `key` of a mapping.
+    pub fn get(&self, key: &str) -> Option<ValueView<'a>> {
+        match self {
+            ValueView::Plain(n) => entry_value(n, key).map(ValueView::Plain),
+            ValueView::Merged(over, under) => match entry_value(over, key) {
+                Some(v) => match kind_of(v) {
+                    ViewKind::Null => None,
+                    ViewKind::Mapping => match under.get(key) {
+                        Some(u) if u.kind() == ViewKind::Mapping => {
+                            Some(ValueView::Merged(v, Box::new(u)))
+                        }
+                        _ => Some(ValueView::Plain(v)),
+                    },
+                    ViewKind::Other(_) => Some(ValueView::Plain(v)),
+                },
+                None => under.get(key),
+            },
+            ValueView::Chart(c) => {
+                let own = c.own.and_then(|o| entry_value(o, key));
+                match c.deps.iter().find(|(k, _)| *k == key) {
+                    Some((_, dep)) => match own {
+                        None => Some(ValueView::Chart(dep)),
+                        Some(v) if kind_of(v) == ViewKind::Mapping => {
+                            Some(ValueView::Merged(v, Box::new(ValueView::Chart(dep))))
+                        }
+                        Some(v) => Some(ValueView::Plain(v)),
+                    },
+                    None => own.map(ValueView::Plain),
+                }
+            }
+        }
+    }
+
+    /// Which value this is (the same value at every lookup of its path).
+    pub fn identity(&self) -> (u8, usize) {
+        match self {
+            ValueView::Plain(n) => (0, std::ptr::from_ref(*n) as usize),
+            ValueView::Merged(over, _) => (1, std::ptr::from_ref(*over) as usize),
+            ValueView::Chart(c) => (2, std::ptr::from_ref(*c) as usize),
+        }
+    }
+
+    /// The keys of a mapping, sorted (as the JSON form orders them).
+    pub fn keys(&self) -> Vec<String> {
+        let mut keys = std::collections::BTreeSet::new();
+        self.collect_keys(&mut keys);
+        keys.into_iter().collect()
+    }
+
+    fn collect_keys(&self, keys: &mut std::collections::BTreeSet<String>) {
+        match self {
+            ValueView::Plain(n) => keys.extend(n.entries().map(|e| e.key_json_string())),
+            ValueView::Merged(over, under) => {
+                under.collect_keys(keys);
+                for e in over.entries() {
+                    if kind_of(&e.value) == ViewKind::Null {
+                        keys.remove(&e.key_json_string());
+                    } else {
+                        keys.insert(e.key_json_string());
+                    }
+                }
+            }
+            ValueView::Chart(c) => {
+                if let Some(o) = c.own {
+                    keys.extend(o.entries().map(|e| e.key_json_string()));
+                }
+                keys.extend(c.deps.iter().map(|(k, _)| k.to_string()));
+            }
+        }
+    }
+
+    /// Whether a mapping has no keys.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            ValueView::Plain(n) => n.entries().next().is_none(),
+            ValueView::Chart(c) => {
+                c.deps.is_empty() && c.own.is_none_or(|o| o.entries().next().is_none())
+            }
+            ValueView::Merged(..) => self.keys().is_empty(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,5 +367,105 @@ mod tests {
             json!({"auth": {"username": "app", "database": "pg"}, "image": {"tag": "16"}})
         );
         assert!(v.get("postgresql").is_none());
+    }
+
+    /// Every key the test's values use.
+    const PROBES: &[&str] = &[
+        "auth",
+        "username",
+        "database",
+        "extra",
+        "a",
+        "b",
+        "c",
+        "image",
+        "tag",
+        "list",
+        "nil",
+        "nan",
+        "db",
+        "other",
+        "postgresql",
+        "cache",
+        "size",
+        "new",
+        "deep",
+        "k",
+        "labels",
+        "common",
+        "1",
+        "true",
+        "x",
+    ];
+
+    /// The JSON form of a view, built from its keys and lookups only.
+    fn json_of_view(v: &ValueView) -> Value {
+        match v.kind() {
+            ViewKind::Mapping => {
+                let mut m = serde_json::Map::new();
+                for k in v.keys() {
+                    let child = v.get(&k).expect("a listed key is found");
+                    m.insert(k, json_of_view(&child));
+                }
+                assert_eq!(v.is_empty(), m.is_empty());
+                // Keys not listed are not found either.
+                for k in PROBES {
+                    assert_eq!(v.get(k).is_some(), m.contains_key(*k), "{k}");
+                }
+                Value::Object(m)
+            }
+            ViewKind::Null => Value::Null,
+            ViewKind::Other(_) => match v {
+                ValueView::Plain(n) => n.to_json(),
+                _ => unreachable!("only plain values are not mappings"),
+            },
+        }
+    }
+
+    #[test]
+    fn values_read_in_place_are_the_coalesced_json() {
+        use crate::rules::chart::test_support::chart;
+        let sub_values = [
+            "auth:\n  username: postgres\n  database: pg\n  extra: {a: 1, b: null}\nimage:\n  tag: \"16\"\nlist: [1, 2]\nnil: ~\n",
+            "",
+            "- a list\n",
+            "auth: plain\nnan: .nan\n",
+        ];
+        let parent_values = [
+            "db:\n  auth:\n    username: app\n    database: null\n    extra: {b: 2, c: ~}\n  image: null\n  list: {x: 1}\nother: 1\n",
+            "db: null\n",
+            "db: a string\npostgresql:\n  auth: {username: x}\n",
+            "",
+            "db:\n  auth: [1]\n  nil: {a: 1}\n  new: {deep: {k: v}}\ncache: {size: 1}\n1: one\ntrue: yes\n",
+        ];
+        for sv in sub_values {
+            for pv in parent_values {
+                let c = chart("web")
+                    .chart_yaml("apiVersion: v2\nname: web\nversion: 1.0.0\ndependencies:\n  - name: postgresql\n    version: 1.0.0\n    alias: db\n  - name: cache\n    version: 1.0.0\n")
+                    .values(pv)
+                    .subchart(
+                        chart("postgresql")
+                            .chart_yaml("apiVersion: v2\nname: postgresql\nversion: 1.0.0\ndependencies:\n  - name: common\n    version: 1.0.0\n")
+                            .values(sv)
+                            .subchart(
+                                chart("common")
+                                    .chart_yaml("apiVersion: v2\nname: common\nversion: 1.0.0\n")
+                                    .values("labels: {a: b}\n"),
+                            ),
+                    )
+                    .subchart(
+                        chart("cache")
+                            .chart_yaml("apiVersion: v2\nname: cache\nversion: 1.0.0\n")
+                            .values(sv),
+                    )
+                    .build();
+                let values = ChartValues::of(&c);
+                assert_eq!(
+                    json_of_view(&values.root()),
+                    with_dependencies(&c, &[]),
+                    "{sv:?} under {pv:?}"
+                );
+            }
+        }
     }
 }

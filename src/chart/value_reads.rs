@@ -164,6 +164,12 @@ impl ValueReads {
         whole_above || below
     }
 
+    /// [`ValueReads::read_whole`] and [`ValueReads::is_read`] of one path, in one lookup.
+    pub fn read_whole_and_read(&self, path: &[String]) -> (bool, bool) {
+        let (whole_above, below) = self.trie().lookup(path);
+        (whole_above, whole_above || below)
+    }
+
     /// Whether `path` or a value above it is read whole (printed, passed on, ranged over), or
     /// read where `.` is unknown: nothing below it needs to be looked at.
     pub fn read_whole(&self, path: &[String]) -> bool {
@@ -185,19 +191,18 @@ impl ValueReads {
 }
 
 /// What `.` or a variable stands for.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 enum Val {
+    /// Nothing known (also what an argument taken off the stack leaves).
+    #[default]
+    Unknown,
     /// The chart's top-level context (`.Values`, `.Release`, …).
     Root,
     /// A values path.
-    Values {
-        path: Vec<String>,
-        spans: Vec<Span>,
-    },
+    Values { path: Vec<String>, spans: Vec<Span> },
     /// The values path of a read of this walk, with its spans (as [`Val::Values`], without
     /// copying them until they are needed).
     Read(usize),
-    Unknown,
 }
 
 /// What `.` is inside a named template, from its call sites.
@@ -254,14 +259,65 @@ enum Use {
     Bind,
 }
 
-/// Functions whose arguments may be missing without harm.
-const OPTIONAL_FUNCS: &[&str] = &[
-    "default", "required", "hasKey", "dig", "empty", "coalesce", "kindIs", "typeIs", "kindOf",
-    "typeOf", "ternary",
-];
-const TEST_FUNCS: &[&str] = &["and", "or", "not"];
-const COMPARE_FUNCS: &[&str] = &["eq", "ne", "lt", "le", "gt", "ge"];
-const DEFAULTING_FUNCS: &[&str] = &["default", "required", "coalesce", "ternary", "printf"];
+/// What a function does with its arguments, as far as the analysis cares.
+#[derive(Clone, Copy, Default)]
+struct FuncKind {
+    /// Its arguments may be missing without harm (`default`, `required`, `hasKey`, `dig`,
+    /// `empty`, `coalesce`, `kindIs`, `typeIs`, `kindOf`, `typeOf`, `ternary`).
+    optional: bool,
+    /// It tests its arguments for truth (`and`, `or`, `not`).
+    test: bool,
+    /// It compares its arguments (`eq`, `ne`, `lt`, `le`, `gt`, `ge`).
+    compare: bool,
+    /// It compares for equality (`eq`, `ne`), taking a missing value as unequal.
+    equality: bool,
+    /// It gives a printed value a default or a format (`default`, `required`, `coalesce`,
+    /// `ternary`, `printf`).
+    defaulting: bool,
+}
+
+impl FuncKind {
+    fn of(name: &str) -> FuncKind {
+        let mut k = FuncKind::default();
+        match name {
+            "default" | "required" | "coalesce" | "ternary" => {
+                k.optional = true;
+                k.defaulting = true;
+            }
+            "hasKey" | "dig" | "empty" | "kindIs" | "typeIs" | "kindOf" | "typeOf" => {
+                k.optional = true
+            }
+            "and" | "or" | "not" => k.test = true,
+            "eq" | "ne" => {
+                k.compare = true;
+                k.equality = true;
+            }
+            "lt" | "le" | "gt" | "ge" => k.compare = true,
+            "printf" => k.defaulting = true,
+            _ => {}
+        }
+        k
+    }
+}
+
+/// The reads that are an operand's value: most often one, or none.
+#[derive(Clone, Debug, Default)]
+enum Idxs {
+    #[default]
+    None,
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl Idxs {
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            Idxs::None => &[],
+            Idxs::One(i) => std::slice::from_ref(i),
+            Idxs::Many(v) => v,
+        }
+    }
+}
 
 struct Walker<'a> {
     src: &'a str,
@@ -273,6 +329,8 @@ struct Walker<'a> {
     /// The reads each enclosing `if`/`with` (or earlier `and` argument) tests, as ranges of
     /// `reads` (paths never change once read).
     guards: Vec<std::ops::Range<usize>>,
+    /// The arguments of the commands being evaluated (see [`Walker::command`]).
+    args: Vec<(Val, Idxs)>,
     dot: Val,
     checkable: bool,
     action: Option<(Span, bool)>,
@@ -368,21 +426,57 @@ fn analyse_with(chart: &Chart, share: bool) -> ValueReads {
             })
         })
         .collect();
-    let mut dots: FastMap<String, DefDot> = FastMap::default();
+    // The named templates of the chart, numbered by name: only their `.` is looked up, so
+    // calls of other names are left out.
+    let mut ids: FastMap<&str, usize> = FastMap::default();
+    let def_ids: Vec<Vec<usize>> = parsed
+        .iter()
+        .map(|t| {
+            t.tree.as_ref().map_or(Vec::new(), |tree| {
+                tree.defines
+                    .iter()
+                    .map(|d| {
+                        let next = ids.len();
+                        *ids.entry(d.name.as_str()).or_insert(next)
+                    })
+                    .collect()
+            })
+        })
+        .collect();
+    // Joins the `.` of the calls a walk makes into `into` (calls from a named template called
+    // from nowhere pass nothing known).
+    let join = |into: &mut Vec<Option<DefDot>>, f: &Found, assumed: bool| {
+        for (name, dot) in &f.calls {
+            let Some(&id) = ids.get(name.as_str()) else {
+                continue;
+            };
+            let dot = if assumed { &ASSUMED } else { dot };
+            match &mut into[id] {
+                Some(cur) => cur.join_with(dot),
+                slot => *slot = Some(dot.clone()),
+            }
+        }
+    };
+    // The top levels are walked once: their calls are joined once.
+    let mut from_top: Vec<Option<DefDot>> = vec![None; ids.len()];
+    for f in top.iter().flatten() {
+        join(&mut from_top, f, false);
+    }
+    let mut dots: Vec<Option<DefDot>> = vec![None; ids.len()];
     for _round in 0..16 {
         for (i, t) in parsed.iter().enumerate() {
             let Ok(tree) = &t.tree else { continue };
             for (n, (d, slot)) in tree.defines.iter().zip(defines[i].iter_mut()).enumerate() {
-                let want = dots.get(&d.name).cloned().unwrap_or(DefDot::Assumed);
+                let want = dots[def_ids[i][n]].as_ref().unwrap_or(&DefDot::Assumed);
                 if let Some((had, _)) = slot {
-                    if *had == want {
+                    if had == want {
                         continue;
                     }
                     // A named template called from nowhere is walked as one called with the
                     // chart's context: a first call with `.` changes what is reported of the
                     // same walk.
                     if had.walked() == want.walked() {
-                        *had = want;
+                        *had = want.clone();
                         continue;
                     }
                 }
@@ -393,34 +487,12 @@ fn analyse_with(chart: &Chart, share: bool) -> ValueReads {
                     w.define(d, dot, checkable);
                     Found::of(w)
                 });
-                *slot = Some((want, found));
+                *slot = Some((want.clone(), found));
             }
         }
-        let mut next: FastMap<String, DefDot> = FastMap::default();
-        // Calls from a named template called from nowhere pass nothing known.
-        let calls = top
-            .iter()
-            .flatten()
-            .map(|f| (f, false))
-            .chain(
-                defines
-                    .iter()
-                    .flatten()
-                    .flatten()
-                    .map(|(want, f)| (f, *want == DefDot::Assumed)),
-            )
-            .flat_map(|(f, assumed)| {
-                f.calls
-                    .iter()
-                    .map(move |(name, dot)| (name, if assumed { &ASSUMED } else { dot }))
-            });
-        for (name, dot) in calls {
-            match next.get_mut(name.as_str()) {
-                Some(cur) => cur.join_with(dot),
-                None => {
-                    next.insert(name.clone(), dot.clone());
-                }
-            }
+        let mut next = from_top.clone();
+        for (want, f) in defines.iter().flatten().flatten() {
+            join(&mut next, f, *want == DefDot::Assumed);
         }
         if next == dots {
             break;
@@ -609,6 +681,7 @@ impl<'a> Walker<'a> {
             calls: Vec::new(),
             scopes: vec![vec![("$".to_string(), dot.clone())]],
             guards: Vec::new(),
+            args: Vec::new(),
             dot,
             checkable,
             action: None,
@@ -648,7 +721,13 @@ impl<'a> Walker<'a> {
     }
 
     fn node(&mut self, n: &Node) {
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.node_inner(n));
+        // Only blocks nest lists (pipelines nest through `operand`).
+        match n {
+            Node::If(_) | Node::With(_) | Node::Range(_) => {
+                stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.node_inner(n))
+            }
+            _ => self.node_inner(n),
+        }
     }
 
     fn node_inner(&mut self, n: &Node) {
@@ -657,7 +736,7 @@ impl<'a> Walker<'a> {
             Node::Action(a) => {
                 let defaulted = a.pipe.cmds.iter().any(|c| {
                     c.args.iter().any(|op| {
-                        matches!(op, Operand::Function { name, .. } if DEFAULTING_FUNCS.contains(&name.as_str()))
+                        matches!(op, Operand::Function { name, .. } if FuncKind::of(name).defaulting)
                     })
                 });
                 let outputs = a.pipe.decl.is_empty();
@@ -679,12 +758,12 @@ impl<'a> Walker<'a> {
                 };
                 let val = self.pipe(&b.pipe, use_);
                 if keyword == "range" {
-                    let idxs: Vec<usize> = (first..self.reads.len()).collect();
-                    self.mark(&idxs, |r| r.ranged = true);
                     // `range $k, $v := .Values.env` reads every entry, as `range .Values.env`
                     // does: the loop variables are bound to elements, not to the value.
-                    if !b.pipe.decl.is_empty() {
-                        self.mark(&idxs, |r| r.whole = true);
+                    let whole = !b.pipe.decl.is_empty();
+                    for r in &mut self.reads[first..] {
+                        r.ranged = true;
+                        r.whole |= whole;
                     }
                 }
                 let guard = first..self.reads.len();
@@ -760,7 +839,7 @@ impl<'a> Walker<'a> {
 
     /// Evaluates a pipeline; returns what its result stands for.
     fn pipe(&mut self, p: &Pipe, use_: Use) -> Val {
-        let mut prev: Option<(Val, Vec<usize>)> = None;
+        let mut prev: Option<(Val, Idxs)> = None;
         let last = p.cmds.len().saturating_sub(1);
         for (i, cmd) in p.cmds.iter().enumerate() {
             let this_use = if i == last {
@@ -796,139 +875,150 @@ impl<'a> Walker<'a> {
     }
 
     /// Evaluates one command; returns its value and the reads that are its value.
-    fn command(
-        &mut self,
-        cmd: &Command,
-        piped: Option<(Val, Vec<usize>)>,
-        use_: Use,
-    ) -> (Val, Vec<usize>) {
+    fn command(&mut self, cmd: &Command, piped: Option<(Val, Idxs)>, use_: Use) -> (Val, Idxs) {
         let Some(head) = cmd.args.first() else {
-            return (Val::Unknown, Vec::new());
+            return (Val::Unknown, Idxs::None);
         };
         let Operand::Function { name, .. } = head else {
             // A lone operand: its value is the command's value.
             let (val, idxs) = self.operand(head);
             match use_ {
-                Use::Test => self.mark(&idxs, |r| {
+                Use::Test => self.mark(idxs.as_slice(), |r| {
                     r.whole = false;
                     r.test = true;
                 }),
-                Use::Bind => self.mark(&idxs, |r| r.whole = false),
+                Use::Bind => self.mark(idxs.as_slice(), |r| r.whole = false),
                 Use::Value => {}
             }
             return (val, idxs);
         };
-        let mut ranges = Vec::with_capacity(cmd.args.len() - 1);
-        let mut args: Vec<(Val, Vec<usize>)> = Vec::with_capacity(cmd.args.len());
+        // The arguments' values go on a stack the walker keeps (commands nested in
+        // parentheses push theirs above and take them off before this one goes on).
+        let base = self.args.len();
+        let mut first_range = None;
         // `and` stops at the first false argument, so each argument is only evaluated when
         // the ones before it hold: their paths guard it like an enclosing `if`.
         let short_circuit = name == "and";
         let guards_before = self.guards.len();
         for op in &cmd.args[1..] {
             let first = self.reads.len();
-            args.push(self.operand(op));
-            ranges.push(first..self.reads.len());
+            let arg = self.operand(op);
+            self.args.push(arg);
+            first_range.get_or_insert(first..self.reads.len());
             if short_circuit {
                 self.guards.push(first..self.reads.len());
             }
         }
         self.guards.truncate(guards_before);
+        if let Some(p) = piped {
+            self.args.push(p);
+        }
+        let out = self.call(cmd, name, base, first_range, use_);
+        self.args.truncate(base);
+        out
+    }
+
+    /// Marks the reads of every argument on the stack from `base`.
+    fn mark_args(&mut self, base: usize, f: fn(&mut Read)) {
+        for (_, idxs) in &self.args[base..] {
+            for &i in idxs.as_slice() {
+                if let Some(r) = self.reads.get_mut(i) {
+                    f(r);
+                }
+            }
+        }
+    }
+
+    /// The path and spans of the argument at `at` when it is a values path (with room for
+    /// `extra` more segments), and its reads.
+    fn arg_path(&self, at: usize, extra: usize) -> Option<(Vec<String>, Vec<Span>, Idxs)> {
+        let (v, idxs) = self.args.get(at)?;
+        let (path, spans) = self.values_of(v, extra)?;
+        Some((path, spans, idxs.clone()))
+    }
+
+    /// A function call whose arguments are on the stack from `base`.
+    fn call(
+        &mut self,
+        cmd: &Command,
+        name: &str,
+        base: usize,
+        first_range: Option<std::ops::Range<usize>>,
+        use_: Use,
+    ) -> (Val, Idxs) {
         let literal = |i: usize| match cmd.args.get(i + 1) {
             Some(Operand::String(s)) => Some((s.value.to_string(), s.span)),
             _ => None,
         };
-        if let Some(p) = piped {
-            args.push(p);
-        }
-        let name = name.as_str();
-        let mark_all = |w: &mut Self, f: fn(&mut Read)| {
-            for (_, idxs) in &args {
-                w.mark(idxs, f);
-            }
-        };
-        if OPTIONAL_FUNCS.contains(&name) {
-            mark_all(self, |r| r.optional = true);
+        let is_literal = |i: usize| matches!(cmd.args.get(i + 1), Some(Operand::String(_)));
+        let nargs = self.args.len() - base;
+        let kind = FuncKind::of(name);
+        if kind.optional {
+            self.mark_args(base, |r| r.optional = true);
         }
         // `and`, `or` and `not` test their arguments for truth wherever they appear (also in
         // parentheses inside a condition); a missing value is false.
-        if TEST_FUNCS.contains(&name) {
-            mark_all(self, |r| r.test = true);
+        if kind.test {
+            self.mark_args(base, |r| r.test = true);
             if use_ == Use::Test {
-                mark_all(self, |r| r.whole = false);
+                self.mark_args(base, |r| r.whole = false);
             }
         }
-        if COMPARE_FUNCS.contains(&name) {
-            mark_all(self, |r| r.whole = false);
+        if kind.compare {
+            self.mark_args(base, |r| r.whole = false);
         }
         // `eq` and `ne` compare a missing value as unequal without failing.
-        if matches!(name, "eq" | "ne") {
-            mark_all(self, |r| r.compared = true);
+        if kind.equality {
+            self.mark_args(base, |r| r.compared = true);
         }
         match name {
             "index" | "get" => {
                 // `index M "a" "b"`: a deeper path when every key is a literal.
-                let Some((base, base_idxs)) = args.first().cloned() else {
-                    return (Val::Unknown, Vec::new());
+                let piped_extra = nargs > cmd.args.len() - 1;
+                let keys = cmd.args.len().saturating_sub(2);
+                let Some((mut path, mut spans, base_idxs)) = self.arg_path(base, keys) else {
+                    return (Val::Unknown, Idxs::None);
                 };
-                let base = self.resolve(base);
-                let keys: Option<Vec<(String, Span)>> =
-                    (1..cmd.args.len() - 1).map(literal).collect();
-                let piped_extra = args.len() > cmd.args.len() - 1;
-                match (base, keys) {
-                    (Val::Values { path, spans }, Some(keys))
-                        if !keys.is_empty() && !piped_extra =>
-                    {
-                        self.mark(&base_idxs, |r| r.whole = false);
-                        let own_from = path.len();
-                        let mut path = path;
-                        let mut spans = spans;
-                        for (k, s) in keys {
+                let own_from = path.len();
+                // Literal keys up to the first dynamic one.
+                let mut all_literal = true;
+                for i in 1..cmd.args.len() - 1 {
+                    match literal(i) {
+                        Some((k, s)) => {
                             path.push(k);
                             spans.push(s);
                         }
-                        let i = self.push_read(path, spans, own_from);
-                        // `if index .Values.conf "single-node"` tests the value it reads.
-                        match use_ {
-                            Use::Test => self.mark(&[i], |r| {
-                                r.whole = false;
-                                r.test = true;
-                            }),
-                            Use::Bind => self.mark(&[i], |r| r.whole = false),
-                            Use::Value => {}
+                        None => {
+                            all_literal = false;
+                            break;
                         }
-                        (Val::Read(i), vec![i])
                     }
-                    (Val::Values { path, spans }, _) => {
-                        // Literal keys up to the first dynamic one are read whole.
-                        let mut path = path;
-                        let mut spans = spans;
-                        let own_from = path.len();
-                        let mut any = false;
-                        for i in 1..cmd.args.len() - 1 {
-                            match literal(i) {
-                                Some((k, s)) => {
-                                    path.push(k);
-                                    spans.push(s);
-                                    any = true;
-                                }
-                                None => break,
-                            }
-                        }
-                        if any {
-                            self.mark(&base_idxs, |r| r.whole = false);
-                            self.push_read(path, spans, own_from);
-                        }
-                        (Val::Unknown, Vec::new())
-                    }
-                    _ => (Val::Unknown, Vec::new()),
                 }
+                if path.len() == own_from {
+                    return (Val::Unknown, Idxs::None);
+                }
+                self.mark(base_idxs.as_slice(), |r| r.whole = false);
+                let i = self.push_read(path, spans, own_from);
+                if !all_literal || piped_extra {
+                    // Read whole: what the dynamic keys pick is not known.
+                    return (Val::Unknown, Idxs::None);
+                }
+                // `if index .Values.conf "single-node"` tests the value it reads.
+                match use_ {
+                    Use::Test => self.mark(&[i], |r| {
+                        r.whole = false;
+                        r.test = true;
+                    }),
+                    Use::Bind => self.mark(&[i], |r| r.whole = false),
+                    Use::Value => {}
+                }
+                (Val::Read(i), Idxs::One(i))
             }
             "hasKey" => {
-                if let (Some((Val::Values { path, spans }, base_idxs)), Some((k, s))) = (
-                    args.first().cloned().map(|(v, i)| (self.resolve(v), i)),
-                    literal(1),
-                ) {
-                    self.mark(&base_idxs, |r| r.whole = false);
+                if let Some((k, s)) = literal(1)
+                    && let Some((path, spans, base_idxs)) = self.arg_path(base, 1)
+                {
+                    self.mark(base_idxs.as_slice(), |r| r.whole = false);
                     let own_from = path.len();
                     let mut path = path;
                     let mut spans = spans;
@@ -942,21 +1032,20 @@ impl<'a> Walker<'a> {
                         r.lookup = true;
                     });
                 }
-                (Val::Unknown, Vec::new())
+                (Val::Unknown, Idxs::None)
             }
             "dig" => {
                 // `dig "a" "b" default M`.
                 let n = cmd.args.len() - 1;
                 if n >= 3
-                    && let Some((Val::Values { path, spans }, base_idxs)) =
-                        args.get(n - 1).cloned().map(|(v, i)| (self.resolve(v), i))
-                    && let Some(keys) = (0..n - 2).map(literal).collect::<Option<Vec<_>>>()
+                    && (0..n - 2).all(is_literal)
+                    && let Some((path, spans, base_idxs)) = self.arg_path(base + n - 1, n - 2)
                 {
-                    self.mark(&base_idxs, |r| r.whole = false);
+                    self.mark(base_idxs.as_slice(), |r| r.whole = false);
                     let own_from = path.len();
                     let mut path = path;
                     let mut spans = spans;
-                    for (k, s) in keys {
+                    for (k, s) in (0..n - 2).filter_map(literal) {
                         path.push(k);
                         spans.push(s);
                     }
@@ -966,53 +1055,55 @@ impl<'a> Walker<'a> {
                         r.lookup = true;
                     });
                 }
-                (Val::Unknown, Vec::new())
+                (Val::Unknown, Idxs::None)
             }
             "tpl" => {
                 // Every value read to build the template text (`tpl (toYaml .Values.x) .`).
-                if let Some(range) = ranges.first() {
-                    let idxs: Vec<usize> = range.clone().collect();
-                    self.mark(&idxs, |r| r.tpl = true);
+                if let Some(range) = first_range {
+                    for r in &mut self.reads[range] {
+                        r.tpl = true;
+                    }
                 }
-                (Val::Unknown, Vec::new())
+                (Val::Unknown, Idxs::None)
             }
             "include" | "template" => {
                 if let Some((n, _)) = literal(0) {
-                    let dot = args
-                        .get(1)
+                    let dot = self
+                        .args
+                        .get(base + 1)
                         .map(|(v, _)| self.call_dot(v))
                         .unwrap_or(DefDot::Unknown);
                     self.calls.push((n, dot));
                 }
-                (Val::Unknown, Vec::new())
+                (Val::Unknown, Idxs::None)
             }
-            _ => (Val::Unknown, Vec::new()),
+            _ => (Val::Unknown, Idxs::None),
         }
     }
 
     fn push_read(&mut self, path: Vec<String>, spans: Vec<Span>, own_from: usize) -> usize {
-        let guard_paths = || {
-            self.guards
-                .iter()
-                .flat_map(|g| &self.reads[g.clone()])
-                .map(|r| &r.path)
-                .filter(|p| !p.is_empty())
-        };
-        let guard_len = guard_paths()
-            .filter(|g| path.starts_with(g))
-            .map(Vec::len)
-            .max()
-            .unwrap_or(0);
+        // One pass over the paths the enclosing conditions test: the longest that is a
+        // prefix of this one, and the keys they test beside this one's last key.
+        let mut guard_len = 0;
         let mut sibling_tests: Vec<String> = Vec::new();
-        if let Some((_, parent)) = path.split_last() {
-            for g in guard_paths() {
-                if g.len() > parent.len()
-                    && g.starts_with(parent)
-                    && g[parent.len()] != path[parent.len()]
-                    && !sibling_tests.contains(&g[parent.len()])
-                {
-                    sibling_tests.push(g[parent.len()].clone());
-                }
+        let parent = path.split_last().map(|(_, parent)| parent);
+        for g in self
+            .guards
+            .iter()
+            .flat_map(|g| &self.reads[g.clone()])
+            .map(|r| &r.path)
+            .filter(|p| !p.is_empty())
+        {
+            if path.starts_with(g) {
+                guard_len = guard_len.max(g.len());
+            }
+            if let Some(parent) = parent
+                && g.len() > parent.len()
+                && g.starts_with(parent)
+                && g[parent.len()] != path[parent.len()]
+                && !sibling_tests.contains(&g[parent.len()])
+            {
+                sibling_tests.push(g[parent.len()].clone());
             }
         }
         self.reads.push(Read {
@@ -1037,36 +1128,51 @@ impl<'a> Walker<'a> {
         self.reads.len() - 1
     }
 
-    /// A value with the path and spans of a read copied out of it.
-    fn resolve(&self, v: Val) -> Val {
-        match v {
-            Val::Read(i) => Val::Values {
-                path: self.reads[i].path.clone(),
-                spans: self.reads[i].spans.clone(),
-            },
-            v => v,
+    /// The path and spans of a values path or of a read (the spans as far as they are
+    /// known), copied with room for `extra` more segments; `None` for other values.
+    fn values_of(&self, v: &Val, extra: usize) -> Option<(Vec<String>, Vec<Span>)> {
+        let (p, s) = match v {
+            Val::Values { path, spans } => (path, spans),
+            &Val::Read(i) => (&self.reads[i].path, &self.reads[i].spans),
+            Val::Root | Val::Unknown => return None,
+        };
+        let mut path = Vec::with_capacity(p.len() + extra);
+        path.extend(p.iter().cloned());
+        let mut spans = Vec::with_capacity(p.len() + extra);
+        spans.extend_from_slice(s);
+        Some((path, spans))
+    }
+
+    /// A read of a values path or of a read as a whole (`.` or a variable without fields),
+    /// its unknown spans at `span`.
+    fn whole_of(&mut self, v: Val, span: Span) -> (Val, Idxs) {
+        match self.values_of(&v, 0) {
+            Some((path, mut spans)) => {
+                spans.resize(path.len(), span);
+                let own = path.len();
+                let i = self.push_read(path, spans, own);
+                (Val::Read(i), Idxs::One(i))
+            }
+            None => (v, Idxs::None),
         }
     }
 
     /// A chain of fields on a base value.
-    fn chain(&mut self, base: Val, fields: &[Ident], base_span: Span) -> (Val, Vec<usize>) {
-        match self.resolve(base) {
-            Val::Root => {
-                let Some(first) = fields.first() else {
-                    return (Val::Root, Vec::new());
-                };
-                if first.name != "Values" {
-                    return (Val::Unknown, Vec::new());
-                }
-                let path: Vec<String> = fields[1..].iter().map(|f| f.name.clone()).collect();
-                let spans: Vec<Span> = fields[1..].iter().map(|f| f.span).collect();
-                let i = self.push_read(path, spans, 0);
-                (Val::Read(i), vec![i])
+    fn chain(&mut self, base: &Val, fields: &[Ident], base_span: Span) -> (Val, Idxs) {
+        if let Val::Root = base {
+            let Some(first) = fields.first() else {
+                return (Val::Root, Idxs::None);
+            };
+            if first.name != "Values" {
+                return (Val::Unknown, Idxs::None);
             }
-            Val::Values {
-                mut path,
-                mut spans,
-            } => {
+            let path: Vec<String> = fields[1..].iter().map(|f| f.name.clone()).collect();
+            let spans: Vec<Span> = fields[1..].iter().map(|f| f.span).collect();
+            let i = self.push_read(path, spans, 0);
+            return (Val::Read(i), Idxs::One(i));
+        }
+        match self.values_of(base, fields.len()) {
+            Some((mut path, mut spans)) => {
                 let own_from = path.len();
                 spans.resize(path.len(), base_span);
                 for f in fields {
@@ -1074,28 +1180,36 @@ impl<'a> Walker<'a> {
                     spans.push(f.span);
                 }
                 let i = self.push_read(path, spans, own_from);
-                (Val::Read(i), vec![i])
+                (Val::Read(i), Idxs::One(i))
             }
-            // (`Read` never: resolved above.)
-            Val::Unknown | Val::Read(_) => {
+            None => {
                 if let Some(i) = fields.iter().position(|f| f.name == "Values") {
                     self.loose
                         .push(fields[i + 1..].iter().map(|f| f.name.clone()).collect());
                 }
-                (Val::Unknown, Vec::new())
+                (Val::Unknown, Idxs::None)
             }
         }
     }
 
-    fn operand(&mut self, op: &Operand) -> (Val, Vec<usize>) {
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.operand_inner(op))
+    fn operand(&mut self, op: &Operand) -> (Val, Idxs) {
+        // Only parentheses and chains nest.
+        match op {
+            Operand::Paren { .. } | Operand::Chain { .. } => {
+                stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.operand_inner(op))
+            }
+            _ => self.operand_inner(op),
+        }
     }
 
-    fn operand_inner(&mut self, op: &Operand) -> (Val, Vec<usize>) {
+    fn operand_inner(&mut self, op: &Operand) -> (Val, Idxs) {
         match op {
             Operand::Field { fields, span } => {
-                let dot = self.dot.clone();
-                self.chain(dot, fields, Span::empty(span.start as usize))
+                // (`chain` does not look at `.`: lent without a copy.)
+                let dot = std::mem::take(&mut self.dot);
+                let out = self.chain(&dot, fields, Span::empty(span.start as usize));
+                self.dot = dot;
+                out
             }
             Operand::Variable {
                 name,
@@ -1105,37 +1219,34 @@ impl<'a> Walker<'a> {
             } => {
                 let base = self.lookup(name);
                 if fields.is_empty() {
-                    return match self.resolve(base) {
-                        Val::Values { path, mut spans } => {
-                            spans.resize(path.len(), *name_span);
-                            let own = path.len();
-                            let i = self.push_read(path, spans, own);
-                            (Val::Read(i), vec![i])
-                        }
-                        v => (v, Vec::new()),
-                    };
+                    return self.whole_of(base, *name_span);
                 }
-                self.chain(base, fields, *name_span)
+                self.chain(&base, fields, *name_span)
             }
-            Operand::Dot(span) => match self.resolve(self.dot.clone()) {
-                Val::Values { path, mut spans } => {
-                    spans.resize(path.len(), *span);
-                    let own = path.len();
-                    let i = self.push_read(path, spans, own);
-                    (Val::Read(i), vec![i])
-                }
-                v => (v, Vec::new()),
-            },
+            Operand::Dot(span) => {
+                let dot = std::mem::take(&mut self.dot);
+                let out = match self.values_of(&dot, 0) {
+                    Some((path, mut spans)) => {
+                        spans.resize(path.len(), *span);
+                        let own = path.len();
+                        let i = self.push_read(path, spans, own);
+                        (Val::Read(i), Idxs::One(i))
+                    }
+                    None => (dot.clone(), Idxs::None),
+                };
+                self.dot = dot;
+                out
+            }
             Operand::Chain { node, fields, .. } => {
                 let (base, idxs) = self.operand(node);
                 if matches!(base, Val::Values { .. } | Val::Read(_)) {
-                    self.mark(&idxs, |r| {
+                    self.mark(idxs.as_slice(), |r| {
                         r.whole = false;
                         r.chained = true;
                     });
                 }
                 let span = node.span();
-                self.chain(base, fields, span)
+                self.chain(&base, fields, span)
             }
             Operand::Paren { pipe, .. } => {
                 let first = self.reads.len();
@@ -1150,13 +1261,13 @@ impl<'a> Walker<'a> {
                         .collect(),
                     _ => Vec::new(),
                 };
-                (v, idxs)
+                (v, Idxs::Many(idxs))
             }
             Operand::Function { .. }
             | Operand::Nil(_)
             | Operand::Bool { .. }
             | Operand::Number(_)
-            | Operand::String(_) => (Val::Unknown, Vec::new()),
+            | Operand::String(_) => (Val::Unknown, Idxs::None),
         }
     }
 }
@@ -1301,6 +1412,63 @@ mod tests {
         assert!(get("x").2);
         assert!(get("m.k").2);
         assert_eq!(get("x").3, 0);
+    }
+
+    #[test]
+    fn functions_with_literal_keys_read_deeper_paths() {
+        let r = reads(&[(
+            "a.yaml",
+            "{{ $k := \"v\" }}{{ index .Values.a \"b\" $k }}{{ index .Values \"c\" \"d\" }}{{ index .Values.e }}{{ \"x\" | index .Values.m \"k\" }}{{ dig \"p\" \"q\" \"none\" .Values.n }}{{ hasKey .Values.h \"k\" }}{{ if index .Values.t \"on\" }}{{ end }}{{ tpl .Values.s . }}",
+        )]);
+        let get = |p: &str| {
+            r.iter()
+                .find(|x| x.0 == p)
+                .cloned()
+                .unwrap_or_else(|| panic!("{p} in {r:?}"))
+        };
+        // A dynamic key after a literal one: the literal part, read whole.
+        assert!(get("a.b").1);
+        assert!(!get("a").1, "the base is not read whole");
+        assert!(get("c.d").1);
+        assert!(!r.iter().any(|x| x.0 == "e" && !x.1), "{r:?}");
+        // A piped argument: the literal keys, read whole.
+        assert!(get("m.k").1);
+        let dig = get("n.p.q");
+        assert!(dig.2 && !get("n").1);
+        assert!(get("h.k").2);
+        // Tested, not read whole.
+        assert!(!get("t.on").1);
+        let c = chart("web")
+            .chart_yaml("apiVersion: v2\nname: web\nversion: 1.0.0\n")
+            .template(
+                "a.yaml",
+                "{{ tpl .Values.s . }}{{ tpl (toYaml .Values.u) . }}",
+            )
+            .build();
+        let tpl: Vec<String> = c.value_reads().tpl_paths().map(|p| p.join(".")).collect();
+        assert_eq!(tpl, ["s", "u"]);
+    }
+
+    #[test]
+    fn a_template_called_with_different_values_has_no_known_dot() {
+        let r = reads(&[
+            (
+                "a.yaml",
+                "{{ include \"one\" .Values.x }}{{ include \"one\" .Values.x }}{{ include \"two\" .Values.x }}{{ include \"two\" .Values.y }}{{ include \"nowhere\" . }}",
+            ),
+            (
+                "_h.tpl",
+                "{{ define \"one\" }}{{ .a }}{{ end }}{{ define \"two\" }}{{ .b }}{{ .Values.z }}{{ end }}",
+            ),
+        ]);
+        let get = |p: &str| r.iter().find(|x| x.0 == p).cloned();
+        assert!(
+            get("x.a").expect("x.a").4,
+            "the same values at every call: {r:?}"
+        );
+        assert!(get("x.b").is_none() && get("y.b").is_none(), "{r:?}");
+        // `.` unknown: `.Values.z` there is read, never checked.
+        assert!(get("z").is_none(), "{r:?}");
     }
 
     #[test]

@@ -63,12 +63,25 @@ pub fn walk_pipe<V: Visitor + ?Sized>(p: &Pipe, v: &mut V) {
     v.pipe(p);
     for (stage, cmd) in p.cmds.iter().enumerate() {
         for (i, op) in cmd.args.iter().enumerate() {
-            walk_operand(op, cmd, i == 0, stage, v);
+            visit_operand(op, cmd, i == 0, stage, v);
         }
     }
 }
 
 pub fn walk_operand<V: Visitor + ?Sized>(
+    op: &Operand,
+    cmd: &Command,
+    head: bool,
+    stage: usize,
+    v: &mut V,
+) {
+    visit_operand(op, cmd, head, stage, v);
+}
+
+/// [`walk_operand`], inlined where operands are walked: most operands nest nothing, and only
+/// those that do cost a call.
+#[inline(always)]
+fn visit_operand<V: Visitor + ?Sized>(
     op: &Operand,
     cmd: &Command,
     head: bool,
@@ -164,19 +177,17 @@ pub struct TemplateRef {
 }
 
 /// What a [`Collect`] walk gathers: each public collector asks for one kind, so the walk
-/// allocates nothing for the others.
-#[derive(Clone, Copy, Default, PartialEq, Eq)]
-enum Want {
-    #[default]
-    Funcs,
-    Fields,
-    Vars,
-    Refs,
+/// allocates nothing for the others (a walk is compiled for each kind: the tests of `WANT`
+/// are decided at compile time).
+mod want {
+    pub const FUNCS: u8 = 0;
+    pub const FIELDS: u8 = 1;
+    pub const VARS: u8 = 2;
+    pub const REFS: u8 = 3;
 }
 
 #[derive(Default)]
-struct Collect<'f> {
-    want: Want,
+struct Collect<'f, const WANT: u8> {
     /// Shared by everything collected in the same `define`.
     define: Option<Arc<str>>,
     funcs: Vec<FuncCall>,
@@ -186,7 +197,7 @@ struct Collect<'f> {
     ref_funcs: &'f [&'f str],
 }
 
-impl Visitor for Collect<'_> {
+impl<const WANT: u8> Visitor for Collect<'_, WANT> {
     fn enter_define(&mut self, d: &Define) {
         self.define = Some(Arc::from(d.name.as_str()));
     }
@@ -194,7 +205,7 @@ impl Visitor for Collect<'_> {
         self.define = None;
     }
     fn node(&mut self, n: &Node) {
-        if self.want == Want::Refs
+        if WANT == want::REFS
             && let Node::Template(t) = n
         {
             self.refs.push(TemplateRef {
@@ -211,7 +222,7 @@ impl Visitor for Collect<'_> {
         }
     }
     fn pipe(&mut self, p: &Pipe) {
-        if self.want != Want::Vars {
+        if WANT != want::VARS {
             return;
         }
         for d in &p.decl {
@@ -230,7 +241,7 @@ impl Visitor for Collect<'_> {
     fn operand(&mut self, op: &Operand, cmd: &Command, head: bool, stage: usize) {
         match op {
             Operand::Function { name, span } => {
-                if self.want == Want::Funcs {
+                if WANT == want::FUNCS {
                     self.funcs.push(FuncCall {
                         name: name.clone(),
                         span: *span,
@@ -240,7 +251,7 @@ impl Visitor for Collect<'_> {
                         define: self.define.clone(),
                     });
                 }
-                if self.want == Want::Refs
+                if WANT == want::REFS
                     && head
                     && self.ref_funcs.contains(&name.as_str())
                     && let Some(Operand::String(s)) = cmd.args.get(1)
@@ -260,7 +271,7 @@ impl Visitor for Collect<'_> {
                 fields,
                 span,
             } => {
-                if self.want == Want::Vars {
+                if WANT == want::VARS {
                     self.vars.push(VarOccurrence {
                         name: name.clone(),
                         span: *name_span,
@@ -268,7 +279,7 @@ impl Visitor for Collect<'_> {
                         define: self.define.clone(),
                     });
                 }
-                if self.want == Want::Fields && !fields.is_empty() {
+                if WANT == want::FIELDS && !fields.is_empty() {
                     self.fields.push(FieldChain {
                         span: *span,
                         root: FieldRoot::Variable(name.clone()),
@@ -278,7 +289,7 @@ impl Visitor for Collect<'_> {
                     });
                 }
             }
-            Operand::Field { span, fields } if self.want == Want::Fields => {
+            Operand::Field { span, fields } if WANT == want::FIELDS => {
                 self.fields.push(FieldChain {
                     span: *span,
                     root: FieldRoot::Dot,
@@ -287,7 +298,7 @@ impl Visitor for Collect<'_> {
                     define: self.define.clone(),
                 })
             }
-            Operand::Chain { span, fields, .. } if self.want == Want::Fields => {
+            Operand::Chain { span, fields, .. } if WANT == want::FIELDS => {
                 self.fields.push(FieldChain {
                     span: *span,
                     root: FieldRoot::Expr,
@@ -302,9 +313,8 @@ impl Visitor for Collect<'_> {
 }
 
 impl Template {
-    fn collect<'f>(&self, want: Want, ref_funcs: &'f [&'f str]) -> Collect<'f> {
+    fn collect<'f, const WANT: u8>(&self, ref_funcs: &'f [&'f str]) -> Collect<'f, WANT> {
         let mut c = Collect {
-            want,
             ref_funcs,
             ..Collect::default()
         };
@@ -314,23 +324,23 @@ impl Template {
 
     /// Every function identifier, in walk order.
     pub fn function_calls(&self) -> Vec<FuncCall> {
-        self.collect(Want::Funcs, &[]).funcs
+        self.collect::<{ want::FUNCS }>(&[]).funcs
     }
 
     /// Every field chain (`.a.b`, `$.a.b`, `$v.a`, `(x).a`), in walk order.
     pub fn field_chains(&self) -> Vec<FieldChain> {
-        self.collect(Want::Fields, &[]).fields
+        self.collect::<{ want::FIELDS }>(&[]).fields
     }
 
     /// Every variable declaration, assignment and use, in walk order.
     pub fn variables(&self) -> Vec<VarOccurrence> {
-        self.collect(Want::Vars, &[]).vars
+        self.collect::<{ want::VARS }>(&[]).vars
     }
 
     /// `template` and `block` references, plus calls of the given functions (for Helm:
     /// `&["include"]`) whose first argument is a string literal.
     pub fn template_refs(&self, functions: &[&str]) -> Vec<TemplateRef> {
-        self.collect(Want::Refs, functions).refs
+        self.collect::<{ want::REFS }>(functions).refs
     }
 
     /// [`Template::function_calls`], collected once per tree (a tree shared between repeated

@@ -1,10 +1,10 @@
+use crate::FastMap;
 use crate::chart::Chart;
-use crate::chart::templates::{load_order_key, tree};
+use crate::chart::templates::tree;
 use crate::diagnostic::{RuleMeta, Severity, Sink};
 use crate::rules::{ChartCheck, Ctx, ManifestCheck};
 use crate::source::File;
 use crate::template::Define;
-use std::collections::BTreeMap;
 
 pub static META: RuleMeta = RuleMeta {
     name: "templates/duplicate-define",
@@ -41,8 +41,41 @@ pub const MANIFESTS: Option<ManifestCheck> = None;
 
 struct Def<'a> {
     file: &'a File,
-    name: String,
+    /// The template's name is `{prefix}/templates/{rel}` (built only for a message).
+    prefix: &'a str,
+    rel: &'a str,
     define: &'a Define,
+}
+
+impl Def<'_> {
+    fn name(&self) -> String {
+        format!("{}/templates/{}", self.prefix, self.rel)
+    }
+
+    /// The bytes of [`Def::name`], without building it.
+    fn name_bytes(&self) -> impl Iterator<Item = u8> + '_ {
+        self.prefix
+            .bytes()
+            .chain(*b"/templates/")
+            .chain(self.rel.bytes())
+    }
+
+    /// Helm's load order of two definitions' files (as [`crate::chart::templates::load_order_key`] of their names).
+    fn load_order(&self, other: &Def) -> std::cmp::Ordering {
+        let slashes = |d: &Def| d.prefix.matches('/').count() + 2 + d.rel.matches('/').count();
+        slashes(other)
+            .cmp(&slashes(self))
+            .then_with(|| other.name_bytes().cmp(self.name_bytes()))
+    }
+
+    /// The definition's body, trimmed.
+    fn body(&self) -> &str {
+        self.file
+            .text
+            .get(self.define.body.span.range())
+            .unwrap_or("")
+            .trim()
+    }
 }
 
 /// The templates of the whole chart tree form one set, so the check runs once, from the top.
@@ -50,41 +83,38 @@ fn check_chart(chart: &Chart, ctx: &Ctx, sink: &mut Sink) {
     if ctx.parent.is_some() {
         return;
     }
-    let mut by_name: BTreeMap<&str, Vec<Def>> = BTreeMap::new();
-    for (prefix, c) in tree(chart) {
+    let charts = tree(chart);
+    let mut by_name: FastMap<&str, Vec<Def>> = FastMap::default();
+    for (prefix, c) in &charts {
         for t in c.parsed_templates() {
             let Ok(tree) = &t.tree else { continue };
             for d in &tree.defines {
                 by_name.entry(d.name.as_str()).or_default().push(Def {
                     file: &t.file,
-                    name: format!("{prefix}/templates/{}", t.rel),
+                    prefix,
+                    rel: &t.rel,
                     define: d,
                 });
             }
         }
     }
+    // Names defined more than once, in name order.
+    let mut by_name: Vec<(&str, Vec<Def>)> = by_name
+        .into_iter()
+        .filter(|(_, defs)| defs.len() >= 2)
+        .collect();
+    by_name.sort_unstable_by_key(|(name, _)| *name);
     for (name, mut defs) in by_name {
-        if defs.len() < 2 {
-            continue;
-        }
         // A block is a default meant to be overridden; empty definitions never replace.
         if defs.iter().any(|d| d.define.is_block) {
             continue;
         }
         defs.retain(|d| !d.define.body.is_empty_tree(&d.file.text));
-        defs.sort_by_key(|d| load_order_key(&d.name));
+        defs.sort_by(|a, b| a.load_order(b));
         let Some(winner) = defs.last() else { continue };
-        let body = |d: &Def| {
-            d.file
-                .text
-                .get(d.define.body.span.range())
-                .unwrap_or("")
-                .trim()
-                .to_string()
-        };
-        let win_body = body(winner);
+        let win_body = winner.body();
         for d in &defs[..defs.len() - 1] {
-            if std::ptr::eq(d.file.as_ref(), winner.file.as_ref()) || body(d) == win_body {
+            if std::ptr::eq(d.file.as_ref(), winner.file.as_ref()) || d.body() == win_body {
                 continue;
             }
             sink.report(
@@ -93,12 +123,58 @@ fn check_chart(chart: &Chart, ctx: &Ctx, sink: &mut Sink) {
                 d.define.name_span,
                 format!(
                     "Template \"{name}\" is also defined in {}; Helm uses that definition and ignores this one",
-                    winner.name
+                    winner.name()
                 ),
             )
             .label("ignored definition")
             .related(winner.file, winner.define.name_span, "the definition Helm uses")
             .help("give each chart's named templates a prefix of its own (`<chart>.name`), or remove the unused copy");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Def;
+    use crate::chart::templates::load_order_key;
+
+    #[test]
+    fn load_order_without_names_is_the_order_of_their_keys() {
+        let file = crate::source::SourceFile::new("t.tpl", String::new());
+        let tree = crate::template::parse(
+            "{{ define \"x\" }}{{ end }}",
+            &crate::template::ParseOptions::helm("t"),
+        )
+        .expect("parses");
+        let places = [
+            ("web", "_helpers.tpl"),
+            ("web", "_a.tpl"),
+            ("web", "sub/_b.tpl"),
+            ("web/charts/common", "_helpers.tpl"),
+            ("web/charts/common", "_labels.tpl"),
+            ("web/charts/db", "x/y/_z.tpl"),
+            ("webapp", "_a.tpl"),
+            ("we", "b/_a.tpl"),
+        ];
+        let defs: Vec<Def> = places
+            .iter()
+            .map(|(prefix, rel)| Def {
+                file: &file,
+                prefix,
+                rel,
+                define: &tree.defines[0],
+            })
+            .collect();
+        for a in &defs {
+            for b in &defs {
+                assert_eq!(
+                    a.load_order(b),
+                    load_order_key(&a.name()).cmp(&load_order_key(&b.name())),
+                    "{} {}",
+                    a.name(),
+                    b.name()
+                );
+            }
         }
     }
 }

@@ -1,5 +1,7 @@
 use crate::chart::Chart;
-use crate::chart::coalesce::{for_subchart, subchart_key, with_dependencies};
+use crate::chart::coalesce::{
+    ChartValues, ValueView, ViewKind, for_subchart, subchart_key, with_dependencies,
+};
 use crate::diagnostic::{RuleMeta, Severity, Sink};
 use crate::rules::{ChartCheck, Ctx, ManifestCheck};
 use serde_json::Value;
@@ -65,25 +67,79 @@ are really optional, guard them with `{{ with … }}`, `{{ if … }}` or `defaul
 pub const CHART: Option<ChartCheck> = Some(check_chart);
 pub const MANIFESTS: Option<ManifestCheck> = None;
 
-enum Miss<'v> {
-    /// Missing from a mapping (possibly empty).
-    Missing(&'v serde_json::Map<String, Value>),
-    /// The parent is `null`.
-    NullParent,
-    /// The parent is a scalar or a list.
-    NotMap(&'v Value),
+/// The values reads are checked against: the JSON form Helm coalesces (with `--values` files
+/// or a parent's section), or, for a chart on its own, its values read in place.
+enum Values<'v> {
+    Json(Value),
+    InPlace(ChartValues<'v>),
 }
 
-fn find_miss<'v>(values: &'v Value, path: &[String]) -> Option<(usize, Miss<'v>)> {
+/// A mapping a key is missing from.
+enum MissingFrom<'v> {
+    Json(&'v serde_json::Map<String, Value>),
+    InPlace(ValueView<'v>),
+}
+
+impl MissingFrom<'_> {
+    fn is_empty(&self, lists: &mut KeyLists) -> bool {
+        match self {
+            MissingFrom::Json(m) => m.is_empty(),
+            MissingFrom::InPlace(v @ ValueView::Merged(..)) => lists.of(v).is_empty(),
+            MissingFrom::InPlace(v) => v.is_empty(),
+        }
+    }
+}
+
+/// The sorted keys of the mappings read in place that values are missing from, listed once
+/// per mapping (many reads miss in the same one).
+#[derive(Default)]
+struct KeyLists(crate::FastMap<(u8, usize), Vec<String>>);
+
+impl KeyLists {
+    fn of(&mut self, v: &ValueView) -> &[String] {
+        self.0.entry(v.identity()).or_insert_with(|| v.keys())
+    }
+}
+
+enum Miss<'v> {
+    /// Missing from a mapping (possibly empty).
+    Missing(MissingFrom<'v>),
+    /// The parent is `null`.
+    NullParent,
+    /// The parent is a scalar or a list (its kind, `a string`, …).
+    NotMap(&'static str),
+}
+
+fn find_miss<'v>(values: &'v Values, path: &[String]) -> Option<(usize, Miss<'v>)> {
+    match values {
+        Values::Json(values) => find_miss_json(values, path),
+        Values::InPlace(values) => {
+            let mut node = values.root();
+            for (i, seg) in path.iter().enumerate() {
+                match node.kind() {
+                    ViewKind::Mapping => match node.get(seg) {
+                        Some(v) => node = v,
+                        None => return Some((i, Miss::Missing(MissingFrom::InPlace(node)))),
+                    },
+                    ViewKind::Null => return Some((i, Miss::NullParent)),
+                    ViewKind::Other(kind) => return Some((i, Miss::NotMap(kind))),
+                }
+            }
+            None
+        }
+    }
+}
+
+fn find_miss_json<'v>(values: &'v Value, path: &[String]) -> Option<(usize, Miss<'v>)> {
     let mut node = values;
     for (i, seg) in path.iter().enumerate() {
         match node {
             Value::Object(m) => match m.get(seg) {
                 Some(v) => node = v,
-                None => return Some((i, Miss::Missing(m))),
+                None => return Some((i, Miss::Missing(MissingFrom::Json(m)))),
             },
             Value::Null => return Some((i, Miss::NullParent)),
-            other => return Some((i, Miss::NotMap(other))),
+            other => return Some((i, Miss::NotMap(type_name(other)))),
         }
     }
     None
@@ -167,14 +223,22 @@ fn read_findings(chart: &Chart, ctx: &Ctx) -> Vec<ReadFinding> {
         return out;
     }
     let (values, source) = match ctx.parent {
+        None if ctx.overrides.is_empty() => (
+            Values::InPlace(ChartValues::of(chart)),
+            "values.yaml".to_string(),
+        ),
         None => (
-            with_dependencies(chart, ctx.overrides),
+            Values::Json(with_dependencies(chart, ctx.overrides)),
             "values.yaml".to_string(),
         ),
         Some(parent) => {
             let key = subchart_key(parent, chart);
             (
-                for_subchart(&with_dependencies(parent, ctx.overrides), &key, chart),
+                Values::Json(for_subchart(
+                    &with_dependencies(parent, ctx.overrides),
+                    &key,
+                    chart,
+                )),
                 format!("values.yaml or the parent's `{key}` section"),
             )
         }
@@ -187,6 +251,7 @@ fn read_findings(chart: &Chart, ctx: &Ctx) -> Vec<ReadFinding> {
         .map(|d| d.key())
         .collect();
     let parsed = chart.parsed_templates();
+    let mut lists = KeyLists::default();
     // Template positions reported, for each rule.
     let mut seen_broken = HashSet::new();
     let mut seen_undeclared = HashSet::new();
@@ -213,7 +278,7 @@ fn read_findings(chart: &Chart, ctx: &Ctx) -> Vec<ReadFinding> {
         let deeper = i + 1 < r.path.len();
         let prefix_guard = r.guard_len > i;
         let (rule, message, label, suggestion) = match miss {
-            Miss::NotMap(v) => {
+            Miss::NotMap(kind) => {
                 if r.optional || prefix_guard || r.lookup {
                     continue;
                 }
@@ -222,8 +287,7 @@ fn read_findings(chart: &Chart, ctx: &Ctx) -> Vec<ReadFinding> {
                     Kind::Broken,
                     format!(
                         "`.Values.{parent}` is {} in {source}, so `.{}` cannot be read from it",
-                        type_name(v),
-                        r.path[i]
+                        kind, r.path[i]
                     ),
                     format!("`{parent}` is not a mapping"),
                     Some(Err(format!(
@@ -255,7 +319,7 @@ fn read_findings(chart: &Chart, ctx: &Ctx) -> Vec<ReadFinding> {
                     continue;
                 }
                 let siblings = match miss {
-                    Miss::Missing(m) => closest(&r.path[i], m),
+                    Miss::Missing(m) => closest(&r.path[i], &m, &mut lists),
                     _ => None,
                 };
                 // A subtree the chart documents (in a comment of values.yaml or in the
@@ -288,7 +352,7 @@ fn read_findings(chart: &Chart, ctx: &Ctx) -> Vec<ReadFinding> {
             Miss::NullParent => continue,
             Miss::Missing(m) => {
                 // Below an empty mapping: filled in by users.
-                if m.is_empty() {
+                if m.is_empty(&mut lists) {
                     continue;
                 }
                 // Guarded, tested, defaulted, ranged over or read nil-safely: a missing value
@@ -296,7 +360,7 @@ fn read_findings(chart: &Chart, ctx: &Ctx) -> Vec<ReadFinding> {
                 if prefix_guard || r.optional || r.lookup || r.chained || r.ranged {
                     continue;
                 }
-                let typo = closest(&r.path[i], m)
+                let typo = closest(&r.path[i], &m, &mut lists)
                     .filter(|s| likely_typo(&r.path[i], s) && !r.sibling_tests.contains(s));
                 // A condition on an undeclared key is the usual optional setting, and an
                 // alternative to a similar key (`or .Values.ldap.url .Values.ldap.uri`, a
@@ -396,18 +460,87 @@ fn documented(chart: &Chart, path: &[String]) -> bool {
     let Some(parent) = path.len().checked_sub(2).and_then(|i| path.get(i)) else {
         return false;
     };
-    let parent_key = format!("{parent}:");
-    values.file.text.lines().any(|l| {
-        let Some(c) = l.trim_start().strip_prefix('#') else {
-            return false;
-        };
-        let c = c.trim_start_matches('#').trim_start();
-        c.contains(&dotted) || c.starts_with(&parent_key)
-    })
+    comment_mentions(&values.file.text, &dotted, &format!("{parent}:"))
 }
 
-fn closest(word: &str, m: &serde_json::Map<String, Value>) -> Option<String> {
-    crate::suggest::closest(word, m.keys().map(String::as_str))
-        .or_else(|| crate::suggest::same_but_case(word, m.keys().map(String::as_str)))
+/// Whether a comment line of `text` holds `dotted`, or starts (after its `#`s) with
+/// `parent_key`.
+fn comment_mentions(text: &str, dotted: &str, parent_key: &str) -> bool {
+    // Where the words of a comment line start and where the line ends (as `str::lines` ends
+    // it), for the line holding byte `at`: found from each occurrence of the words, not by
+    // searching every comment line.
+    let comment_at = |at: usize| -> Option<(usize, usize)> {
+        let bytes = text.as_bytes();
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |i| at + i);
+        let mut line = &text[start..end];
+        if end < text.len() {
+            line = line.strip_suffix('\r').unwrap_or(line);
+        }
+        let c = line.trim_start().strip_prefix('#')?;
+        let c = c.trim_start_matches('#').trim_start();
+        let line_end = start + line.len();
+        Some((line_end - c.len(), line_end))
+    };
+    memchr::memmem::find_iter(text.as_bytes(), dotted.as_bytes())
+        .any(|at| comment_at(at).is_some_and(|(from, to)| from <= at && at + dotted.len() <= to))
+        || memchr::memmem::find_iter(text.as_bytes(), parent_key.as_bytes()).any(|at| {
+            comment_at(at).is_some_and(|(from, to)| from == at && at + parent_key.len() <= to)
+        })
+}
+
+fn closest(word: &str, m: &MissingFrom, lists: &mut KeyLists) -> Option<String> {
+    match m {
+        MissingFrom::Json(m) => closest_of(word, m.keys().map(String::as_str)),
+        MissingFrom::InPlace(v) => closest_of(word, lists.of(v).iter().map(String::as_str)),
+    }
+}
+
+fn closest_of<'a>(word: &str, keys: impl Iterator<Item = &'a str> + Clone) -> Option<String> {
+    crate::suggest::closest(word, keys.clone())
+        .or_else(|| crate::suggest::same_but_case(word, keys))
         .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    /// [`super::comment_mentions`], line by line.
+    fn by_lines(text: &str, dotted: &str, parent_key: &str) -> bool {
+        text.lines().any(|l| {
+            let Some(c) = l.trim_start().strip_prefix('#') else {
+                return false;
+            };
+            let c = c.trim_start_matches('#').trim_start();
+            c.contains(dotted) || c.starts_with(parent_key)
+        })
+    }
+
+    #[test]
+    fn comments_are_searched_as_line_by_line() {
+        // Every text of up to four pieces, some of them line ends and comment marks.
+        let pieces = [
+            "#", " ", "a.b", "a:", "\n", "\r\n", "\r", "x", "## a", "a.", "b",
+        ];
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for t in &texts {
+                for p in pieces {
+                    next.push(format!("{t}{p}"));
+                }
+            }
+            texts.extend(next);
+            texts.sort();
+            texts.dedup();
+        }
+        for t in &texts {
+            for (dotted, key) in [("a.b", "a:"), ("b", "x:"), ("a.b.c", "b:")] {
+                assert_eq!(
+                    super::comment_mentions(t, dotted, key),
+                    by_lines(t, dotted, key),
+                    "{t:?} {dotted} {key}"
+                );
+            }
+        }
+    }
 }

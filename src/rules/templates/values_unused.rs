@@ -102,25 +102,20 @@ struct Walk<'a> {
 }
 
 impl Walk<'_> {
-    fn read(&self, path: &[String]) -> bool {
-        self.reads.is_read(path) || self.conditions.iter().any(|c| c.starts_with(path))
-    }
-
     /// Reports unread leaves below `node`; returns whether anything at or below it is read.
     /// A mapping with nothing read is left to the caller, to report once.
     fn visit(&self, key: &Node, node: &Node, path: &mut Vec<String>, sink: &mut Sink) -> bool {
         if node.alias.is_some() {
             return true;
         }
-        let entries: Vec<_> = node.entries().collect();
-        if entries.is_empty() || self.read_whole(path) {
-            return self.read(path);
-        }
-        if !self.read(path) {
-            return false;
+        // One lookup answers both questions (a condition is never read whole).
+        let (whole, read) = self.reads.read_whole_and_read(path);
+        let read = read || self.conditions.iter().any(|c| c.starts_with(path));
+        if whole || node.entries().next().is_none() || !read {
+            return read;
         }
         let _ = key;
-        for e in entries {
+        for e in node.entries() {
             let Some(k) = e.key_str() else { continue };
             path.push(k.to_string());
             if !self.visit(&e.key, &e.value, path, sink) {
@@ -129,11 +124,6 @@ impl Walk<'_> {
             path.pop();
         }
         true
-    }
-
-    /// The path itself is consumed whole (no need to look below).
-    fn read_whole(&self, path: &[String]) -> bool {
-        self.reads.read_whole(path)
     }
 
     fn report(&self, key: &Node, node: &Node, path: &[String], sink: &mut Sink) {
