@@ -72,8 +72,6 @@ pub struct ValueReads {
     pub loose: Vec<Vec<String>>,
     /// Every template parsed, so the reads are complete.
     pub complete: bool,
-    /// Each read's path joined with `.`, in `reads` order (computed on first use).
-    pub joined: std::sync::OnceLock<Vec<String>>,
     /// The read paths as a tree, for [`ValueReads::is_read`] (built on first use).
     trie: std::sync::OnceLock<PathTrie>,
 }
@@ -145,12 +143,6 @@ impl PathTrie {
 }
 
 impl ValueReads {
-    /// Each read's path joined with `.` (`image.tag`), in the order of `reads`.
-    pub fn joined(&self) -> &[String] {
-        self.joined
-            .get_or_init(|| self.reads.iter().map(|r| r.path.join(".")).collect())
-    }
-
     /// `.Values` is used as a whole somewhere (`toYaml .Values`, `index .Values $k`), so any
     /// value may be read.
     pub fn dynamic(&self) -> bool {
