@@ -73,6 +73,7 @@ fn check_chart(chart: &Chart, ctx: &Ctx, sink: &mut Sink) {
     }
     // Which defines run matters only for a name nothing defines, which most charts never have.
     let mut live: Option<Option<FastSet<&str>>> = None;
+    let mut sorted: Option<Vec<&str>> = None;
     // Names the READMEs show in a `define` are hooks for users to provide (in a parent chart).
     let hooks: Vec<&str> = charts
         .iter()
@@ -124,7 +125,14 @@ fn check_chart(chart: &Chart, ctx: &Ctx, sink: &mut Sink) {
                     ),
                 );
                 d.label("no such template");
-                if let Some(s) = crate::suggest::closest(&r.name, defined.iter().copied()) {
+                // In name order: once the suggestion budget runs out, what was searched must not
+                // depend on the set's per-process hash order.
+                let names = sorted.get_or_insert_with(|| {
+                    let mut v: Vec<&str> = defined.iter().copied().collect();
+                    v.sort_unstable();
+                    v
+                });
+                if let Some(s) = crate::suggest::closest(&r.name, names.iter().copied()) {
                     d.help(format!("did you mean \"{s}\"?"));
                 } else {
                     d.help("define it (usually in templates/_helpers.tpl) or use an existing name");
