@@ -128,26 +128,33 @@ impl Patterns {
     /// Indexes the documented paths (malformed ones are left out).
     fn new<'a>(all: impl Iterator<Item = &'a str>) -> Patterns {
         let mut p = Patterns::default();
+        // A key documented twice (in the README and in values.yaml) is indexed once.
+        let mut seen = crate::FastSet::default();
+        // The segments of one path, read once.
+        let mut segs: Vec<SegRef<'a>> = Vec::new();
         for path in all {
-            let (mut len, mut wild) = (0usize, false);
+            if !seen.insert(path) {
+                continue;
+            }
+            segs.clear();
+            let mut wild = false;
             let ok = each_segment(path, |s| {
-                len += 1;
                 wild |= matches!(s, SegRef::Any);
+                segs.push(s);
                 Some(())
             })
             .is_some();
-            if !ok || len == 0 {
+            if !ok || segs.is_empty() {
                 continue;
             }
-            if wild || len > INDEXED_DEPTH {
+            if wild || segs.len() > INDEXED_DEPTH {
                 p.other.extend(pattern(path));
                 continue;
             }
             let mut node = 0usize;
-            each_segment(path, |s| {
+            for &s in &segs {
                 node = p.child_or_insert(node, s);
-                Some(())
-            });
+            }
             p.nodes[node].end = true;
         }
         p
@@ -1091,7 +1098,11 @@ pub fn comments(file: &File, root: Option<&Node>) -> Vec<Commented> {
         let range = file.line_range(line_no);
         let line = trim_start(&file.text[range.clone()]);
         let span = Span::new(range.start + (range.len() - line.len()), range.end);
-        if !any_marker && line.starts_with('#') {
+        if !any_marker
+            && line.starts_with('#')
+            // Cut at the end, a body still opens with `--`.
+            && trim_start(line.trim_start_matches('#')).starts_with("--")
+        {
             // As the walk below reads a comment line.
             let body = trim_start(trim(line).trim_start_matches('#'));
             any_marker = helm_docs_marker(body).is_some();
