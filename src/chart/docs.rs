@@ -636,19 +636,36 @@ fn strip_ticks(s: &str) -> &str {
 
 /// Whether a key cell names a value path (`image.tag`, `a."b.c"`, `env[0].name`, `a.*`).
 fn path_like(key: &str) -> bool {
+    /// The bytes a key may hold: 1 for most, 2 for `"` and `[` (which need reading the
+    /// segments), 0 for the others.
+    const KEY_BYTES: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut c = 0;
+        while c < 256 {
+            let b = c as u8;
+            if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b']' | b'*' | b'/') {
+                t[c] = 1;
+            } else if matches!(b, b'"' | b'[') {
+                t[c] = 2;
+            }
+            c += 1;
+        }
+        t
+    };
     if key.is_empty() || key.starts_with(['.', '-', '[']) {
         return false;
     }
     // Every allowed character is ASCII, so bytes can be tested one by one.
-    let mut quoted_or_indexed = false;
-    for c in key.bytes() {
-        match c {
-            b'"' | b'[' => quoted_or_indexed = true,
-            b'.' | b'_' | b'-' | b']' | b'*' | b'/' => {}
-            c if c.is_ascii_alphanumeric() => {}
-            _ => return false,
-        }
+    let (mut other, mut seen) = (false, 0);
+    for &c in key.as_bytes() {
+        let k = KEY_BYTES[c as usize];
+        other |= k == 0;
+        seen |= k;
     }
+    if other {
+        return false;
+    }
+    let quoted_or_indexed = seen & 2 != 0;
     // Without quotes or brackets, a key that does not start with `.` reads as dot-separated
     // segments, at least one.
     !quoted_or_indexed || {
@@ -1027,26 +1044,27 @@ fn exists_at(node: &Node, segs: &[SegRef<'_>]) -> bool {
 /// [`exists`] for a documented path as written (`false` when it is malformed or empty),
 /// without building its segments.
 pub fn path_exists(root: &Node, path: &str) -> bool {
-    // Most paths are short: their segments stay on the stack.
-    const SHORT: usize = 16;
-    let mut short = [SegRef::Any; SHORT];
-    let mut long = Vec::new();
+    // Mapping keys are followed directly; from the first list or wildcard on, the segments
+    // are collected for [`exists_at`], which tries every item.
+    let mut node = root;
     let mut n = 0;
+    let mut rest: Vec<SegRef<'_>> = Vec::new();
     let ok = each_segment(path, |s| {
-        if n < SHORT {
-            short[n] = s;
-        } else {
-            if n == SHORT {
-                long.extend_from_slice(&short);
-            }
-            long.push(s);
-        }
         n += 1;
+        if !rest.is_empty() || node.as_seq().is_some() || matches!(s, SegRef::Any) {
+            rest.push(s);
+            return Some(());
+        }
+        // What `exists_at` does with a key or an index on a mapping or a scalar; a missing
+        // key ends the reading (the path does not exist).
+        match s {
+            SegRef::Key(k) => node = &node.entry_json(k)?.value,
+            _ => return None,
+        }
         Some(())
     })
     .is_some();
-    let segs = if n <= SHORT { &short[..n] } else { &long[..] };
-    ok && n > 0 && exists_at(root, segs)
+    ok && n > 0 && exists_at(node, &rest)
 }
 
 /// Documentation comments in values.yaml.
@@ -1528,14 +1546,43 @@ mod tests {
         assert_eq!(p, [Seg::Key("a".into()), Seg::Any, Seg::Key("b".into())]);
         assert_eq!(pattern("a.*").unwrap()[1], Seg::Any);
         assert_eq!(pattern("a[]").unwrap()[1], Seg::Any);
-        let y = crate::yaml::parse("a:\n  - b: 1\nm:\n  x:\n    b: 2\n");
+        let y = crate::yaml::parse("a:\n  - b: 1\nm:\n  x:\n    b: 2\n    l: [1, {c: 3}]\n");
         let root = y.root().unwrap();
         assert!(exists(root, &pattern("a[0].b").unwrap()));
         assert!(exists(root, &pattern("m.*.b").unwrap()));
         assert!(!exists(root, &pattern("m.*.c").unwrap()));
         assert!(!exists(root, &pattern("m.y").unwrap()));
         for p in [
-            "a[0].b", "a.b", "a.c", "m.*.b", "m.*.c", "m.y", "m.x", "m.x.b", "a[*]", "z",
+            "a[0].b",
+            "a.b",
+            "a.c",
+            "m.*.b",
+            "m.*.c",
+            "m.y",
+            "m.x",
+            "m.x.b",
+            "a[*]",
+            "z",
+            "a[0]",
+            "a.b.c",
+            "m[0]",
+            "m.x[0]",
+            "m.x.b.c",
+            "m.x.b[0]",
+            "*",
+            "*.x",
+            "*.x.b",
+            "*.b",
+            "m.\"x\".b",
+            "a[0].*",
+            "m.*",
+            "m.*.*",
+            "a[1].b",
+            "a.*.b",
+            "m.x.l.c",
+            "m.x.l[1].c",
+            "m.x.l.d",
+            "m.x.l[*]",
         ] {
             assert_eq!(
                 path_exists(root, p),
@@ -1549,8 +1596,10 @@ mod tests {
 
     #[test]
     fn the_pattern_index_answers_as_comparing_every_pattern() {
+        // Keys documented twice (README and values.yaml) included.
         let documented = [
-            "a.b.c", "a.b", "x[0].y", "x.\"0\"", "w.*.v", "list[*]", "q", "bad[", "",
+            "a.b.c", "a.b", "x[0].y", "x.\"0\"", "w.*.v", "list[*]", "q", "bad[", "", "a.b",
+            "w.*.v", "q",
         ];
         let docs = Docs {
             patterns: Patterns::new(documented.iter().copied()),
