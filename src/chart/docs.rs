@@ -1116,17 +1116,22 @@ pub fn comments(file: &File, root: Option<&Node>) -> Vec<Commented> {
         let range = file.line_range(line_no);
         let line = trim_start(&file.text[range.clone()]);
         let span = Span::new(range.start + (range.len() - line.len()), range.end);
-        if !any_marker
-            && line.starts_with('#')
-            // Cut at the end, a body still opens with `--`.
-            && trim_start(line.trim_start_matches('#')).starts_with("--")
-        {
+        // A comment's body: the text after its `#`s, read once.
+        let after = line.trim_start_matches('#');
+        let hashes = line.len() - after.len();
+        if hashes == 0 {
+            continue;
+        }
+        let body = trim_start(after);
+        // Cut at the end, a body still opens with `--`.
+        if !any_marker && body.starts_with("--") {
             // As the walk below reads a comment line.
             let body = trim_start(trim(line).trim_start_matches('#'));
             any_marker = helm_docs_marker(body).is_some();
         }
-        if let Some(rest) = line.strip_prefix("##").map(trim_start) {
-            let tag = tag(rest);
+        if hashes >= 2 {
+            // After `###`, the text opens with `#`: no tag.
+            let tag = if hashes == 2 { tag(body) } else { None };
             if let Some((Tag::Param, key, modifiers)) = tag {
                 let mut c = blank(key, span);
                 c.param = true;
@@ -1165,8 +1170,8 @@ pub fn comments(file: &File, root: Option<&Node>) -> Vec<Commented> {
             }
             continue;
         }
-        if let Some(rest) = line.strip_prefix('#').map(str::trim_start)
-            && let Some((key, _)) = rest.split_once(" -- ")
+        // A single `#`.
+        if let Some((key, _)) = body.split_once(" -- ")
             && path_like(key)
             && !key.starts_with('@')
         {
@@ -1285,6 +1290,22 @@ mod tests {
         assert!(keys.contains(&("extra", None, true)));
         assert!(keys.contains(&("image.port", Some("int"), false)));
         assert!(keys.contains(&("old.style", None, false)));
+        // Tags follow exactly two `#` (blanks between optional); old-style descriptions one.
+        let text = "### @param not.a.tag x\n##@param glued x\n#\t@skip nor.this\n ##\t@skip s.kip\n##  old.two -- x\n#   old.one -- y\na: 1\n";
+        let f = SourceFile::new("values.yaml", text.to_string());
+        let y = crate::yaml::parse(&f.text);
+        let keys: Vec<_> = comments(&f, y.root())
+            .into_iter()
+            .map(|c| (c.key, c.skip))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("glued".to_string(), false),
+                ("s.kip".to_string(), true),
+                ("old.one".to_string(), false)
+            ]
+        );
         assert_eq!(parent_path("a.b[0].c"), Some("a.b[0]"));
         assert_eq!(parent_path("a.\"b.c\""), Some("a"));
     }
