@@ -899,7 +899,19 @@ pub fn table(file: &File) -> Table {
         // One cell may name several keys: `` `extraVolumes`, `extraVolumeMounts` ``.
         let several = key.contains(',');
         let mut start = 0;
-        for part in key.split(',') {
+        // `key.split(',')`, without searching a key with no comma again.
+        let mut rest = Some(key);
+        let parts = std::iter::from_fn(|| {
+            let r = rest?;
+            match if several { r.split_once(',') } else { None } {
+                Some((part, after)) => {
+                    rest = Some(after);
+                    Some(part)
+                }
+                None => rest.take(),
+            }
+        });
+        for part in parts {
             let part_start = start;
             start += part.len() + 1;
             // Bold keys: `**rbac.create**`.
