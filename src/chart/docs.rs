@@ -128,26 +128,33 @@ impl Patterns {
     /// Indexes the documented paths (malformed ones are left out).
     fn new<'a>(all: impl Iterator<Item = &'a str>) -> Patterns {
         let mut p = Patterns::default();
+        // A key documented twice (in the README and in values.yaml) is indexed once.
+        let mut seen = crate::FastSet::default();
+        // The segments of one path, read once.
+        let mut segs: Vec<SegRef<'a>> = Vec::new();
         for path in all {
-            let (mut len, mut wild) = (0usize, false);
+            if !seen.insert(path) {
+                continue;
+            }
+            segs.clear();
+            let mut wild = false;
             let ok = each_segment(path, |s| {
-                len += 1;
                 wild |= matches!(s, SegRef::Any);
+                segs.push(s);
                 Some(())
             })
             .is_some();
-            if !ok || len == 0 {
+            if !ok || segs.is_empty() {
                 continue;
             }
-            if wild || len > INDEXED_DEPTH {
+            if wild || segs.len() > INDEXED_DEPTH {
                 p.other.extend(pattern(path));
                 continue;
             }
             let mut node = 0usize;
-            each_segment(path, |s| {
+            for &s in &segs {
                 node = p.child_or_insert(node, s);
-                Some(())
-            });
+            }
             p.nodes[node].end = true;
         }
         p
@@ -629,22 +636,48 @@ fn strip_ticks(s: &str) -> &str {
 
 /// Whether a key cell names a value path (`image.tag`, `a."b.c"`, `env[0].name`, `a.*`).
 fn path_like(key: &str) -> bool {
-    !key.is_empty()
-        && !key.starts_with(['.', '-', '['])
-        // Every allowed character is ASCII, so bytes can be tested one by one.
-        && key.bytes().all(|c| {
-            c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-' | b'[' | b']' | b'*' | b'"' | b'/')
-        })
-        && {
-            // As `pattern(key).is_some()`, without building the segments.
-            let mut segments = 0;
-            each_segment(key, |_| {
-                segments += 1;
-                Some(())
-            })
-            .is_some()
-                && segments > 0
+    /// The bytes a key may hold: 1 for most, 2 for `"` and `[` (which need reading the
+    /// segments), 0 for the others.
+    const KEY_BYTES: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut c = 0;
+        while c < 256 {
+            let b = c as u8;
+            if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b']' | b'*' | b'/') {
+                t[c] = 1;
+            } else if matches!(b, b'"' | b'[') {
+                t[c] = 2;
+            }
+            c += 1;
         }
+        t
+    };
+    if key.is_empty() || key.starts_with(['.', '-', '[']) {
+        return false;
+    }
+    // Every allowed character is ASCII, so bytes can be tested one by one.
+    let (mut other, mut seen) = (false, 0);
+    for &c in key.as_bytes() {
+        let k = KEY_BYTES[c as usize];
+        other |= k == 0;
+        seen |= k;
+    }
+    if other {
+        return false;
+    }
+    let quoted_or_indexed = seen & 2 != 0;
+    // Without quotes or brackets, a key that does not start with `.` reads as dot-separated
+    // segments, at least one.
+    !quoted_or_indexed || {
+        // As `pattern(key).is_some()`, without building the segments.
+        let mut segments = 0;
+        each_segment(key, |_| {
+            segments += 1;
+            Some(())
+        })
+        .is_some()
+            && segments > 0
+    }
 }
 
 struct Header {
@@ -805,6 +838,26 @@ impl CellText<'_> {
     }
 }
 
+/// Whether the cells of a row make a separator row (`|---|:---:|`). A cell holding `\|` is
+/// not one: the `|` stays.
+fn separator(text: &str, cs: &[Cell]) -> bool {
+    cs.iter().all(|c| {
+        strip_ticks(&text[c.start..c.end])
+            .trim_matches('*')
+            .bytes()
+            .all(|c| c == b'-' || c == b':' || c == b' ')
+    })
+}
+
+/// Whether a row holds nothing but the characters of a separator row, blanks, backticks and
+/// stars: every byte of a row lies in one of its cells or is a `|` or a blank around them,
+/// and [`separator`] reads a cell without its blanks, backticks and stars only, so a row with
+/// another character (a letter, first in almost every row) is no separator.
+fn plain_row(line: &str) -> bool {
+    line.bytes()
+        .all(|b| matches!(b, b'|' | b'-' | b':' | b'*' | b'`') || ascii_ws(b) || b >= 0x80)
+}
+
 /// Parses every values table of a README.
 pub fn table(file: &File) -> Table {
     let text = file.text.as_str();
@@ -818,13 +871,7 @@ pub fn table(file: &File) -> Table {
             continue;
         }
         cells(line, line_start, &mut cs);
-        // A separator row (`|---|:---:|`). A cell holding `\|` is not one: the `|` stays.
-        if cs.iter().all(|c| {
-            strip_ticks(&text[c.start..c.end])
-                .trim_matches('*')
-                .bytes()
-                .all(|c| c == b'-' || c == b':' || c == b' ')
-        }) {
+        if plain_row(line) && separator(text, &cs) {
             continue;
         }
         if header.is_none() {
@@ -852,7 +899,19 @@ pub fn table(file: &File) -> Table {
         // One cell may name several keys: `` `extraVolumes`, `extraVolumeMounts` ``.
         let several = key.contains(',');
         let mut start = 0;
-        for part in key.split(',') {
+        // `key.split(',')`, without searching a key with no comma again.
+        let mut rest = Some(key);
+        let parts = std::iter::from_fn(|| {
+            let r = rest?;
+            match if several { r.split_once(',') } else { None } {
+                Some((part, after)) => {
+                    rest = Some(after);
+                    Some(part)
+                }
+                None => rest.take(),
+            }
+        });
+        for part in parts {
             let part_start = start;
             start += part.len() + 1;
             // Bold keys: `**rbac.create**`.
@@ -926,21 +985,44 @@ fn commented_keys(file: &File) -> std::collections::HashSet<String> {
     out
 }
 
-/// Bitnami `## @tag key [modifiers] text` → (key, whether modifiers are present).
-fn bitnami_tag<'a>(rest: &'a str, tag: &str) -> Option<(&'a str, bool)> {
-    let p = rest.strip_prefix(tag)?;
+/// A Bitnami tag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tag {
+    Param,
+    Extra,
+    Skip,
+}
+
+/// Bitnami `@param`, `@extra` or `@skip key [modifiers] text` → (tag, key, whether modifiers
+/// are present), read in one pass: as [`bitnami_tag`] with each tag in turn.
+fn tag(rest: &str) -> Option<(Tag, &str, bool)> {
+    let r = rest.strip_prefix('@')?;
+    let (tag, p) = if let Some(p) = r.strip_prefix("param") {
+        (Tag::Param, p)
+    } else if let Some(p) = r.strip_prefix("extra") {
+        (Tag::Extra, p)
+    } else {
+        (Tag::Skip, r.strip_prefix("skip")?)
+    };
     if !p.starts_with([' ', '\t']) {
         return None;
     }
-    // The first two words: the key, and whether modifiers follow it.
-    let p = p.trim_start();
-    let end = p.find(char::is_whitespace).unwrap_or(p.len());
+    let p = trim_start(p);
+    // The key ends at the first blank (`char::is_whitespace`), found bytewise over ASCII.
+    let b = p.as_bytes();
+    let mut end = 0;
+    while end < b.len() && b[end] < 0x80 && !ascii_ws(b[end]) {
+        end += 1;
+    }
+    if end < b.len() && b[end] >= 0x80 {
+        end += p[end..].find(char::is_whitespace).unwrap_or(p.len() - end);
+    }
     let key = &p[..end];
     if key.is_empty() {
         return None;
     }
-    let modifiers = p[end..].trim_start().starts_with('[');
-    Some((key, modifiers))
+    let modifiers = trim_start(&p[end..]).starts_with('[');
+    Some((tag, key, modifiers))
 }
 
 /// Whether a documented path exists in values.yaml. Indices and wildcards into lists always
@@ -974,14 +1056,27 @@ fn exists_at(node: &Node, segs: &[SegRef<'_>]) -> bool {
 /// [`exists`] for a documented path as written (`false` when it is malformed or empty),
 /// without building its segments.
 pub fn path_exists(root: &Node, path: &str) -> bool {
-    let mut segs = Vec::new();
-    each_segment(path, |s| {
-        segs.push(s);
+    // Mapping keys are followed directly; from the first list or wildcard on, the segments
+    // are collected for [`exists_at`], which tries every item.
+    let mut node = root;
+    let mut n = 0;
+    let mut rest: Vec<SegRef<'_>> = Vec::new();
+    let ok = each_segment(path, |s| {
+        n += 1;
+        if !rest.is_empty() || node.as_seq().is_some() || matches!(s, SegRef::Any) {
+            rest.push(s);
+            return Some(());
+        }
+        // What `exists_at` does with a key or an index on a mapping or a scalar; a missing
+        // key ends the reading (the path does not exist).
+        match s {
+            SegRef::Key(k) => node = &node.entry_json(k)?.value,
+            _ => return None,
+        }
         Some(())
     })
-    .is_some()
-        && !segs.is_empty()
-        && exists_at(root, &segs)
+    .is_some();
+    ok && n > 0 && exists_at(node, &rest)
 }
 
 /// Documentation comments in values.yaml.
@@ -1025,13 +1120,31 @@ pub fn comments(file: &File, root: Option<&Node>) -> Vec<Commented> {
         relative: false,
         unresolved: false,
     };
+    // Whether some comment line opens a helm-docs description (`# --`): without one, the
+    // walk over every key below finds nothing.
+    let mut any_marker = false;
     // Bitnami tags and old-style helm-docs comments name their key.
     for line_no in 0..file.line_count() {
         let range = file.line_range(line_no);
-        let line = file.text[range.clone()].trim_start();
+        let line = trim_start(&file.text[range.clone()]);
         let span = Span::new(range.start + (range.len() - line.len()), range.end);
-        if let Some(rest) = line.strip_prefix("##").map(str::trim_start) {
-            if let Some((key, modifiers)) = bitnami_tag(rest, "@param") {
+        // A comment's body: the text after its `#`s, read once.
+        let after = line.trim_start_matches('#');
+        let hashes = line.len() - after.len();
+        if hashes == 0 {
+            continue;
+        }
+        let body = trim_start(after);
+        // Cut at the end, a body still opens with `--`.
+        if !any_marker && body.starts_with("--") {
+            // As the walk below reads a comment line.
+            let body = trim_start(trim(line).trim_start_matches('#'));
+            any_marker = helm_docs_marker(body).is_some();
+        }
+        if hashes >= 2 {
+            // After `###`, the text opens with `#`: no tag.
+            let tag = if hashes == 2 { tag(body) } else { None };
+            if let Some((Tag::Param, key, modifiers)) = tag {
                 let mut c = blank(key, span);
                 c.param = true;
                 c.custom_default = modifiers;
@@ -1057,20 +1170,20 @@ pub fn comments(file: &File, root: Option<&Node>) -> Vec<Commented> {
                     }
                 }
                 out.push(c);
-            } else if let Some((key, _)) = bitnami_tag(rest, "@extra") {
+            } else if let Some((Tag::Extra, key, _)) = tag {
                 let mut c = blank(key, span);
                 c.extra = true;
                 c.custom_default = true;
                 out.push(c);
-            } else if let Some((key, _)) = bitnami_tag(rest, "@skip") {
+            } else if let Some((Tag::Skip, key, _)) = tag {
                 let mut c = blank(key, span);
                 c.skip = true;
                 out.push(c);
             }
             continue;
         }
-        if let Some(rest) = line.strip_prefix('#').map(str::trim_start)
-            && let Some((key, _)) = rest.split_once(" -- ")
+        // A single `#`.
+        if let Some((key, _)) = body.split_once(" -- ")
             && path_like(key)
             && !key.starts_with('@')
         {
@@ -1078,7 +1191,9 @@ pub fn comments(file: &File, root: Option<&Node>) -> Vec<Commented> {
         }
     }
     // New-style helm-docs: `# --` in the comment block directly above a key.
-    let Some(root) = root else { return out };
+    let Some(root) = root.filter(|_| any_marker) else {
+        return out;
+    };
     walk(root, &mut |path, entry, _| {
         let Some(e) = entry else { return };
         let key_line = file.line_index(e.key.span.start as usize);
@@ -1187,6 +1302,22 @@ mod tests {
         assert!(keys.contains(&("extra", None, true)));
         assert!(keys.contains(&("image.port", Some("int"), false)));
         assert!(keys.contains(&("old.style", None, false)));
+        // Tags follow exactly two `#` (blanks between optional); old-style descriptions one.
+        let text = "### @param not.a.tag x\n##@param glued x\n#\t@skip nor.this\n ##\t@skip s.kip\n##  old.two -- x\n#   old.one -- y\na: 1\n";
+        let f = SourceFile::new("values.yaml", text.to_string());
+        let y = crate::yaml::parse(&f.text);
+        let keys: Vec<_> = comments(&f, y.root())
+            .into_iter()
+            .map(|c| (c.key, c.skip))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("glued".to_string(), false),
+                ("s.kip".to_string(), true),
+                ("old.one".to_string(), false)
+            ]
+        );
         assert_eq!(parent_path("a.b[0].c"), Some("a.b[0]"));
         assert_eq!(parent_path("a.\"b.c\""), Some("a"));
     }
@@ -1221,6 +1352,178 @@ mod tests {
             assert_eq!(trim_end(&s), s.trim_end(), "{s:?}");
             assert_eq!(trim(&s), s.trim(), "{s:?}");
         }
+    }
+
+    /// The tag reader [`tag`] replaced: Bitnami `## @tag key [modifiers] text` → (key, whether modifiers are present).
+    fn bitnami_tag<'a>(rest: &'a str, tag: &str) -> Option<(&'a str, bool)> {
+        let p = rest.strip_prefix(tag)?;
+        if !p.starts_with([' ', '\t']) {
+            return None;
+        }
+        // The first two words: the key, and whether modifiers follow it.
+        let p = p.trim_start();
+        let end = p.find(char::is_whitespace).unwrap_or(p.len());
+        let key = &p[..end];
+        if key.is_empty() {
+            return None;
+        }
+        let modifiers = p[end..].trim_start().starts_with('[');
+        Some((key, modifiers))
+    }
+
+    #[test]
+    fn the_one_pass_tag_reader_reads_as_each_tag_in_turn() {
+        let heads = [
+            "@param", "@extra", "@skip", "@params", "@para", "@", "", "param", "@skipx", "@Param",
+            "@extras", "x@param",
+        ];
+        let gaps = ["", " ", "\t", "   ", "\u{a0}", " \t ", "\u{3000} ", "\n"];
+        let keys = [
+            "",
+            "a",
+            "a.b",
+            "a.b[0]",
+            "é",
+            "a\u{a0}b",
+            "a\u{2003}b",
+            "x\u{85}",
+            "[a]",
+            "k\u{b}v",
+            "a\u{1680}",
+            "ü.ö",
+        ];
+        let tails = [
+            "",
+            " ",
+            "  [array] x",
+            " [",
+            "\t[x",
+            " plain [x]",
+            "\u{3000}[a]",
+            "\u{a0}",
+            "\r",
+            " \u{2029}[",
+        ];
+        let mut n = 0;
+        for h in heads {
+            for g in gaps {
+                for k in keys {
+                    for t in tails {
+                        let s = format!("{h}{g}{k}{t}");
+                        let old = [
+                            ("@param", Tag::Param),
+                            ("@extra", Tag::Extra),
+                            ("@skip", Tag::Skip),
+                        ]
+                        .into_iter()
+                        .find_map(|(name, tag)| bitnami_tag(&s, name).map(|(k, m)| (tag, k, m)));
+                        assert_eq!(tag(&s), old, "{s:?}");
+                        n += usize::from(old.is_some());
+                    }
+                }
+            }
+        }
+        // Both readers accept a good share of the strings.
+        assert!(n > 1000, "{n}");
+    }
+
+    /// The key test [`path_like`] replaced, which read every key's segments.
+    fn path_like_by_segments(key: &str) -> bool {
+        !key.is_empty()
+            && !key.starts_with(['.', '-', '['])
+            && key.bytes().all(|c| {
+                c.is_ascii_alphanumeric()
+                    || matches!(c, b'.' | b'_' | b'-' | b'[' | b']' | b'*' | b'"' | b'/')
+            })
+            && pattern(key).is_some()
+    }
+
+    /// Every string of up to `len` characters drawn from `alphabet`.
+    fn strings(alphabet: &[&str], len: usize) -> Vec<String> {
+        let mut all = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..len {
+            last = last
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            all.extend(last.iter().cloned());
+        }
+        all
+    }
+
+    #[test]
+    fn key_cells_name_paths_as_read_by_segments() {
+        let keys = strings(&["a", ".", "\"", "[", "]", "0", "*", "-", " ", "é"], 5);
+        let mut n = 0;
+        for k in &keys {
+            assert_eq!(path_like(k), path_like_by_segments(k), "{k:?}");
+            n += usize::from(path_like(k));
+        }
+        assert!(n > 1000, "{n}");
+        for k in [
+            "image.tag",
+            "a.\"b.c\".d[0]",
+            "env[0].name",
+            "a.*",
+            "a/b-c_d",
+        ] {
+            assert!(path_like(k), "{k}");
+        }
+        for k in ["a.\"b", "a[x]", "a[0", ".a", "a b", ""] {
+            assert!(!path_like(k), "{k}");
+        }
+    }
+
+    #[test]
+    fn only_plain_rows_are_separators() {
+        let lines = strings(&["|", "-", ":", "*", "`", " ", "\u{a0}", "a", "\\"], 6);
+        let mut cs = Vec::new();
+        let mut n = 0;
+        for line in &lines {
+            cells(line, 0, &mut cs);
+            if separator(line, &cs) {
+                assert!(plain_row(line), "{line:?}");
+                n += 1;
+            }
+        }
+        assert!(n > 1000, "{n}");
+        let text = "| Key | Type | Default | Description |\n| :-- | `---` | **---** |\u{a0}--- |\n| a | int | `1` | d |\n";
+        let f = SourceFile::new("README.md", text.to_string());
+        let t = table(&f);
+        let rows: Vec<_> = t.rows(text).map(|r| r.key).collect();
+        assert_eq!(rows, ["a"]);
+    }
+
+    #[test]
+    fn long_and_short_paths_exist_as_their_segments() {
+        let mut yaml = String::new();
+        for depth in 0..20 {
+            yaml.push_str(&format!("{}k{depth}:\n", "  ".repeat(depth)));
+        }
+        yaml.push_str(&format!("{}- leaf: 1\n", "  ".repeat(20)));
+        let y = crate::yaml::parse(&yaml);
+        let root = y.root().unwrap();
+        let deep: Vec<String> = (0..20).map(|d| format!("k{d}")).collect();
+        let deep = deep.join(".");
+        for p in [
+            deep.clone(),
+            format!("{deep}[0].leaf"),
+            format!("{deep}[*].leaf"),
+            format!("{deep}.leaf"),
+            format!("{deep}.other"),
+            format!("{deep}[0].leaf.x"),
+            deep.replace("k15", "k99"),
+            "k0.k1".to_string(),
+            "k0.k2".to_string(),
+            "k0.*.k2".to_string(),
+        ] {
+            let expected = exists(root, &pattern(&p).unwrap());
+            assert_eq!(path_exists(root, &p), expected, "{p}");
+        }
+        assert!(path_exists(root, &format!("{deep}[0].leaf")));
+        assert!(!path_exists(root, &format!("{deep}.other")));
+        assert!(!path_exists(root, &format!("{deep}[0")));
     }
 
     #[test]
@@ -1276,14 +1579,43 @@ mod tests {
         assert_eq!(p, [Seg::Key("a".into()), Seg::Any, Seg::Key("b".into())]);
         assert_eq!(pattern("a.*").unwrap()[1], Seg::Any);
         assert_eq!(pattern("a[]").unwrap()[1], Seg::Any);
-        let y = crate::yaml::parse("a:\n  - b: 1\nm:\n  x:\n    b: 2\n");
+        let y = crate::yaml::parse("a:\n  - b: 1\nm:\n  x:\n    b: 2\n    l: [1, {c: 3}]\n");
         let root = y.root().unwrap();
         assert!(exists(root, &pattern("a[0].b").unwrap()));
         assert!(exists(root, &pattern("m.*.b").unwrap()));
         assert!(!exists(root, &pattern("m.*.c").unwrap()));
         assert!(!exists(root, &pattern("m.y").unwrap()));
         for p in [
-            "a[0].b", "a.b", "a.c", "m.*.b", "m.*.c", "m.y", "m.x", "m.x.b", "a[*]", "z",
+            "a[0].b",
+            "a.b",
+            "a.c",
+            "m.*.b",
+            "m.*.c",
+            "m.y",
+            "m.x",
+            "m.x.b",
+            "a[*]",
+            "z",
+            "a[0]",
+            "a.b.c",
+            "m[0]",
+            "m.x[0]",
+            "m.x.b.c",
+            "m.x.b[0]",
+            "*",
+            "*.x",
+            "*.x.b",
+            "*.b",
+            "m.\"x\".b",
+            "a[0].*",
+            "m.*",
+            "m.*.*",
+            "a[1].b",
+            "a.*.b",
+            "m.x.l.c",
+            "m.x.l[1].c",
+            "m.x.l.d",
+            "m.x.l[*]",
         ] {
             assert_eq!(
                 path_exists(root, p),
@@ -1297,8 +1629,10 @@ mod tests {
 
     #[test]
     fn the_pattern_index_answers_as_comparing_every_pattern() {
+        // Keys documented twice (README and values.yaml) included.
         let documented = [
-            "a.b.c", "a.b", "x[0].y", "x.\"0\"", "w.*.v", "list[*]", "q", "bad[", "",
+            "a.b.c", "a.b", "x[0].y", "x.\"0\"", "w.*.v", "list[*]", "q", "bad[", "", "a.b",
+            "w.*.v", "q",
         ];
         let docs = Docs {
             patterns: Patterns::new(documented.iter().copied()),
