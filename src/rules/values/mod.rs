@@ -102,17 +102,20 @@ pub(crate) enum TemplateUse {
     Unknown,
 }
 
-/// How the chart's templates use the value at `path` (a dotted values path as
-/// [`crate::chart::values::all`] writes it).
 /// When `path` starts with `segments` joined by dots: the length of that joined text (the
 /// segments are compared in place, not joined).
 fn joined_prefix(segments: &[String], path: &str) -> Option<usize> {
     let mut at = 0;
     for (i, seg) in segments.iter().enumerate() {
         if i > 0 {
-            at += path.get(at..)?.strip_prefix('.').map(|_| 1)?;
+            if !path.get(at..)?.starts_with('.') {
+                return None;
+            }
+            at += 1;
         }
-        path.get(at..)?.strip_prefix(seg.as_str())?;
+        if !path.get(at..)?.starts_with(seg.as_str()) {
+            return None;
+        }
         at += seg.len();
     }
     Some(at)
@@ -127,6 +130,8 @@ fn joined_is_empty(segments: &[String]) -> bool {
     }
 }
 
+/// How the chart's templates use the value at `path` (a dotted values path as
+/// [`crate::chart::values::all`] writes it).
 pub(crate) fn template_use(chart: &Chart, path: &str) -> TemplateUse {
     let conditions = chart
         .chart_yaml
