@@ -86,32 +86,42 @@ pub fn with_dependencies(chart: &Chart, overrides: &[YamlDoc]) -> Value {
     v
 }
 
-fn fill_dependencies(chart: &Chart, v: &mut Value, depth: usize) {
-    if depth > 8 {
-        return;
-    }
-    let mut done: Vec<String> = Vec::new();
-    let mut keyed: Vec<(String, &Chart)> = Vec::new();
+/// Dependencies deeper than this are not filled in.
+const MAX_DEPENDENCY_DEPTH: usize = 8;
+
+/// The charts whose defaults go under each key of `chart`'s values: declared dependencies by
+/// alias or name, then other subcharts by name; the first chart of a key wins.
+fn keyed_dependencies(chart: &Chart) -> Vec<(&str, &Chart)> {
+    let mut keyed: Vec<(&str, &Chart)> = Vec::new();
     for d in chart.dependencies() {
         if let Some(sub) = chart.dependency_chart(d.name) {
-            keyed.push((d.key().to_string(), sub));
+            keyed.push((d.key(), sub));
         }
     }
     for sub in chart.dependency_charts() {
         if !keyed.iter().any(|(_, s)| std::ptr::eq(*s, sub)) {
-            keyed.push((sub.name().to_string(), sub));
+            keyed.push((sub.name(), sub));
         }
     }
+    let mut first: Vec<(&str, &Chart)> = Vec::with_capacity(keyed.len());
     for (key, sub) in keyed {
-        if done.contains(&key) {
-            continue;
+        if !first.iter().any(|(k, _)| *k == key) {
+            first.push((key, sub));
         }
-        done.push(key.clone());
+    }
+    first
+}
+
+fn fill_dependencies(chart: &Chart, v: &mut Value, depth: usize) {
+    if depth > MAX_DEPENDENCY_DEPTH {
+        return;
+    }
+    for (key, sub) in keyed_dependencies(chart) {
         let mut defaults = effective(sub, &[]);
         fill_dependencies(sub, &mut defaults, depth + 1);
         let Value::Object(m) = v else { return };
         let slot = m
-            .entry(key)
+            .entry(key.to_string())
             .or_insert_with(|| Value::Object(Default::default()));
         if slot.is_object() {
             fill(slot, &defaults);
@@ -162,25 +172,14 @@ impl<'a> ChartValues<'a> {
             .as_ref()
             .and_then(|v| v.yaml.root())
             .filter(|r| r.as_map().is_some());
-        let mut deps: Vec<(&'a str, ChartValues<'a>)> = Vec::new();
-        if depth <= 8 {
-            let mut keyed: Vec<(&'a str, &'a Chart)> = Vec::new();
-            for d in chart.dependencies() {
-                if let Some(sub) = chart.dependency_chart(d.name) {
-                    keyed.push((d.key(), sub));
-                }
-            }
-            for sub in chart.dependency_charts() {
-                if !keyed.iter().any(|(_, s)| std::ptr::eq(*s, sub)) {
-                    keyed.push((sub.name(), sub));
-                }
-            }
-            for (key, sub) in keyed {
-                if !deps.iter().any(|(k, _)| *k == key) {
-                    deps.push((key, ChartValues::at(sub, depth + 1)));
-                }
-            }
-        }
+        let deps = if depth <= MAX_DEPENDENCY_DEPTH {
+            keyed_dependencies(chart)
+                .into_iter()
+                .map(|(key, sub)| (key, ChartValues::at(sub, depth + 1)))
+                .collect()
+        } else {
+            Vec::new()
+        };
         ChartValues { own, deps }
     }
 

@@ -120,10 +120,7 @@ mod shared {
     /// Conversions by tree. Those of freed trees are dropped whenever one is added, so the
     /// table holds conversions of live trees only: the values files of the charts being
     /// linted, and those of the parses [`crate::run_share`] keeps (within its bound).
-    #[derive(Default)]
-    struct Cache {
-        map: crate::FastMap<Key, Entry>,
-    }
+    type Cache = crate::FastMap<Key, Entry>;
 
     /// A bound even if every tree stays alive: past it everything is forgotten (a miss only
     /// costs a conversion).
@@ -145,7 +142,7 @@ mod shared {
         let key = (Arc::as_ptr(tree) as usize, file, target);
         {
             let c = cache().lock().unwrap_or_else(|e| e.into_inner());
-            if let Some((weak, value)) = c.map.get(&key)
+            if let Some((weak, value)) = c.get(&key)
                 && weak.strong_count() > 0
             {
                 return value.clone();
@@ -153,11 +150,11 @@ mod shared {
         }
         let value = convert();
         let mut c = cache().lock().unwrap_or_else(|e| e.into_inner());
-        c.map.retain(|_, (weak, _)| weak.strong_count() > 0);
-        if c.map.len() >= LIMIT {
-            c.map.clear();
+        c.retain(|_, (weak, _)| weak.strong_count() > 0);
+        if c.len() >= LIMIT {
+            c.clear();
         }
-        c.map.insert(key, (Arc::downgrade(tree), value.clone()));
+        c.insert(key, (Arc::downgrade(tree), value.clone()));
         value
     }
 }
